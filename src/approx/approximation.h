@@ -1,0 +1,79 @@
+// The value type every other layer sees of an activation's polynomial replacement: basis, interval,
+// coefficients, the cost our CKKS evaluator will pay for it, and its error metrics.
+//
+// Conventions (shared by approx/, nn/ simulation, ola/ plans and he/):
+//  * A ChebPoly p on [lo, hi] is p(x) = sum_k coeffs[k] * T_k(t), t = (2x - lo - hi) / (hi - lo),
+//    T_k the Chebyshev polynomials of the first kind. The affine map x -> t is folded into the
+//    preceding linear layer under HE, so the encrypted evaluator works on t in [-1, 1].
+//  * Kind::wls / Kind::minimax: stages has exactly one ChebPoly approximating the activation
+//    directly on [lo, hi].
+//  * Kind::composite_relu: relu(x) ~= x * (1 + s(x / bound)) / 2 where s = stages[m-1] o ... o
+//    stages[0] approximates sign on [-1,-eps] U [eps,1]; each stage is a ChebPoly on [-1, 1]
+//    (odd). bound = max(|lo|, |hi|).
+//  * Kind::exact: no polynomial (the original activation), used by plans for "leave exact".
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace ola::approx {
+
+enum class Activation { relu, gelu, silu };
+enum class Kind { exact, wls, minimax, composite_relu };
+
+std::string to_string(Activation a);
+std::string to_string(Kind k);
+/// @throws ola::Error for an unknown name ("relu", "gelu", "silu").
+Activation activation_from_string(const std::string& name);
+/// @throws ola::Error for an unknown name ("exact", "wls", "minimax", "composite_relu").
+Kind kind_from_string(const std::string& name);
+
+/// The exact activation in double precision (GELU with erf, SiLU = x * sigmoid(x)).
+double activation_value(Activation a, double x);
+
+/// One polynomial in the Chebyshev basis on [lo, hi].
+struct ChebPoly {
+  double lo = -1.0;
+  double hi = 1.0;
+  std::vector<double> coeffs;  ///< coeffs[k] multiplies T_k(t)
+  int degree() const { return static_cast<int>(coeffs.size()) - 1; }
+};
+
+/// Cost of evaluating an approximation under CKKS with our evaluator (ckks/poly/schedule.h): the
+/// same numbers the encrypted evaluator consumes, never a second estimate.
+struct OpCounts {
+  int depth = 0;            ///< levels consumed
+  int nonscalar_mults = 0;  ///< ciphertext-ciphertext multiplications (each with relinearisation)
+  int scalar_mults = 0;     ///< multiplications by a non-integer constant
+  int additions = 0;        ///< ciphertext additions and constant additions
+};
+
+/// Error of an approximation against the exact activation.
+struct ErrorMetrics {
+  double weighted_mse = 0.0;  ///< on the distribution it was fitted or judged against (0 if none)
+  double max_error = 0.0;     ///< max |f - p| over [lo, hi] (dense grid)
+};
+
+struct Approximation {
+  Activation activation = Activation::relu;
+  Kind kind = Kind::exact;
+  double lo = -1.0;  ///< input interval the polynomial is valid on
+  double hi = 1.0;
+  std::vector<ChebPoly> stages;
+  int alpha = 0;      ///< composite_relu: precision parameter (error of sign <= 2^-alpha)
+  OpCounts counts;
+  ErrorMetrics metrics;
+
+  /// Degree of the whole polynomial (product of stage degrees, +1 for composite ReLU's x factor).
+  int degree() const;
+  /// Short label such as "wls d=7", "relu a=13 {15,15,27}", "exact".
+  std::string label() const;
+};
+
+/// Plain evaluation in the same Chebyshev order as the encrypted evaluator.
+double evaluate(const Approximation& a, double x);
+long double evaluate_long(const Approximation& a, long double x);
+/// Evaluates a single ChebPoly (Clenshaw-free: follows ckks/poly/schedule order).
+double evaluate(const ChebPoly& p, double x);
+
+}  // namespace ola::approx
