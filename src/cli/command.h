@@ -21,10 +21,13 @@ struct CommandInfo {
 };
 
 std::vector<CommandInfo>& command_registry();
+/// Children of `ola bench` (`ola bench costs`, `ola bench bootstrap`, ...).
+std::vector<CommandInfo>& bench_registry();
 
 struct CommandRegistrar {
-  CommandRegistrar(std::string name, std::string description, CommandSetup setup) {
-    command_registry().push_back({std::move(name), std::move(description), std::move(setup)});
+  CommandRegistrar(std::vector<CommandInfo>& registry, std::string name, std::string description,
+                   CommandSetup setup) {
+    registry.push_back({std::move(name), std::move(description), std::move(setup)});
   }
 };
 
@@ -33,5 +36,10 @@ struct CommandRegistrar {
 #define OLA_CLI_CONCAT2(a, b) a##b
 #define OLA_CLI_CONCAT(a, b) OLA_CLI_CONCAT2(a, b)
 /// OLA_REGISTER_COMMAND("name", "one-line description", [](CLI::App& sub) { ... });
-#define OLA_REGISTER_COMMAND(name, description, setup) \
-  static ::ola::cli::CommandRegistrar OLA_CLI_CONCAT(ola_command_registrar_, __LINE__)(name, description, setup)
+#define OLA_REGISTER_COMMAND(name, description, setup)                                       \
+  static ::ola::cli::CommandRegistrar OLA_CLI_CONCAT(ola_command_registrar_, __LINE__)( \
+      ::ola::cli::command_registry(), name, description, setup)
+/// OLA_REGISTER_BENCH("costs", "one-line description", [](CLI::App& sub) { ... }); -> `ola bench costs`
+#define OLA_REGISTER_BENCH(name, description, setup)                                         \
+  static ::ola::cli::CommandRegistrar OLA_CLI_CONCAT(ola_bench_registrar_, __LINE__)(   \
+      ::ola::cli::bench_registry(), name, description, setup)

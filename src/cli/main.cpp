@@ -15,6 +15,17 @@ std::vector<CommandInfo>& command_registry() {
   return registry;
 }
 
+std::vector<CommandInfo>& bench_registry() {
+  static std::vector<CommandInfo> registry;
+  return registry;
+}
+
+namespace {
+void sort_by_name(std::vector<CommandInfo>& v) {
+  std::sort(v.begin(), v.end(), [](const auto& a, const auto& b) { return a.name < b.name; });
+}
+}  // namespace
+
 }  // namespace ola::cli
 
 int main(int argc, char** argv) {
@@ -22,11 +33,20 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   app.set_version_flag("--version", "ola 0.1.0");
   auto& registry = ola::cli::command_registry();
-  std::sort(registry.begin(), registry.end(),
-            [](const auto& a, const auto& b) { return a.name < b.name; });
+  ola::cli::sort_by_name(registry);
   for (auto& cmd : registry) {
     CLI::App* sub = app.add_subcommand(cmd.name, cmd.description);
     cmd.setup(*sub);
+  }
+  auto& benches = ola::cli::bench_registry();
+  if (!benches.empty()) {
+    ola::cli::sort_by_name(benches);
+    CLI::App* bench = app.add_subcommand("bench", "Benchmarks of the engine and of end-to-end runs (JSON output)");
+    bench->require_subcommand(1);
+    for (auto& cmd : benches) {
+      CLI::App* sub = bench->add_subcommand(cmd.name, cmd.description);
+      cmd.setup(*sub);
+    }
   }
   try {
     app.parse(argc, argv);
