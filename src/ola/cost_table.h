@@ -1,0 +1,73 @@
+// The cost table: measured per-level times of our CKKS engine's operations and of bootstrapping
+// (written by `ola bench costs` / `ola bench bootstrap`), the unit prices of the OLA time model.
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace ola::opt {
+
+/// Times (milliseconds, one ciphertext of N = 2^log_n) of the engine's operations at one level.
+struct LevelCost {
+  int level = 0;  ///< ciphertext level; it has level + 1 RNS limbs
+  int limbs = 1;
+  double mul_relin_ms = 0.0;        ///< ciphertext x ciphertext product with relinearisation
+  double rescale_ms = 0.0;
+  double rotate_ms = 0.0;           ///< one rotation with key switching
+  double hoisted_rotate_ms = 0.0;   ///< one more rotation sharing a hoisted decomposition
+  double hoist_decompose_ms = 0.0;  ///< the shared decomposition of a hoisted group
+  double mul_plain_ms = 0.0;        ///< product by an encoded plaintext
+  double mul_const_ms = 0.0;        ///< product by a (non-integer) constant
+  double add_ms = 0.0;              ///< ciphertext + ciphertext
+  bool interpolated = false;        ///< true if not measured at this level but interpolated
+};
+
+/// One measured bootstrap: `slots` slots, `seconds` per ciphertext, from level `input_level` up to
+/// level `levels_after`.
+struct BootstrapCost {
+  int slots = 0;
+  double seconds = 0.0;
+  int levels_after = 0;
+  int input_level = 0;
+};
+
+/// A whole cost table (JSON "format": "ola-cost-table", version 1).
+/// Invariants (checked by cost_table_from_json): levels sorted by level, contiguous from their
+/// first level, limbs == level + 1, every time finite and >= 0, bootstrap levels_after > input_level.
+/// Thread safety: a plain value; concurrent reads are safe.
+struct CostTable {
+  int log_n = 16;
+  int threads = 1;
+  std::string date;
+  std::string host;
+  std::vector<LevelCost> levels;
+  std::vector<BootstrapCost> bootstrap;  ///< may be empty: the time model then estimates it
+
+  int min_level() const { return levels.empty() ? 0 : levels.front().level; }
+  int max_level() const { return levels.empty() ? -1 : levels.back().level; }
+  /// @throws ola::Error if `level` is outside [min_level(), max_level()].
+  const LevelCost& at(int level) const;
+};
+
+/// Parses and validates a cost table; `where` names the source in error messages (a path).
+/// @throws ola::FormatError if "format" is not "ola-cost-table" or "version" is not 1.
+/// @throws ola::FormatError if a required field is missing or has the wrong JSON type.
+/// @throws ola::FormatError if a time is negative or not finite, limbs != level + 1, levels are
+///         empty, unsorted or not contiguous, or a bootstrap entry has levels_after <= input_level
+///         or slots not a power of two.
+CostTable cost_table_from_json(const nlohmann::json& j, const std::string& where);
+
+/// Reads a cost table file. @throws ola::Error if it cannot be read; ola::FormatError if it is not
+/// valid JSON or fails cost_table_from_json.
+CostTable load_cost_table(const std::filesystem::path& path);
+
+/// The JSON form read by cost_table_from_json (round-trips exactly).
+nlohmann::json cost_table_to_json(const CostTable& t);
+
+/// Fingerprint of the table's content (hex BLAKE2b of its canonical JSON), recorded in plans.
+std::string cost_table_fingerprint(const CostTable& t);
+
+}  // namespace ola::opt
