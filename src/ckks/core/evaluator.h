@@ -1,0 +1,148 @@
+// Evaluator: homomorphic operations on CKKS ciphertexts (add, multiply, rescale, rotate, ...) with
+// automatic level, scale and key checks. Holds evaluation keys only, never the secret key.
+#pragma once
+
+#include <complex>
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <vector>
+
+#include "ckks/core/ciphertext.h"
+#include "ckks/core/keys.h"
+#include "ckks/core/params.h"
+#include "ckks/core/plaintext.h"
+
+namespace ola::ckks {
+
+/// The evaluation keys an Evaluator may use; either may be absent (then the operations needing
+/// it throw OperandError naming the missing key).
+struct EvaluationKeys {
+  std::shared_ptr<const RelinKey> relin;
+  std::shared_ptr<const GaloisKeys> galois;
+};
+
+struct EvaluatorOptions {
+  /// Two scales s1, s2 are "equal" when |s1 - s2| <= scale_tolerance * max(s1, s2).
+  double scale_tolerance = 1e-9;
+};
+
+/// The ModUp of a ciphertext's c1 (hybrid key switching, Han-Ki 2020 Alg. 2): each digit extended
+/// to q_0..q_level, p_0..p_{k-1} in NTT form. Computed once, reused by many rotations (hoisting,
+/// Halevi-Shoup 2018 section 5). Invariant: digits.size() == params.digits_at(level).
+struct HoistedDecomposition {
+  int level = 0;
+  std::vector<RnsPoly> digits;
+};
+
+/// Conventions of every method:
+///  * Inputs must be of this evaluator's parameters, degree 1 (unless stated), NTT form, with
+///    parts of level + 1 limbs; otherwise OperandError.
+///  * Binary ct-ct / ct-pt operations need equal levels (ct-pt: pt.level >= ct.level, its extra
+///    limbs are ignored) and equal slots; additions also need equal scales (relative tolerance).
+///    A mismatch throws OperandError naming both values: "Evaluator::add: level: expected 5, got 3".
+///  * `op(a, b)` returns a new ciphertext; `op_inplace(a, b)` overwrites a.
+///  * Rotations by k move slot j+k to slot j (left rotation), modulo the slot count.
+/// Thread safety: const methods are safe to call concurrently (internal OpenMP over limbs).
+class Evaluator {
+ public:
+  /// @throws OperandError if a key was made for other parameters.
+  explicit Evaluator(Params params, EvaluationKeys keys = {}, EvaluatorOptions options = {});
+
+  const Params& params() const { return params_; }
+  const EvaluationKeys& keys() const { return keys_; }
+  bool has_relin_key() const { return keys_.relin != nullptr; }
+  bool has_rotation_key(int step) const;
+  bool has_conjugation_key() const;
+
+  // --- additions (level and scale unchanged) ---
+  /// @throws OperandError on level, scale or slot mismatch
+  Ciphertext add(const Ciphertext& a, const Ciphertext& b) const;
+  void add_inplace(Ciphertext& a, const Ciphertext& b) const;
+  Ciphertext sub(const Ciphertext& a, const Ciphertext& b) const;
+  void sub_inplace(Ciphertext& a, const Ciphertext& b) const;
+  Ciphertext add(const Ciphertext& a, const Plaintext& b) const;
+  void add_inplace(Ciphertext& a, const Plaintext& b) const;
+  Ciphertext sub(const Ciphertext& a, const Plaintext& b) const;
+  void sub_inplace(Ciphertext& a, const Plaintext& b) const;
+  /// Adds the constant c to every slot (encoded at a.scale, exact: Re(c) + Im(c) X^(N/2)).
+  Ciphertext add_const(const Ciphertext& a, std::complex<double> c) const;
+  void add_const_inplace(Ciphertext& a, std::complex<double> c) const;
+  Ciphertext negate(const Ciphertext& a) const;
+  void negate_inplace(Ciphertext& a) const;
+
+  // --- multiplications (no automatic rescale) ---
+  /// Product with relinearisation; result scale a.scale * b.scale, degree 1.
+  /// @pre a relinearisation key. @throws OperandError if the relin key is missing, on level or
+  /// slot mismatch.
+  Ciphertext mul(const Ciphertext& a, const Ciphertext& b) const;
+  void mul_inplace(Ciphertext& a, const Ciphertext& b) const;
+  /// Product without relinearisation: degree 2 (only relinearize / decrypt accept degree 2).
+  Ciphertext mul_no_relin(const Ciphertext& a, const Ciphertext& b) const;
+  Ciphertext square(const Ciphertext& a) const;
+  void square_inplace(Ciphertext& a) const;
+  /// Degree 2 -> 1 with the relinearisation key. @throws OperandError if it is missing or a has
+  /// degree other than 2 (degree 1 is returned unchanged).
+  Ciphertext relinearize(const Ciphertext& a) const;
+  void relinearize_inplace(Ciphertext& a) const;
+  /// Ciphertext-plaintext product; result scale a.scale * b.scale.
+  Ciphertext mul(const Ciphertext& a, const Plaintext& b) const;
+  void mul_inplace(Ciphertext& a, const Plaintext& b) const;
+  /// Multiplies by an integer k: no level cost, scale unchanged.
+  Ciphertext mul_integer(const Ciphertext& a, std::int64_t k) const;
+  void mul_integer_inplace(Ciphertext& a, std::int64_t k) const;
+  /// Multiplies every slot by the real constant c, encoded as round(c * const_scale); the result
+  /// scale is a.scale * const_scale (rescale afterwards). A good const_scale is q_level, which
+  /// makes the following rescale restore a.scale exactly.
+  /// @throws OperandError if const_scale <= 0 or |c * const_scale| >= 2^62.
+  Ciphertext mul_const(const Ciphertext& a, double c, double const_scale) const;
+  void mul_const_inplace(Ciphertext& a, double c, double const_scale) const;
+  /// Complex constant (Re(c) + Im(c) X^(N/2) scaled by const_scale); same scale rule.
+  Ciphertext mul_const(const Ciphertext& a, std::complex<double> c, double const_scale) const;
+  void mul_const_inplace(Ciphertext& a, std::complex<double> c, double const_scale) const;
+  /// Multiplies by the monomial X^k (k modulo 2N; X^N = -1). Level and scale unchanged.
+  Ciphertext mul_monomial(const Ciphertext& a, std::int64_t k) const;
+  void mul_monomial_inplace(Ciphertext& a, std::int64_t k) const;
+
+  // --- levels ---
+  /// Divides by the last prime q_level (rounding): level - 1, scale / q_level.
+  /// @throws OperandError if a.level == 0 or a has degree 2.
+  Ciphertext rescale(const Ciphertext& a) const;
+  void rescale_inplace(Ciphertext& a) const;
+  /// Drops the top limbs down to `level` (mod-down without division): scale unchanged.
+  /// @throws OperandError if level > a.level or level < 0.
+  Ciphertext drop_to_level(const Ciphertext& a, int level) const;
+  void drop_to_level_inplace(Ciphertext& a, int level) const;
+
+  // --- automorphisms ---
+  /// Left rotation by `step` slots (steps modulo the slot count; 0 returns a copy).
+  /// @throws OperandError if the Galois key of this step is missing (names the step and element).
+  Ciphertext rotate(const Ciphertext& a, int step) const;
+  void rotate_inplace(Ciphertext& a, int step) const;
+  /// Complex conjugation of every slot. @throws OperandError if the conjugation key is missing.
+  Ciphertext conjugate(const Ciphertext& a) const;
+  void conjugate_inplace(Ciphertext& a) const;
+  /// Applies X -> X^g and switches the key back to s. @throws OperandError if g has no key.
+  Ciphertext apply_galois(const Ciphertext& a, std::uint64_t galois_element) const;
+
+  // --- hoisting ---
+  /// ModUp of a.parts[1] (the costly part of key switching, done once).
+  HoistedDecomposition decompose(const Ciphertext& a) const;
+  /// Rotation of `a` by `step` reusing its decomposition `d` (must come from decompose(a)).
+  /// @throws OperandError if d.level != a.level or the key is missing.
+  Ciphertext rotate_hoisted(const Ciphertext& a, const HoistedDecomposition& d, int step) const;
+  /// Rotations by each of `steps` with one shared decomposition; result[i] = rotate(a, steps[i]).
+  std::vector<Ciphertext> rotate_hoisted(const Ciphertext& a, std::span<const int> steps) const;
+
+  // --- key switching primitive ---
+  /// Returns (d0, d1) with d0 + d1*s ~= c * s' (mod q_0..q_level) for the key s' -> s.
+  /// @pre c in NTT form with level + 1 limbs.
+  std::pair<RnsPoly, RnsPoly> key_switch(const RnsPoly& c, int level, const SwitchingKey& key) const;
+
+ private:
+  Params params_;
+  EvaluationKeys keys_;
+  EvaluatorOptions options_;
+};
+
+}  // namespace ola::ckks

@@ -1,0 +1,62 @@
+// Key types: secret key, public key, and the switching keys of hybrid key switching (relinearisation
+// and Galois keys), plus the Galois elements of rotations and conjugation.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <vector>
+
+#include "ckks/core/params.h"
+#include "ckks/ring/rns_poly.h"
+#include "ckks/ring/sampler.h"
+
+namespace ola::ckks {
+
+/// The secret s. Invariants: coeffs has N entries in {-1, 0, 1}; s_qp is s in NTT form modulo
+/// q_0..q_L, p_0..p_{k-1} (L + 1 + k limbs). Thread safety: value type.
+struct SecretKey {
+  std::vector<std::int8_t> coeffs;
+  RnsPoly s_qp;
+  std::string params_fingerprint;
+};
+
+/// (b, a) = (-a*s + e, a) modulo q_0..q_L, NTT form. Thread safety: value type.
+struct PublicKey {
+  RnsPoly b, a;
+  std::string params_fingerprint;
+};
+
+/// Hybrid key-switching key from s' to s (Han-Ki, CT-RSA 2020, section 3; Bossuat et al.,
+/// Eurocrypt 2021, section 3): for each digit j, over QP (L + 1 + k limbs, NTT form),
+///   b_j = -a_j * s + e_j + P * [Q/Q_j * ((Q/Q_j)^-1 mod Q_j)] * s',   a_j uniform,
+/// so b_j mod q_i = -a_j s + e_j + [i in digit j] * P * s'. The a_j are expanded from `seed`
+/// (a_j = sample_uniform(derive_seed(seed, j))), so files store only b_j and the seed.
+/// Thread safety: value type.
+struct SwitchingKey {
+  std::vector<RnsPoly> b;  ///< dnum polys
+  std::vector<RnsPoly> a;  ///< dnum polys (expanded from seed)
+  Seed seed{};
+};
+
+/// Switches s^2 -> s (relinearisation after a ciphertext product).
+struct RelinKey {
+  SwitchingKey key;
+  std::string params_fingerprint;
+};
+
+/// Switching keys from s(X^g) -> s(X), one per Galois element g (odd, < 2N).
+struct GaloisKeys {
+  std::map<std::uint64_t, SwitchingKey> keys;
+  std::string params_fingerprint;
+
+  bool has(std::uint64_t galois_element) const { return keys.count(galois_element) != 0; }
+};
+
+/// Galois element 5^step mod 2N of a left rotation by `step` slots (step taken modulo N/2, so a
+/// negative step is a right rotation). Rotations act identically on sparse packings of n slots
+/// for step modulo n.
+std::uint64_t galois_element_for_step(const Params& params, int step);
+/// Galois element 2N - 1 (X -> X^-1) of complex conjugation of every slot.
+std::uint64_t galois_element_conjugate(const Params& params);
+
+}  // namespace ola::ckks

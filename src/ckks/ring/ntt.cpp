@@ -1,0 +1,108 @@
+#include "ckks/ring/ntt.h"
+
+#include <string>
+
+#include "ckks/ring/primes.h"
+#include "util/error.h"
+
+namespace ola::ckks {
+
+std::size_t bit_reverse(std::size_t x, int bits) {
+  std::size_t r = 0;
+  for (int i = 0; i < bits; ++i) {
+    r = (r << 1) | (x & 1);
+    x >>= 1;
+  }
+  return r;
+}
+
+NttTables::NttTables(std::size_t n, const Modulus& q) : n_(n), q_(q) {
+  if (n < 2 || (n & (n - 1)) != 0) throw Error(ola::mismatch("NttTables", "N", "a power of two >= 2", n));
+  while ((std::size_t{1} << log_n_) < n) ++log_n_;
+  psi_ = primitive_root_of_unity(2 * n, q);
+  const u64 psi_inv = inv_mod(psi_, q);
+  root_.resize(n);
+  root_sh_.resize(n);
+  iroot_.resize(n);
+  iroot_sh_.resize(n);
+  u64 p = 1, pi = 1;
+  std::vector<u64> pw(n), ipw(n);
+  for (std::size_t k = 0; k < n; ++k) {
+    pw[k] = p;
+    ipw[k] = pi;
+    p = mul_mod(p, psi_, q);
+    pi = mul_mod(pi, psi_inv, q);
+  }
+  for (std::size_t k = 0; k < n; ++k) {
+    const std::size_t r = bit_reverse(k, log_n_);
+    root_[k] = pw[r];
+    root_sh_[k] = shoup(root_[k], q.value);
+    iroot_[k] = ipw[r];
+    iroot_sh_[k] = shoup(iroot_[k], q.value);
+  }
+  n_inv_ = inv_mod(n, q);
+  n_inv_sh_ = shoup(n_inv_, q.value);
+}
+
+void NttTables::forward_lazy(u64* a) const {
+  const u64 q = q_.value;
+  const u64 two_q = 2 * q;
+  std::size_t t = n_;
+  for (std::size_t m = 1; m < n_; m <<= 1) {
+    t >>= 1;
+    for (std::size_t i = 0; i < m; ++i) {
+      const u64 w = root_[m + i];
+      const u64 ws = root_sh_[m + i];
+      u64* x = a + 2 * i * t;
+      u64* y = x + t;
+      // Harvey butterfly: inputs in [0, 4q), outputs in [0, 4q).
+#pragma GCC ivdep
+      for (std::size_t j = 0; j < t; ++j) {
+        u64 u = x[j];
+        u = u >= two_q ? u - two_q : u;
+        const u64 v = mul_shoup_lazy(y[j], w, ws, q);
+        x[j] = u + v;
+        y[j] = u - v + two_q;
+      }
+    }
+  }
+}
+
+void NttTables::forward(u64* a) const {
+  forward_lazy(a);
+  const u64 q = q_.value;
+  const u64 two_q = 2 * q;
+  for (std::size_t j = 0; j < n_; ++j) {
+    u64 u = a[j];
+    u = u >= two_q ? u - two_q : u;
+    a[j] = u >= q ? u - q : u;
+  }
+}
+
+void NttTables::inverse(u64* a) const {
+  const u64 q = q_.value;
+  const u64 two_q = 2 * q;
+  std::size_t t = 1;
+  for (std::size_t m = n_ >> 1; m >= 1; m >>= 1) {
+    for (std::size_t i = 0; i < m; ++i) {
+      const u64 w = iroot_[m + i];
+      const u64 ws = iroot_sh_[m + i];
+      u64* x = a + 2 * i * t;
+      u64* y = x + t;
+      // Gentleman-Sande butterfly: inputs in [0, 2q), outputs in [0, 2q).
+#pragma GCC ivdep
+      for (std::size_t j = 0; j < t; ++j) {
+        const u64 u = x[j];
+        const u64 v = y[j];
+        u64 s = u + v;
+        s = s >= two_q ? s - two_q : s;
+        x[j] = s;
+        y[j] = mul_shoup_lazy(u - v + two_q, w, ws, q);
+      }
+    }
+    t <<= 1;
+  }
+  for (std::size_t j = 0; j < n_; ++j) a[j] = mul_shoup(a[j], n_inv_, n_inv_sh_, q);
+}
+
+}  // namespace ola::ckks

@@ -1,0 +1,13 @@
+// Thread-count setting for the OpenMP loops over RNS limbs of the CKKS library.
+#pragma once
+
+namespace ola::ckks {
+
+/// Sets the number of OpenMP threads CKKS kernels use (loops over RNS limbs). 0 = all cores.
+/// Thread safety: a process-wide setting; set it before starting computations.
+/// @throws ola::Error if n < 0.
+void set_threads(int n);
+/// The current setting resolved to a positive count.
+int threads();
+
+}  // namespace ola::ckks
