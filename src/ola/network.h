@@ -1,0 +1,48 @@
+// The optimizer's view of a model: the sequence of encrypted steps along its main path (linear
+// layers, activation sites, residual skip open/merge), read from nn's graph IR.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "nn/ir/graph.h"
+#include "ola/dp.h"
+#include "ola/time_model.h"
+
+namespace ola::opt {
+
+/// One step of the main path.
+struct NetStep {
+  StepKind kind = StepKind::linear;
+  std::string name;            ///< node name (or "skip" for skip_open)
+  int node = -1;               ///< index into Graph::nodes (-1 for skip_open)
+  int site = -1;               ///< activation: site index
+  LinearShape shape;           ///< linear: its shape
+  std::int64_t elements = 0;   ///< values per image entering the step
+};
+
+/// Thread safety: a plain value.
+struct Network {
+  std::string source;
+  std::vector<NetStep> steps;
+  int num_sites = 0;
+};
+
+/// Flattens a graph into its main path. Supported topology: a chain of conv / affine /
+/// activation / global_average_pool / linear (FC) nodes, with residual blocks whose skip branch
+/// holds only slice, pad and reshape nodes (ResNet option-A shortcuts) and ends in an add.
+/// Reshape on the main path is free. Elementwise mul/div/add/sub by a constant count as affine.
+/// @throws PlanError naming the node if it is of an unsupported kind, if a value feeds more than
+///         two nodes, if skips nest, or if the skip branch contains a node other than slice/pad/reshape.
+Network network_from_graph(const nn::Graph& g);
+
+/// Prices a network into a DP problem (without activation candidates: `choices[site]` supplies
+/// them). Linear and merge steps get ms_at_level from linear_ms x ciphertexts; every linear,
+/// activation and skip_open step may be preceded by a bootstrap of its input ciphertexts.
+/// @pre choices.size() == net.num_sites.
+/// @throws PlanError if a site has no candidate.
+DpProblem make_problem(const Network& net, const TimeModel& tm, const std::vector<std::vector<DpChoice>>& choices,
+                       int max_units);
+
+}  // namespace ola::opt

@@ -1,0 +1,128 @@
+#include "ola/time_model.h"
+
+#include <algorithm>
+#include <cmath>
+#include <sstream>
+
+#include "ola/plan_error.h"
+
+namespace ola::opt {
+
+namespace {
+
+int ceil_log2(std::int64_t v) {
+  int l = 0;
+  while ((std::int64_t{1} << l) < v) ++l;
+  return l;
+}
+
+// One level of a BSGS diagonal transform with `radix` (2*radix - 1 diagonals) on one ciphertext.
+double bsgs_level_ms(const LevelCost& c, int radix) {
+  const int diagonals = 2 * radix - 1;
+  const int rotations = static_cast<int>(std::ceil(2.0 * std::sqrt(2.0 * radix)));
+  const int hoisted = rotations / 2;
+  return diagonals * (c.mul_plain_ms + c.add_ms) + hoisted * c.hoisted_rotate_ms + c.hoist_decompose_ms +
+         (rotations - hoisted) * c.rotate_ms + c.rescale_ms;
+}
+
+}  // namespace
+
+double estimate_bootstrap_ms(const CostTable& t, int slots) {
+  OLA_CHECK(t.max_level() >= kEstimatedBootstrapDepth + 1, "estimate_bootstrap_ms: table too short");
+  const int log_slots = ceil_log2(slots);
+  const int radix = 1 << ((log_slots + 2) / 3);
+  const int top = t.max_level();
+  double ms = 0.0;
+  for (int i = 0; i < 3; ++i) ms += bsgs_level_ms(t.at(top - i), radix);  // CoeffsToSlots
+  ms += t.at(top).rotate_ms + t.at(top).add_ms;                            // conjugation split
+  for (int i = 0; i < 9; ++i) {                                            // EvalMod
+    const LevelCost& c = t.at(top - 3 - i);
+    const double products = i < 6 ? 17.0 / 6.0 : 1.0;  // 17 products over the polynomial's 6 levels
+    ms += products * (c.mul_relin_ms + c.rescale_ms) + (60.0 / 9.0) * (c.mul_const_ms + c.add_ms);
+  }
+  const int after = top - kEstimatedBootstrapDepth;
+  for (int i = 0; i < 3; ++i) ms += bsgs_level_ms(t.at(after + 3 - i), radix);  // SlotsToCoeffs
+  return ms;
+}
+
+TimeModel make_time_model(const CostTable& table, int slots) {
+  TimeModel m;
+  m.table = table;
+  m.slots = slots;
+  if (table.bootstrap.empty()) {
+    if (table.max_level() < kEstimatedBootstrapDepth + 2) {
+      throw PlanError(ola::mismatch("cost table", "levels", "a top level >= " + std::to_string(kEstimatedBootstrapDepth + 2) +
+                                                           " to estimate a bootstrap (no \"bootstrap\" entries)",
+                                    table.max_level()));
+    }
+    m.bootstrap.estimated = true;
+    m.bootstrap.ms_per_ciphertext = estimate_bootstrap_ms(table, slots);
+    m.bootstrap.levels_after = table.max_level() - kEstimatedBootstrapDepth;
+    m.bootstrap.input_level = 0;
+    m.bootstrap.formula =
+        "estimated from per-level costs: CoeffsToSlots 3 levels + EvalMod 9 levels (17 products, 3 squarings) + "
+        "SlotsToCoeffs 3 levels, BSGS transforms of radix 2^ceil(log_slots/3); levels_after = top level - 15";
+  } else {
+    auto it = std::find_if(table.bootstrap.begin(), table.bootstrap.end(),
+                           [&](const BootstrapCost& b) { return b.slots == slots; });
+    std::ostringstream f;
+    if (it == table.bootstrap.end()) {
+      it = std::max_element(table.bootstrap.begin(), table.bootstrap.end(),
+                            [](const BootstrapCost& a, const BootstrapCost& b) { return a.slots < b.slots; });
+      f << "measured bootstrap of " << it->slots << " slots used for " << slots << "-slot ciphertexts";
+    } else {
+      f << "measured bootstrap of " << it->slots << " slots";
+    }
+    m.bootstrap.ms_per_ciphertext = it->seconds * 1000.0;
+    m.bootstrap.levels_after = it->levels_after;
+    m.bootstrap.input_level = it->input_level;
+    m.bootstrap.formula = f.str();
+  }
+  if (m.bootstrap.levels_after > table.max_level() || m.bootstrap.input_level < table.min_level()) {
+    throw PlanError(ola::mismatch("cost table", "levels",
+                                  "levels " + std::to_string(m.bootstrap.input_level) + ".." +
+                                      std::to_string(m.bootstrap.levels_after) + " (bootstrap input to output)",
+                                  std::to_string(table.min_level()) + ".." + std::to_string(table.max_level())));
+  }
+  return m;
+}
+
+std::int64_t ciphertexts(std::int64_t elements, int slots) {
+  return std::max<std::int64_t>(1, (elements + slots - 1) / slots);
+}
+
+double polynomial_ms(const approx::OpCounts& n, const LevelCost& c) {
+  return n.nonscalar_mults * (c.mul_relin_ms + c.rescale_ms) + n.scalar_mults * c.mul_const_ms +
+         n.additions * c.add_ms;
+}
+
+double linear_ms(const LinearShape& s, const LevelCost& c, int slots) {
+  const std::int64_t in_elems = s.c_in * s.h * s.w;
+  const std::int64_t n_in = ciphertexts(in_elems, slots);
+  switch (s.op) {
+    case LinearShape::Op::conv: {
+      const std::int64_t p = std::max<std::int64_t>(1, slots / std::max<std::int64_t>(1, in_elems));
+      const std::int64_t rounds = (s.c_out + p - 1) / p;
+      const std::int64_t k2 = static_cast<std::int64_t>(s.kernel) * s.kernel;
+      const std::int64_t products = rounds * k2 * n_in;
+      const std::int64_t rotations = rounds * (ceil_log2(s.c_in) + 1) + (s.stride > 1 ? 3 * ceil_log2(s.h) : 0);
+      const std::int64_t out_elems = s.c_out * (s.h / s.stride) * (s.w / s.stride);
+      const double input_rot = static_cast<double>(n_in) * ((k2 - 1) * c.hoisted_rotate_ms + c.hoist_decompose_ms);
+      return products * (c.mul_plain_ms + c.add_ms) + rotations * (c.rotate_ms + c.add_ms) + input_rot +
+             static_cast<double>(ciphertexts(out_elems, slots)) * c.rescale_ms;
+    }
+    case LinearShape::Op::global_average_pool:
+      return static_cast<double>(n_in) * ceil_log2(s.h * s.w) * (c.rotate_ms + c.add_ms);
+    case LinearShape::Op::fully_connected:
+      return static_cast<double>(n_in) * (s.c_out * (c.mul_plain_ms + c.add_ms) +
+                                          s.c_out * ceil_log2(s.c_in) * (c.rotate_ms + c.add_ms)) +
+             c.rescale_ms;
+    case LinearShape::Op::affine:
+      return static_cast<double>(n_in) * (c.mul_plain_ms + c.add_ms + c.rescale_ms);
+  }
+  return 0.0;
+}
+
+int linear_depth(const LinearShape& s) { return s.op == LinearShape::Op::global_average_pool ? 0 : 1; }
+
+}  // namespace ola::opt

@@ -1,0 +1,93 @@
+#include "ola/time_model.h"
+
+#include <gtest/gtest.h>
+
+#include "ola/plan_error.h"
+
+namespace ola::opt {
+namespace {
+
+CostTable table(int top, bool with_bootstrap) {
+  CostTable t;
+  for (int l = 0; l <= top; ++l) {
+    LevelCost c;
+    c.level = l;
+    c.limbs = l + 1;
+    c.mul_relin_ms = 10.0 * (l + 1);
+    c.rescale_ms = 1.0 * (l + 1);
+    c.rotate_ms = 9.0 * (l + 1);
+    c.hoisted_rotate_ms = 4.0 * (l + 1);
+    c.hoist_decompose_ms = 5.0 * (l + 1);
+    c.mul_plain_ms = 0.5 * (l + 1);
+    c.mul_const_ms = 0.25 * (l + 1);
+    c.add_ms = 0.125 * (l + 1);
+    t.levels.push_back(c);
+  }
+  if (with_bootstrap) t.bootstrap.push_back({32768, 20.0, 12, 1});
+  return t;
+}
+
+TEST(TimeModel, PolynomialCostIsCountsTimesLevelPrices) {
+  const CostTable t = table(20, true);
+  const approx::OpCounts n{4, 8, 10, 16};
+  // level 5: mul_relin 60, rescale 6, mul_const 1.5, add 0.75
+  EXPECT_DOUBLE_EQ(polynomial_ms(n, t.at(5)), 8 * 66.0 + 10 * 1.5 + 16 * 0.75);
+  EXPECT_LT(polynomial_ms(n, t.at(3)), polynomial_ms(n, t.at(4)));
+}
+
+TEST(TimeModel, CiphertextCountFromMultiplexedPacking) {
+  EXPECT_EQ(ciphertexts(16 * 32 * 32, kDefaultSlots), 1);
+  EXPECT_EQ(ciphertexts(64 * 32 * 32, kDefaultSlots), 2);
+  EXPECT_EQ(ciphertexts(32769, kDefaultSlots), 2);
+  EXPECT_EQ(ciphertexts(1, kDefaultSlots), 1);
+}
+
+TEST(TimeModel, MeasuredBootstrapIsUsed) {
+  const TimeModel m = make_time_model(table(20, true));
+  EXPECT_FALSE(m.bootstrap.estimated);
+  EXPECT_DOUBLE_EQ(m.bootstrap.ms_per_ciphertext, 20000.0);
+  EXPECT_EQ(m.bootstrap.levels_after, 12);
+  EXPECT_EQ(m.bootstrap.input_level, 1);
+}
+
+TEST(TimeModel, EstimatedBootstrapIsMarkedAndPlausible) {
+  const TimeModel m = make_time_model(table(24, false));
+  EXPECT_TRUE(m.bootstrap.estimated);
+  EXPECT_EQ(m.bootstrap.levels_after, 24 - kEstimatedBootstrapDepth);
+  EXPECT_FALSE(m.bootstrap.formula.empty());
+  // It must cost more than the EvalMod products alone at the lowest bootstrap level and less
+  // than 1000 top-level products.
+  const LevelCost& low = m.table.at(m.bootstrap.levels_after);
+  EXPECT_GT(m.bootstrap.ms_per_ciphertext, 20 * (low.mul_relin_ms + low.rescale_ms));
+  EXPECT_LT(m.bootstrap.ms_per_ciphertext, 1000 * m.table.at(24).mul_relin_ms);
+}
+
+TEST(TimeModel, ErrorsWhenLevelsCannotHoldBootstrap) {
+  EXPECT_THROW(make_time_model(table(10, false)), PlanError);  // too short to estimate
+  EXPECT_THROW(make_time_model(table(8, true)), PlanError);    // levels_after 12 > top 8
+}
+
+TEST(TimeModel, LinearCostsGrowWithWork) {
+  const CostTable t = table(20, true);
+  LinearShape c16{LinearShape::Op::conv, 16, 16, 32, 32, 3, 1};
+  LinearShape c32{LinearShape::Op::conv, 32, 32, 16, 16, 3, 1};
+  LinearShape c64{LinearShape::Op::conv, 64, 64, 8, 8, 3, 1};
+  // Same tensor size but more output channels per input ciphertext -> more rounds.
+  EXPECT_GT(linear_ms(c64, t.at(8), kDefaultSlots), linear_ms(c16, t.at(8), kDefaultSlots));
+  EXPECT_GT(linear_ms(c32, t.at(8), kDefaultSlots), 0.0);
+  EXPECT_GT(linear_ms(c16, t.at(9), kDefaultSlots), linear_ms(c16, t.at(8), kDefaultSlots));
+  LinearShape strided = c16;
+  strided.stride = 2;
+  EXPECT_GT(linear_ms(strided, t.at(8), kDefaultSlots), linear_ms(c16, t.at(8), kDefaultSlots));
+  EXPECT_EQ(linear_depth(c16), 1);
+  EXPECT_EQ(linear_depth({LinearShape::Op::global_average_pool, 64, 64, 8, 8, 1, 1}), 0);
+  // conv 16x32x32: p = 2 channels per round, 8 rounds of 9 products; 8 * (4 + 1) rotations; 8
+  // hoisted input rotations; 1 rescale.
+  const LevelCost& l = t.at(0);
+  const double want = 72 * (l.mul_plain_ms + l.add_ms) + 40 * (l.rotate_ms + l.add_ms) +
+                      8 * l.hoisted_rotate_ms + l.hoist_decompose_ms + l.rescale_ms;
+  EXPECT_DOUBLE_EQ(linear_ms(c16, l, kDefaultSlots), want);
+}
+
+}  // namespace
+}  // namespace ola::opt
