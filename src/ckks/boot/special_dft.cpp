@@ -36,7 +36,7 @@ std::vector<std::uint64_t> rotation_group(int n) {
   return g;
 }
 
-int bit_reverse(int j, int n) {
+int bit_reverse_index(int j, int n) {
   int r = 0;
   for (int bit = 1; bit < n; bit <<= 1) {
     r = (r << 1) | (j & 1);
@@ -49,7 +49,7 @@ void bit_reverse_inplace(std::span<Complex> v) {
   const int n = static_cast<int>(v.size());
   require_power_of_two("bit_reverse_inplace", n, 1);
   for (int j = 0; j < n; ++j) {
-    const int r = bit_reverse(j, n);
+    const int r = bit_reverse_index(j, n);
     if (j < r) std::swap(v[j], v[r]);
   }
 }

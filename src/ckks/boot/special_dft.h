@@ -24,7 +24,7 @@ namespace ola::ckks {
 std::vector<std::uint64_t> rotation_group(int n);
 
 /// The index j with its log2(n) bits reversed. @pre n a power of two, j < n.
-int bit_reverse(int j, int n);
+int bit_reverse_index(int j, int n);
 
 /// Permutes v into bit-reversed order (an involution). @throws ola::Error if v.size() is not a power of two.
 void bit_reverse_inplace(std::span<Complex> v);
