@@ -1,0 +1,62 @@
+// Evaluates a SlotTransform on a backend ciphertext with hoisted baby-step rotations, one plaintext
+// multiplication per diagonal, one rotation per giant step and a single rescale.
+#pragma once
+
+#include <algorithm>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "he/backend.h"
+#include "he/slot_transform.h"
+#include "util/error.h"
+
+namespace ola::he {
+
+/// out = T(in): sum_g rotate( sum_b rotate(diag_{g+b}, -g) (.) rotate(in, b), g ), rescaled once,
+/// then out += rotate(out, s) for each replicate step (Halevi-Shoup 2018, Sec. 4.1).
+/// Level: consumes one (result at level(in) - 1, same scale as in).
+/// Plaintexts are encoded one at a time, so memory stays at (#babies + 2) ciphertexts.
+/// @pre level(in) >= 1.
+/// @throws ola::Error if level(in) < 1 or the backend's slot count differs from t.slots.
+/// @throws whatever the backend throws for a missing rotation key.
+template <SlotBackend B>
+typename B::Ciphertext apply_transform(B& be, const typename B::Ciphertext& in, const SlotTransform& t) {
+  using Ct = typename B::Ciphertext;
+  if (be.slots() != t.slots) throw Error(ola::mismatch("apply_transform", "backend slots", t.slots, be.slots()));
+  const int level = be.level(in);
+  if (level < 1) throw Error(ola::mismatch("apply_transform", "input level", ">= 1", level));
+  const BsgsSplit& sp = t.split;
+  const std::vector<Ct> babies = be.rotate_hoisted(in, sp.baby_steps);
+  auto baby_index = [&](int b) {
+    return static_cast<std::size_t>(std::lower_bound(sp.baby_steps.begin(), sp.baby_steps.end(), b) -
+                                    sp.baby_steps.begin());
+  };
+  std::optional<Ct> acc;
+  for (int g : sp.giant_steps) {
+    std::optional<Ct> inner;
+    for (std::size_t d = 0; d < t.shifts.size(); ++d) {
+      const int b = signed_mod(t.shifts[d], sp.giant_stride);
+      if (t.shifts[d] - b != g) continue;
+      const auto pt = be.encode_for_mul(prerotated_diagonal(t, d, g), level);
+      Ct prod = be.mul_plain(babies[baby_index(b)], pt);
+      if (inner) {
+        be.add_inplace(*inner, prod);
+      } else {
+        inner = std::move(prod);
+      }
+    }
+    OLA_CHECK(inner.has_value(), "apply_transform: giant step " << g << " without diagonals");
+    Ct moved = g == 0 ? std::move(*inner) : be.rotate(*inner, g);
+    if (acc) {
+      be.add_inplace(*acc, moved);
+    } else {
+      acc = std::move(moved);
+    }
+  }
+  Ct out = be.rescale(*acc);
+  for (int s : t.replicate_steps) be.add_inplace(out, be.rotate(out, s));
+  return out;
+}
+
+}  // namespace ola::he

@@ -1,0 +1,62 @@
+// The slot-vector arithmetic the encrypted executor is written against (a C++20 concept), so the
+// same layer code runs on the plaintext simulator (he/slot_sim_backend.h) and on CKKS ciphertexts.
+//
+// Conventions every backend follows:
+//  * rotate(ct, k) is a left rotation: result[i] = ct[(i + k) mod n]; k may be negative.
+//  * Levels count the primes that can still be rescaled away: a mul_plain or mul_const followed
+//    by rescale consumes one level; rescale needs level >= 1.
+//  * encode_for_mul(v, level) makes a plaintext whose scale equals the prime rescale will divide
+//    by at that level, so mul_plain + rescale returns a ciphertext at the input's scale; hence all
+//    ciphertexts of a layer share one scale and residual additions only need level alignment.
+#pragma once
+
+#include <concepts>
+#include <functional>
+#include <span>
+#include <vector>
+
+namespace ola::he {
+
+/// Operation counters a backend keeps (rotations split into single and hoisted ones).
+struct OpStats {
+  long rotations = 0;          ///< single (non-hoisted) key-switching rotations
+  long hoisted_rotations = 0;  ///< rotations done inside rotate_hoisted (non-zero steps)
+  long hoist_batches = 0;      ///< rotate_hoisted calls (one shared decomposition each)
+  long plain_mults = 0;        ///< mul_plain
+  long const_mults = 0;        ///< mul_const
+  long additions = 0;          ///< add, sub, add_plain
+  long rescales = 0;
+  long level_drops = 0;        ///< drop_to_level calls that removed at least one level
+  long bootstraps = 0;
+};
+
+OpStats operator-(const OpStats& a, const OpStats& b);
+
+/// A slot-vector backend. Ciphertext and Plaintext are value types of the backend.
+template <class B>
+concept SlotBackend = requires(B& b, const typename B::Ciphertext& ct, typename B::Ciphertext& out,
+                               const typename B::Plaintext& pt, std::span<const double> values,
+                               int level, int step, const std::vector<int>& steps, double c) {
+  { b.slots() } -> std::convertible_to<int>;
+  { b.level(ct) } -> std::convertible_to<int>;
+  { b.encode_for_mul(values, level) } -> std::same_as<typename B::Plaintext>;
+  { b.encode_like(values, ct) } -> std::same_as<typename B::Plaintext>;
+  { b.add(ct, ct) } -> std::same_as<typename B::Ciphertext>;
+  { b.add_inplace(out, ct) };
+  { b.sub(ct, ct) } -> std::same_as<typename B::Ciphertext>;
+  { b.add_plain(ct, pt) } -> std::same_as<typename B::Ciphertext>;
+  { b.mul_plain(ct, pt) } -> std::same_as<typename B::Ciphertext>;
+  { b.mul_const(ct, c) } -> std::same_as<typename B::Ciphertext>;
+  { b.rescale(ct) } -> std::same_as<typename B::Ciphertext>;
+  { b.drop_to_level(ct, level) } -> std::same_as<typename B::Ciphertext>;
+  { b.rotate(ct, step) } -> std::same_as<typename B::Ciphertext>;
+  { b.rotate_hoisted(ct, steps) } -> std::same_as<std::vector<typename B::Ciphertext>>;
+  { b.bootstrap(ct) } -> std::same_as<typename B::Ciphertext>;
+};
+
+/// Activation hook: evaluates an activation polynomial on a ciphertext with the backend's own
+/// polynomial evaluator (CKKS: ckks/poly; simulator: slot-wise, consuming the polynomial's depth).
+template <class B>
+using ActivationFn = std::function<typename B::Ciphertext(B&, const typename B::Ciphertext&)>;
+
+}  // namespace ola::he

@@ -1,0 +1,115 @@
+#include "he/linear_cost.h"
+
+#include <string>
+
+#include "he/conv.h"
+#include "he/pool_fc.h"
+#include "he/shortcut.h"
+#include "he/slot_transform.h"
+#include "util/error.h"
+
+namespace ola::he {
+namespace {
+
+LinearCost transform_cost(std::span<const int> shifts, int in_period, int out_period, double baby_cost) {
+  const BsgsSplit sp = split_shifts(shifts, in_period, baby_cost);
+  auto nonzero = [](const std::vector<int>& v) {
+    long c = 0;
+    for (int s : v) c += s != 0 ? 1 : 0;
+    return c;
+  };
+  long replicate = 0;
+  for (int s = out_period; s < in_period; s *= 2) ++replicate;
+  LinearCost c;
+  c.hoisted_rotations = nonzero(sp.baby_steps);
+  c.hoist_batches = c.hoisted_rotations > 0 ? 1 : 0;
+  c.rotations = nonzero(sp.giant_steps) + replicate;
+  c.plain_mults = static_cast<long>(shifts.size());
+  const long giants = static_cast<long>(sp.giant_steps.size());
+  c.additions = (c.plain_mults - giants) + (giants - 1) + replicate;
+  c.rescales = 1;
+  c.depth = 1;
+  return c;
+}
+
+}  // namespace
+
+LinearCost operator+(const LinearCost& a, const LinearCost& b) {
+  return {a.rotations + b.rotations, a.hoisted_rotations + b.hoisted_rotations,
+          a.hoist_batches + b.hoist_batches, a.plain_mults + b.plain_mults,
+          a.additions + b.additions, a.rescales + b.rescales, a.depth + b.depth};
+}
+
+bool operator==(const LinearCost& a, const LinearCost& b) {
+  return a.rotations == b.rotations && a.hoisted_rotations == b.hoisted_rotations &&
+         a.hoist_batches == b.hoist_batches && a.plain_mults == b.plain_mults &&
+         a.additions == b.additions && a.rescales == b.rescales && a.depth == b.depth;
+}
+
+LinearCost conv_cost(const ConvShape& s, double baby_cost) {
+  const Layout in = make_layout(s.c_in, s.height, s.width, s.gap, s.slots);
+  Conv2d shape{s.c_out, s.c_in, s.kernel, s.stride, (s.kernel - 1) / 2, {}, {}};
+  shape.weights.assign(static_cast<std::size_t>(s.c_out) * s.c_in * s.kernel * s.kernel, 1.0);
+  validate_conv(shape);
+  const Layout out = conv_output_layout(in, shape);
+  const auto shifts = conv_shifts(in, s.c_out, s.kernel, s.stride, shape.pad, [](int, int) { return true; });
+  LinearCost c = transform_cost(shifts, in.period(), out.period(), baby_cost);
+  if (s.bias) c.additions += 1;
+  return c;
+}
+
+LinearCost shortcut_cost(const Layout& in, int c_out, int pad_before) {
+  const Conv2d sc = option_a_shortcut(in.channels, c_out, pad_before);
+  const Layout out = conv_output_layout(in, sc);
+  const auto shifts = conv_shifts(in, c_out, 1, 2, 0, [&](int co, int ci) { return co == ci + pad_before; });
+  return transform_cost(shifts, in.period(), out.period(), 0.5);
+}
+
+LinearCost pool_fc_cost(const Layout& in, int classes) {
+  Dense fc{classes, in.channels, {}, {}};
+  fc.weights.assign(static_cast<std::size_t>(classes) * in.channels, 1.0);
+  fc.bias.assign(static_cast<std::size_t>(classes), 0.0);
+  const CompiledPoolFc p = compile_pool_fc(in, fc);
+  LinearCost c;
+  c.rotations = static_cast<long>(p.pool_steps.size() + p.sum_steps.size());
+  c.hoisted_rotations = classes - 1;
+  c.hoist_batches = classes > 1 ? 1 : 0;
+  c.plain_mults = classes;
+  c.additions = static_cast<long>(p.pool_steps.size()) + (classes - 1) +
+                static_cast<long>(p.sum_steps.size()) + 1;
+  c.rescales = 1;
+  c.depth = 1;
+  return c;
+}
+
+std::vector<NamedLinearCost> resnet_cifar_linear_costs(int blocks_per_stage, int slots) {
+  if (blocks_per_stage < 1) {
+    throw Error(ola::mismatch("resnet_cifar_linear_costs", "blocks_per_stage", ">= 1", blocks_per_stage));
+  }
+  std::vector<NamedLinearCost> out;
+  Layout in = make_layout(3, 32, 32, 1, slots);
+  auto conv_at = [&](const std::string& name, const Layout& l, int c_out, int stride) {
+    out.push_back({name, l, conv_cost({l.channels, c_out, l.height, l.width, 3, stride, l.gap, slots, true})});
+    Conv2d shape{c_out, l.channels, 3, stride, 1, {}, {}};
+    return conv_output_layout(l, shape);
+  };
+  in = conv_at("conv0", in, 16, 1);
+  const int widths[3] = {16, 32, 64};
+  for (int stage = 0; stage < 3; ++stage) {
+    for (int b = 0; b < blocks_per_stage; ++b) {
+      const std::string prefix = "stage" + std::to_string(stage + 1) + ".block" + std::to_string(b);
+      const int stride = (stage > 0 && b == 0) ? 2 : 1;
+      const Layout block_in = in;
+      const Layout mid = conv_at(prefix + ".conv1", block_in, widths[stage], stride);
+      in = conv_at(prefix + ".conv2", mid, widths[stage], 1);
+      if (stride == 2) {
+        out.push_back({prefix + ".shortcut", block_in,
+                       shortcut_cost(block_in, widths[stage], (widths[stage] - block_in.channels) / 2)});
+      }
+    }
+  }
+  out.push_back({"pool_fc", in, pool_fc_cost(in, 10)});
+  return out;
+}
+
+}  // namespace ola::he

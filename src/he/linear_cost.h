@@ -1,0 +1,66 @@
+// Operation counts of the encrypted linear layers (convolution, option-A shortcut, pooling + FC)
+// with the multiplexed packing, as pure functions of the shapes: the linear-layer part of the
+// optimizer's time model. The counts are exactly what the he/ layer functions perform (tested
+// against SlotSimBackend's counters in tests/he/linear_cost_test.cpp).
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "he/layout.h"
+
+namespace ola::he {
+
+/// Counts of one linear layer. A cost table turns them into time: rotations and hoisted rotations
+/// at the layer's input level, plain_mults at the input level, rescales at the input level.
+struct LinearCost {
+  long rotations = 0;          ///< key-switching rotations of separate ciphertexts
+  long hoisted_rotations = 0;  ///< rotations sharing one decomposition (baby steps)
+  long hoist_batches = 0;      ///< decompositions shared by the hoisted rotations (0 or 1)
+  long plain_mults = 0;        ///< ciphertext x plaintext products (one per diagonal / class)
+  long additions = 0;          ///< ciphertext additions (incl. bias add_plain)
+  long rescales = 0;
+  int depth = 0;               ///< levels consumed
+};
+
+LinearCost operator+(const LinearCost& a, const LinearCost& b);
+bool operator==(const LinearCost& a, const LinearCost& b);
+
+/// Shape of a "same"-padded convolution on the multiplexed layout.
+struct ConvShape {
+  int c_in = 16;
+  int c_out = 16;
+  int height = 32;  ///< input H
+  int width = 32;   ///< input W
+  int kernel = 3;
+  int stride = 1;   ///< 1 or 2
+  int gap = 1;      ///< input gap k
+  int slots = 1 << 15;
+  bool bias = true;
+};
+
+/// Counts of conv() for a dense kernel (every weight non-zero) of this shape.
+/// @throws ola::Error if the shape has no valid layout (see make_layout) or kernel/stride invalid.
+LinearCost conv_cost(const ConvShape& s, double baby_cost = 0.5);
+
+/// Counts of the option-A shortcut (compile_shortcut) from `in` to c_out channels.
+/// @throws ola::Error as compile_shortcut.
+LinearCost shortcut_cost(const Layout& in, int c_out, int pad_before);
+
+/// Counts of pool_fc() on `in` with `classes` outputs (with bias).
+/// @throws ola::Error as compile_pool_fc.
+LinearCost pool_fc_cost(const Layout& in, int classes);
+
+/// One linear layer of a network with its counts.
+struct NamedLinearCost {
+  std::string name;   ///< e.g. "stage2.block0.conv1"
+  Layout in;          ///< input layout
+  LinearCost cost;
+};
+
+/// The linear layers of the CIFAR ResNet-(6n+2) of He et al. 2016 (3 stages of n basic blocks,
+/// 16/32/64 channels, option-A shortcuts, 3x32x32 input packed at gap 1, 10 classes) in order.
+/// @throws ola::Error if blocks_per_stage < 1 or the layouts do not fit in `slots`.
+std::vector<NamedLinearCost> resnet_cifar_linear_costs(int blocks_per_stage, int slots = 1 << 15);
+
+}  // namespace ola::he
