@@ -15,6 +15,8 @@ int normalize(int step, int n) { return ((step % n) + n) % n; }
 
 }  // namespace
 
+static_assert(SlotBackend<SlotSimBackend>);
+
 OpStats operator-(const OpStats& a, const OpStats& b) {
   return {a.rotations - b.rotations,   a.hoisted_rotations - b.hoisted_rotations,
           a.hoist_batches - b.hoist_batches, a.plain_mults - b.plain_mults,

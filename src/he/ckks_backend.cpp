@@ -1,0 +1,128 @@
+#include "he/ckks_backend.h"
+
+#include <string>
+#include <utility>
+
+#include "util/error.h"
+
+namespace ola::he {
+namespace {
+
+int reduce(int step, int n) { return ((step % n) + n) % n; }
+
+}  // namespace
+
+static_assert(SlotBackend<CkksBackend>);
+
+CkksBackend::CkksBackend(const ckks::Evaluator& evaluator, const ckks::Encoder& encoder, int slots,
+                         Bootstrapper bootstrapper)
+    : ev_(evaluator), enc_(encoder), slots_(slots), boot_(std::move(bootstrapper)) {
+  if (!(evaluator.params() == encoder.params())) {
+    throw Error(ola::mismatch("CkksBackend", "encoder parameters", evaluator.params().fingerprint(),
+                              encoder.params().fingerprint()));
+  }
+  const long max_slots = static_cast<long>(evaluator.params().max_slots());
+  if (slots < 1 || (slots & (slots - 1)) != 0 || slots > max_slots) {
+    throw Error(ola::mismatch("CkksBackend", "slots", "a power of two in 1.." + std::to_string(max_slots), slots));
+  }
+}
+
+ckks::Plaintext CkksBackend::encode_for_mul(std::span<const double> values, int level) const {
+  if (values.size() != static_cast<std::size_t>(slots_)) {
+    throw Error(ola::mismatch("CkksBackend::encode_for_mul", "values.size()", slots_, values.size()));
+  }
+  const int max_level = ev_.params().max_level();
+  if (level < 1 || level > max_level) {
+    throw Error(ola::mismatch("CkksBackend::encode_for_mul", "level", "1.." + std::to_string(max_level), level));
+  }
+  const double q = static_cast<double>(ev_.params().q(static_cast<std::size_t>(level)));
+  return enc_.encode(values, level, q, static_cast<std::size_t>(slots_));
+}
+
+ckks::Plaintext CkksBackend::encode_like(std::span<const double> values, const ckks::Ciphertext& like) const {
+  if (values.size() != static_cast<std::size_t>(slots_)) {
+    throw Error(ola::mismatch("CkksBackend::encode_like", "values.size()", slots_, values.size()));
+  }
+  return enc_.encode(values, like.level, like.scale, static_cast<std::size_t>(slots_));
+}
+
+ckks::Ciphertext CkksBackend::add(const ckks::Ciphertext& a, const ckks::Ciphertext& b) {
+  ++stats_.additions;
+  return ev_.add(a, b);
+}
+
+void CkksBackend::add_inplace(ckks::Ciphertext& a, const ckks::Ciphertext& b) {
+  ++stats_.additions;
+  ev_.add_inplace(a, b);
+}
+
+ckks::Ciphertext CkksBackend::sub(const ckks::Ciphertext& a, const ckks::Ciphertext& b) {
+  ++stats_.additions;
+  return ev_.sub(a, b);
+}
+
+ckks::Ciphertext CkksBackend::add_plain(const ckks::Ciphertext& ct, const ckks::Plaintext& pt) {
+  ++stats_.additions;
+  return ev_.add(ct, pt);
+}
+
+ckks::Ciphertext CkksBackend::mul_plain(const ckks::Ciphertext& ct, const ckks::Plaintext& pt) {
+  ++stats_.plain_mults;
+  return ev_.mul(ct, pt);
+}
+
+ckks::Ciphertext CkksBackend::mul_const(const ckks::Ciphertext& ct, double c) {
+  if (ct.level < 1) throw Error(ola::mismatch("CkksBackend::mul_const", "level", ">= 1", ct.level));
+  ++stats_.const_mults;
+  return ev_.mul_const(ct, c, static_cast<double>(ev_.params().q(static_cast<std::size_t>(ct.level))));
+}
+
+ckks::Ciphertext CkksBackend::rescale(const ckks::Ciphertext& ct) {
+  ++stats_.rescales;
+  return ev_.rescale(ct);
+}
+
+ckks::Ciphertext CkksBackend::drop_to_level(const ckks::Ciphertext& ct, int level) {
+  if (level < ct.level) ++stats_.level_drops;
+  return ev_.drop_to_level(ct, level);
+}
+
+ckks::Ciphertext CkksBackend::rotate(const ckks::Ciphertext& ct, int step) {
+  const int s = reduce(step, slots_);
+  if (s == 0) return ct;
+  ++stats_.rotations;
+  return ev_.rotate(ct, s);
+}
+
+std::vector<ckks::Ciphertext> CkksBackend::rotate_hoisted(const ckks::Ciphertext& ct,
+                                                          const std::vector<int>& steps) {
+  std::vector<int> nonzero;
+  for (int s : steps) {
+    if (reduce(s, slots_) != 0) nonzero.push_back(reduce(s, slots_));
+  }
+  std::vector<ckks::Ciphertext> rotated;
+  if (!nonzero.empty()) {
+    rotated = ev_.rotate_hoisted(ct, nonzero);
+    stats_.hoisted_rotations += static_cast<long>(nonzero.size());
+    ++stats_.hoist_batches;
+  }
+  std::vector<ckks::Ciphertext> out;
+  out.reserve(steps.size());
+  std::size_t next = 0;
+  for (int s : steps) {
+    if (reduce(s, slots_) == 0) {
+      out.push_back(ct);
+    } else {
+      out.push_back(std::move(rotated[next++]));
+    }
+  }
+  return out;
+}
+
+ckks::Ciphertext CkksBackend::bootstrap(const ckks::Ciphertext& ct) {
+  if (!boot_) throw Error(ola::mismatch("CkksBackend::bootstrap", "bootstrapper", "configured", "none"));
+  ++stats_.bootstraps;
+  return boot_(ct);
+}
+
+}  // namespace ola::he

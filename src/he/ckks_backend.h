@@ -1,0 +1,72 @@
+// The slot backend on real CKKS ciphertexts: adapts ckks::Evaluator and ckks::Encoder to the
+// SlotBackend concept (he/backend.h) so the he/ layers run encrypted unchanged.
+#pragma once
+
+#include <functional>
+#include <span>
+#include <vector>
+
+#include "ckks/core/ckks.h"
+#include "he/backend.h"
+
+namespace ola::he {
+
+/// Refreshes a ciphertext's level (the bootstrapper of ckks/boot, bound by the caller).
+using Bootstrapper = std::function<ckks::Ciphertext(const ckks::Ciphertext&)>;
+
+/// CKKS backend over `slots` slots (N/2, or fewer for sparse packing: the message then repeats
+/// N/(2 slots) times and rotations act modulo `slots`). Plaintexts for mul_plain are encoded at
+/// scale q_level, so mul_plain + rescale keeps the ciphertext's scale exactly (he/backend.h).
+///
+/// Invariants: evaluator and encoder share one parameter set; slots is a power of two <= N/2.
+/// Thread safety: not thread-safe (operation counters); the evaluator itself is.
+class CkksBackend {
+ public:
+  using Ciphertext = ckks::Ciphertext;
+  using Plaintext = ckks::Plaintext;
+
+  /// @throws ola::Error if evaluator and encoder have different parameters.
+  /// @throws ola::Error if slots is not a power of two in 1..N/2.
+  CkksBackend(const ckks::Evaluator& evaluator, const ckks::Encoder& encoder, int slots,
+              Bootstrapper bootstrapper = {});
+
+  int slots() const { return slots_; }
+  const OpStats& stats() const { return stats_; }
+  void reset_stats() { stats_ = {}; }
+  int level(const Ciphertext& ct) const { return ct.level; }
+
+  /// Plaintext at `level` with scale q_level.
+  /// @throws ola::Error if level is outside 1..max_level or values.size() != slots().
+  Plaintext encode_for_mul(std::span<const double> values, int level) const;
+  /// Plaintext at like's level and scale. @throws ola::Error if values.size() != slots().
+  Plaintext encode_like(std::span<const double> values, const Ciphertext& like) const;
+
+  /// @throws ckks::OperandError on level/scale/slot mismatch (all below likewise).
+  Ciphertext add(const Ciphertext& a, const Ciphertext& b);
+  void add_inplace(Ciphertext& a, const Ciphertext& b);
+  Ciphertext sub(const Ciphertext& a, const Ciphertext& b);
+  Ciphertext add_plain(const Ciphertext& ct, const Plaintext& pt);
+  /// Scale ct.scale * pt.scale; level unchanged until rescale.
+  Ciphertext mul_plain(const Ciphertext& ct, const Plaintext& pt);
+  /// Multiplies by c at const scale q_level (rescale restores the scale). @pre level >= 1.
+  Ciphertext mul_const(const Ciphertext& ct, double c);
+  /// Level - 1. @throws ckks::OperandError at level 0.
+  Ciphertext rescale(const Ciphertext& ct);
+  /// @throws ckks::OperandError if level > ct.level.
+  Ciphertext drop_to_level(const Ciphertext& ct, int level);
+  /// Left rotation. @throws ckks::OperandError if the Galois key is missing.
+  Ciphertext rotate(const Ciphertext& ct, int step);
+  /// One shared decomposition. @throws ckks::OperandError if a Galois key is missing.
+  std::vector<Ciphertext> rotate_hoisted(const Ciphertext& ct, const std::vector<int>& steps);
+  /// @throws ola::Error if no bootstrapper was given.
+  Ciphertext bootstrap(const Ciphertext& ct);
+
+ private:
+  const ckks::Evaluator& ev_;
+  const ckks::Encoder& enc_;
+  int slots_;
+  Bootstrapper boot_;
+  OpStats stats_;
+};
+
+}  // namespace ola::he

@@ -1,0 +1,108 @@
+// The he/ layers on real CKKS ciphertexts (test-only N = 2^12 parameters) against the float
+// reference: the same code path the simulator tests, now encrypted.
+#include "he/ckks_backend.h"
+
+#include <gtest/gtest.h>
+
+#include <iostream>
+#include <memory>
+
+#include "he/conv.h"
+#include "he/linear_cost.h"
+#include "he/pool_fc.h"
+#include "he/reference.h"
+#include "he/residual.h"
+#include "he/shortcut.h"
+#include "util/error.h"
+
+namespace ola::he {
+namespace {
+
+struct Keys {
+  ckks::Params params{ckks::test_literal_n12()};
+  ckks::Encoder encoder{params};
+  ckks::KeyGenerator keygen{params};
+  ckks::Encryptor encryptor{params, keygen.public_key()};
+  ckks::Decryptor decryptor{params, keygen.secret_key()};
+
+  ckks::Evaluator evaluator(const std::vector<int>& steps) const {
+    return ckks::Evaluator(params, {nullptr, std::make_shared<const ckks::GaloisKeys>(keygen.galois_keys(steps))});
+  }
+  ckks::Ciphertext encrypt(const std::vector<double>& slots) const {
+    return encryptor.encrypt(encoder.encode(slots, params.max_level(), params.default_scale(), slots.size()));
+  }
+  std::vector<double> decrypt(const ckks::Ciphertext& ct) const {
+    return encoder.decode_real(decryptor.decrypt(ct));
+  }
+};
+
+TEST(CkksBackend, EncryptedConvolutionMatchesTheReference) {
+  const Keys k;
+  const int slots = 2048;  // N/2: the 4x8x8 map (period 256) repeats 8 times
+  const Layout in = make_layout(4, 8, 8, 1, slots);
+  const Conv2d c = test::random_conv(4, 4, 1, 90);
+  const CompiledConv cc = compile_conv(in, c);
+  const ckks::Evaluator ev = k.evaluator(rotation_steps(cc.transform));
+  CkksBackend be(ev, k.encoder, slots);
+  const FeatureMap x = test::random_map(4, 8, 8, 91);
+  const ckks::Ciphertext ct = k.encrypt(pack(in, x));
+  const ckks::Ciphertext y = conv(be, ct, cc);
+  EXPECT_EQ(y.level, ct.level - 1);
+  EXPECT_NEAR(y.scale / ct.scale, 1.0, 1e-9);
+  const double err = test::max_abs_diff(unpack(cc.out, k.decrypt(y)), test::reference_conv(x, c));
+  EXPECT_LT(err, 1e-5);
+  std::cout << "encrypted conv 4x8x8 N=2^12: max abs error " << err << "\n";
+  const OpStats& s = be.stats();
+  EXPECT_EQ(conv_cost({4, 4, 8, 8, 3, 1, 1, slots, true}),
+            (LinearCost{s.rotations, s.hoisted_rotations, s.hoist_batches, s.plain_mults, s.additions, s.rescales, 1}));
+}
+
+TEST(CkksBackend, EncryptedDownsamplingBlockAndHeadOnSparseSlots) {
+  const Keys k;
+  const int slots = 256;  // sparse packing: exactly one period of the 4x8x8 input
+  const Layout in = make_layout(4, 8, 8, 1, slots);
+  const Conv2d c1 = test::random_conv(8, 4, 2, 92);
+  const Conv2d c2 = test::random_conv(8, 8, 1, 93);
+  const CompiledConv k1 = compile_conv(in, c1);
+  const CompiledConv k2 = compile_conv(k1.out, c2);
+  const CompiledConv sc = compile_shortcut(in, 8, 2);
+  Dense fc{10, 8, std::vector<double>(80), std::vector<double>(10)};
+  for (std::size_t i = 0; i < fc.weights.size(); ++i) fc.weights[i] = 0.1 * static_cast<double>(i % 7) - 0.3;
+  for (std::size_t i = 0; i < fc.bias.size(); ++i) fc.bias[i] = 0.05 * static_cast<double>(i);
+  const CompiledPoolFc head = compile_pool_fc(k2.out, fc);
+  const std::vector<std::vector<int>> lists{rotation_steps(k1.transform), rotation_steps(k2.transform),
+                                            rotation_steps(sc.transform), rotation_steps(head)};
+  const ckks::Evaluator ev = k.evaluator(merge_steps(lists));
+  CkksBackend be(ev, k.encoder, slots);
+
+  const FeatureMap x = test::random_map(4, 8, 8, 94);
+  const ckks::Ciphertext ct = k.encrypt(pack(in, x));
+  const auto sum = add_residual(be, conv(be, conv(be, ct, k1), k2), conv(be, ct, sc));
+  EXPECT_EQ(sum.level, ct.level - 2);
+  const auto logits = pool_fc(be, sum, head);
+  EXPECT_EQ(logits.level, ct.level - 3);
+
+  const FeatureMap r = test::add_maps(test::reference_conv(test::reference_conv(x, c1), c2),
+                                      test::reference_shortcut(x, 8, 2));
+  EXPECT_LT(test::max_abs_diff(unpack(k2.out, k.decrypt(sum)), r), 1e-5);
+  const auto want = test::reference_pool_fc(r, fc);
+  const auto got = unpack_logits(head, k.decrypt(logits));
+  for (std::size_t j = 0; j < want.size(); ++j) EXPECT_NEAR(got[j], want[j], 1e-5) << j;
+}
+
+TEST(CkksBackend, RefusesMissingKeysAndBadSettings) {
+  const Keys k;
+  const Layout in = make_layout(4, 8, 8, 1, 2048);
+  const CompiledConv cc = compile_conv(in, test::random_conv(4, 4, 1, 95));
+  auto steps = rotation_steps(cc.transform);
+  steps.pop_back();
+  const ckks::Evaluator ev = k.evaluator(steps);
+  CkksBackend be(ev, k.encoder, 2048);
+  EXPECT_THROW(conv(be, k.encrypt(pack(in, test::random_map(4, 8, 8, 96))), cc), ckks::OperandError);
+  EXPECT_THROW(be.bootstrap(k.encrypt(std::vector<double>(2048, 0.0))), Error);
+  EXPECT_THROW(CkksBackend(ev, k.encoder, 3000), Error);
+  EXPECT_THROW(be.encode_for_mul(std::vector<double>(2048, 0.0), 0), Error);
+}
+
+}  // namespace
+}  // namespace ola::he
