@@ -81,6 +81,32 @@ void run_program(const Program& program, std::span<const Real> in, std::span<Rea
 
 inline constexpr std::size_t kProgramBlock = 256;
 
+/// Runs `program` on one number (no heap allocation for programs of up to 64 registers).
+template <class Real>
+Real run_program_scalar(const Program& program, Real x) {
+  std::array<Real, 64> small{};
+  std::vector<Real> big;
+  Real* r = small.data();
+  if (program.registers > static_cast<int>(small.size())) {
+    big.resize(static_cast<std::size_t>(program.registers));
+    r = big.data();
+  }
+  r[program.input] = x;
+  for (const ProgramOp& op : program.ops) {
+    const Real c = static_cast<Real>(op.c);
+    switch (op.code) {
+      case ProgramOp::Code::mul: r[op.dst] = r[op.a] * r[op.b]; break;
+      case ProgramOp::Code::mul_const:
+      case ProgramOp::Code::mul_int: r[op.dst] = r[op.a] * c; break;
+      case ProgramOp::Code::add: r[op.dst] = r[op.a] + r[op.b]; break;
+      case ProgramOp::Code::sub: r[op.dst] = r[op.a] - r[op.b]; break;
+      case ProgramOp::Code::add_const: r[op.dst] = r[op.a] + c; break;
+      case ProgramOp::Code::constant: r[op.dst] = c; break;
+    }
+  }
+  return r[program.output];
+}
+
 template <class Real>
 void run_program(const Program& program, std::span<const Real> in, std::span<Real> out) {
   OLA_CHECK(out.size() >= in.size(), "run_program: out.size() " << out.size() << " < in.size() "

@@ -25,11 +25,18 @@ class BaseConverter {
   /// coefficients modulo to()[j]. The result is x + u*A for some 0 <= u < |A| (approximate
   /// extension). Single-threaded; callers parallelise over polynomials or targets.
   void convert(const u64* const* in, u64* const* out, std::size_t n) const;
+  /// Centered exact extension (Halevi-Polyakov-Shoup 2019, section 2.4): the overflow
+  /// v = round(sum_i y_i / a_i) is estimated in double precision and removed, so the output is
+  /// the residues of the centered lift of x in (-A/2, A/2] (except when x is within about
+  /// 2^-50 * A of +-A/2). Used by ModDown so its rounding error has zero mean.
+  void convert_centered(const u64* const* in, u64* const* out, std::size_t n) const;
 
  private:
   std::vector<Modulus> from_, to_;
   std::vector<u64> qhat_inv_, qhat_inv_sh_;  ///< (A/a_i)^-1 mod a_i and Shoup constants
   std::vector<u64> qhat_mod_;                ///< [(A/a_i) mod b_j] at j * |A| + i
+  std::vector<u64> a_mod_;                   ///< A mod b_j
+  std::vector<double> a_inv_;                ///< 1 / a_i
 };
 
 }  // namespace ola::ckks

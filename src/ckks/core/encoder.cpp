@@ -1,0 +1,214 @@
+#include "ckks/core/encoder.h"
+
+#include <cmath>
+#include <numbers>
+
+#include "ckks/core/errors.h"
+#include "ckks/core/poly_transform.h"
+
+namespace ola::ckks {
+
+namespace {
+using cd = std::complex<double>;
+
+bool is_pow2(std::size_t x) { return x != 0 && (x & (x - 1)) == 0; }
+
+/// In-place iterative radix-2 DFT of length m: sign = +1 computes sum_k a_k w^(+jk), w = e^(2 pi i/m).
+/// Twiddles read from roots (e^(2 pi i r / (2N))) with stride 2N/m.
+void fft(std::vector<cd>& a, const std::vector<cd>& roots, int sign) {
+  const std::size_t m = a.size();
+  const std::size_t two_n = roots.size();
+  int bits = 0;
+  while ((std::size_t{1} << bits) < m) ++bits;
+  for (std::size_t i = 0; i < m; ++i) {
+    const std::size_t r = bit_reverse(i, bits);
+    if (i < r) std::swap(a[i], a[r]);
+  }
+  for (std::size_t len = 2; len <= m; len <<= 1) {
+    const std::size_t half = len / 2;
+    const std::size_t stride = two_n / len;
+    for (std::size_t s = 0; s < m; s += len) {
+      for (std::size_t k = 0; k < half; ++k) {
+        const std::size_t idx = (sign > 0 ? k * stride : (two_n - k * stride) % two_n);
+        const cd w = roots[idx];
+        const cd u = a[s + k];
+        const cd v = a[s + k + half] * w;
+        a[s + k] = u + v;
+        a[s + k + half] = u - v;
+      }
+    }
+  }
+}
+}  // namespace
+
+Encoder::Encoder(Params params) : params_(std::move(params)) {
+  const std::size_t two_n = 2 * params_.n();
+  roots_.resize(two_n);
+  for (std::size_t k = 0; k < two_n; ++k) {
+    const long double ang = 2.0L * std::numbers::pi_v<long double> * static_cast<long double>(k) / two_n;
+    roots_[k] = cd(static_cast<double>(std::cos(ang)), static_cast<double>(std::sin(ang)));
+  }
+  rot_group_.resize(params_.n() / 2);
+  std::size_t g = 1;
+  for (auto& r : rot_group_) {
+    r = g;
+    g = (g * 5) & (two_n - 1);
+  }
+}
+
+std::vector<double> Encoder::slots_to_coeffs(std::span<const std::complex<double>> values, std::size_t slots,
+                                             double scale) const {
+  const std::size_t n = params_.n();
+  const std::size_t two_n = 2 * n;
+  const std::size_t gap = n / (2 * slots);
+  const std::size_t m4 = 4 * slots;  // zeta = e^(2 pi i / 4n) = roots_[gap]
+  std::vector<cd> v(slots, cd(0, 0));
+  for (std::size_t j = 0; j < values.size(); ++j) {
+    const std::size_t e = rot_group_[j] % m4;  // 5^j mod 4n
+    v[(e - 1) / 4] = values[j];
+  }
+  fft(v, roots_, -1);  // sum_t v_t w^(-kt)
+  std::vector<double> coeffs(n, 0.0);
+  const double inv = 1.0 / static_cast<double>(slots);
+  for (std::size_t k = 0; k < slots; ++k) {
+    // w_k = u_k zeta^(-k), u = IDFT(v); slot j = sum_k w_k zeta^(5^j k) (derivation in encoder.h).
+    const cd w = v[k] * inv * roots_[(two_n - (k * gap) % two_n) % two_n];
+    coeffs[k * gap] = w.real() * scale;
+    coeffs[(k + slots) * gap] = w.imag() * scale;
+  }
+  return coeffs;
+}
+
+std::vector<std::complex<double>> Encoder::coeffs_to_slots(std::span<const long double> coeffs, std::size_t slots,
+                                                           double scale) const {
+  const std::size_t n = params_.n();
+  const std::size_t gap = n / (2 * slots);
+  const std::size_t m4 = 4 * slots;
+  std::vector<cd> u(slots);
+  for (std::size_t k = 0; k < slots; ++k) {
+    const cd w(static_cast<double>(coeffs[k * gap] / scale), static_cast<double>(coeffs[(k + slots) * gap] / scale));
+    u[k] = w * roots_[k * gap];
+  }
+  fft(u, roots_, +1);
+  std::vector<cd> out(slots);
+  for (std::size_t j = 0; j < slots; ++j) out[j] = u[(rot_group_[j] % m4 - 1) / 4];
+  return out;
+}
+
+namespace {
+void check_common(const Params& params, const char* where, int level, double scale, std::size_t slots) {
+  if (!is_pow2(slots) || slots > params.max_slots()) {
+    throw OperandError(ola::mismatch(where, "slots", "a power of two in 1.." + std::to_string(params.max_slots()), slots));
+  }
+  if (level < 0 || level > params.max_level()) {
+    throw OperandError(ola::mismatch(where, "level", "0.." + std::to_string(params.max_level()), level));
+  }
+  if (!(scale > 0) || !std::isfinite(scale)) throw OperandError(ola::mismatch(where, "scale", "positive and finite", scale));
+}
+
+/// Writes a rounded real coefficient vector into level + 1 limbs (coefficient form).
+void put_coeffs(const std::vector<double>& coeffs, const Params& params, RnsPoly& poly, const char* where) {
+  const std::size_t n = params.n();
+  for (std::size_t c = 0; c < n; ++c) {
+    const double v = std::nearbyint(coeffs[c]);
+    if (!std::isfinite(v) || std::fabs(v) >= 0x1p120) {
+      throw OperandError(ola::mismatch(where, "scaled coefficient " + std::to_string(c), "|x| < 2^120", v));
+    }
+    if (std::fabs(v) < 0x1p62) {
+      const auto x = static_cast<std::int64_t>(v);
+      for (std::size_t i = 0; i < poly.limbs; ++i) poly.limb(i)[c] = from_signed(x, params.q_moduli()[i]);
+    } else {
+      const u128 mag = static_cast<u128>(std::fabs(v));
+      for (std::size_t i = 0; i < poly.limbs; ++i) {
+        const Modulus& m = params.q_moduli()[i];
+        const u64 r = reduce_128(mag, m);
+        poly.limb(i)[c] = v < 0 ? neg_mod(r, m.value) : r;
+      }
+    }
+  }
+}
+}  // namespace
+
+Plaintext Encoder::encode(std::span<const std::complex<double>> values, int level, double scale,
+                          std::size_t slots) const {
+  const char* where = "Encoder::encode";
+  if (slots == 0) {
+    slots = 1;
+    while (slots < values.size()) slots <<= 1;
+  }
+  check_common(params_, where, level, scale, slots);
+  if (values.size() > slots) throw OperandError(ola::mismatch(where, "values.size()", "<= slots = " + std::to_string(slots), values.size()));
+  const auto coeffs = slots_to_coeffs(values, slots, scale);
+  Plaintext pt;
+  pt.level = level;
+  pt.scale = scale;
+  pt.slots = slots;
+  pt.poly = RnsPoly(params_.n(), static_cast<std::size_t>(level) + 1);
+  put_coeffs(coeffs, params_, pt.poly, where);
+  to_ntt(pt.poly, params_, pt.poly.limbs);
+  pt.ntt = true;
+  return pt;
+}
+
+Plaintext Encoder::encode(std::span<const double> values, int level, double scale, std::size_t slots) const {
+  std::vector<cd> c(values.begin(), values.end());
+  return encode(std::span<const cd>(c), level, scale, slots);
+}
+
+Plaintext Encoder::encode_constant(std::complex<double> c, int level, double scale, std::size_t slots) const {
+  const char* where = "Encoder::encode_constant";
+  check_common(params_, where, level, scale, slots);
+  std::vector<double> coeffs(params_.n(), 0.0);
+  coeffs[0] = c.real() * scale;
+  coeffs[params_.n() / 2] = c.imag() * scale;
+  Plaintext pt;
+  pt.level = level;
+  pt.scale = scale;
+  pt.slots = slots;
+  pt.poly = RnsPoly(params_.n(), static_cast<std::size_t>(level) + 1);
+  put_coeffs(coeffs, params_, pt.poly, where);
+  to_ntt(pt.poly, params_, pt.poly.limbs);
+  return pt;
+}
+
+std::vector<std::complex<double>> Encoder::decode(const Plaintext& pt) const {
+  const char* where = "Encoder::decode";
+  const std::size_t n = params_.n();
+  if (pt.poly.n != n || pt.poly.limbs != static_cast<std::size_t>(pt.level) + 1 || pt.level > params_.max_level()) {
+    throw OperandError(ola::mismatch(where, "plaintext limbs", "level + 1 = " + std::to_string(pt.level + 1),
+                                     pt.poly.limbs));
+  }
+  check_common(params_, where, pt.level, pt.scale, pt.slots);
+  // CRT on the lowest one or two limbs (exact while |m| < q0 q1 / 2).
+  const std::size_t use = pt.level >= 1 ? 2 : 1;
+  RnsPoly low(n, use);
+  std::copy(pt.poly.data.begin(), pt.poly.data.begin() + static_cast<std::ptrdiff_t>(use * n), low.data.begin());
+  if (pt.ntt) to_coeff(low, params_, use);
+  std::vector<long double> coeffs(n);
+  const Modulus& m0 = params_.q_moduli()[0];
+  if (use == 1) {
+    for (std::size_t c = 0; c < n; ++c) coeffs[c] = static_cast<long double>(center(low.limb(0)[c], m0.value));
+  } else {
+    const Modulus& m1 = params_.q_moduli()[1];
+    const u64 q0_inv = inv_mod(reduce_64(m0.value, m1), m1);
+    const u64 q0_inv_sh = shoup(q0_inv, m1.value);
+    const u128 big = static_cast<u128>(m0.value) * m1.value;
+    for (std::size_t c = 0; c < n; ++c) {
+      const u64 a0 = low.limb(0)[c];
+      const u64 a1 = low.limb(1)[c];
+      const u64 t = mul_shoup(sub_mod(a1, reduce_64(a0, m1), m1.value), q0_inv, q0_inv_sh, m1.value);
+      const u128 x = a0 + static_cast<u128>(m0.value) * t;  // in [0, q0 q1)
+      coeffs[c] = x > big / 2 ? -static_cast<long double>(big - x) : static_cast<long double>(x);
+    }
+  }
+  return coeffs_to_slots(coeffs, pt.slots, pt.scale);
+}
+
+std::vector<double> Encoder::decode_real(const Plaintext& pt) const {
+  const auto c = decode(pt);
+  std::vector<double> out(c.size());
+  for (std::size_t i = 0; i < c.size(); ++i) out[i] = c[i].real();
+  return out;
+}
+
+}  // namespace ola::ckks

@@ -1,0 +1,120 @@
+#include "ckks/core/key_generator.h"
+
+#include <set>
+
+#include "ckks/core/errors.h"
+#include "ckks/core/params_context.h"
+#include "ckks/core/poly_transform.h"
+#include "ckks/ring/sampler.h"
+
+namespace ola::ckks {
+
+namespace {
+constexpr double kSigma = 3.2;
+
+RnsPoly gaussian_ntt(const Params& params, std::size_t q_limbs, bool with_p) {
+  const auto e = sample_gaussian(params.n(), kSigma);
+  std::vector<Modulus> mods(params.q_moduli().begin(), params.q_moduli().begin() + static_cast<std::ptrdiff_t>(q_limbs));
+  if (with_p) mods.insert(mods.end(), params.p_moduli().begin(), params.p_moduli().end());
+  RnsPoly out(params.n(), mods.size());
+  signed_to_rns(e, mods, out);
+  to_ntt(out, params, q_limbs, with_p);
+  return out;
+}
+}  // namespace
+
+KeyGenerator::KeyGenerator(Params params) : params_(std::move(params)) {
+  const std::size_t n = params_.n();
+  sk_.coeffs = params_.secret() == SecretDistribution::fixed_hamming
+                   ? sample_ternary_hamming(n, static_cast<std::size_t>(params_.hamming_weight()))
+                   : sample_ternary(n);
+  const auto mods = params_.qp_moduli(params_.max_level());
+  sk_.s_qp = RnsPoly(n, mods.size());
+  signed_to_rns(std::span<const std::int8_t>(sk_.coeffs), mods, sk_.s_qp);
+  to_ntt(sk_.s_qp, params_, params_.q_count(), true);
+  sk_.params_fingerprint = params_.fingerprint();
+}
+
+KeyGenerator::KeyGenerator(Params params, SecretKey secret_key) : params_(std::move(params)), sk_(std::move(secret_key)) {
+  if (sk_.params_fingerprint != params_.fingerprint()) {
+    throw OperandError(ola::mismatch("KeyGenerator", "secret key parameters", params_.fingerprint(),
+                                     sk_.params_fingerprint));
+  }
+}
+
+PublicKey KeyGenerator::public_key() const {
+  const std::size_t nq = params_.q_count();
+  PublicKey pk;
+  pk.a = RnsPoly(params_.n(), nq);
+  sample_uniform(random_seed(), params_.q_moduli(), pk.a);
+  pk.b = gaussian_ntt(params_, nq, false);
+  // b = -a*s + e
+  RnsPoly as(params_.n(), nq);
+  poly_mul(pk.a, sk_.s_qp, as, params_.q_moduli(), nq);
+  poly_sub(pk.b, as, pk.b, params_.q_moduli(), nq);
+  pk.params_fingerprint = params_.fingerprint();
+  return pk;
+}
+
+SwitchingKey KeyGenerator::switching_key(const RnsPoly& s_from) const {
+  const detail::ParamsContext& ctx = params_.context();
+  const int level = params_.max_level();
+  const std::size_t nq = params_.q_count();
+  const auto mods = params_.qp_moduli(level);
+  const std::size_t total = mods.size();
+  const int digits = params_.digits_at(level);
+  SwitchingKey key;
+  key.seed = random_seed();
+  for (int j = 0; j < digits; ++j) {
+    RnsPoly a(params_.n(), total);
+    sample_uniform(derive_seed(key.seed, static_cast<std::uint64_t>(j)), mods, a);
+    RnsPoly b = gaussian_ntt(params_, nq, true);
+    RnsPoly as(params_.n(), total);
+    poly_mul(a, sk_.s_qp, as, mods, total);
+    poly_sub(b, as, b, mods, total);
+    // + P * s_from on the limbs of digit j (the gadget factor is P there and 0 elsewhere).
+    for (std::size_t i = ctx.digit_begin(j); i < ctx.digit_end(j, level); ++i) {
+      const u64 q = mods[i].value;
+      const u64 w = ctx.p_mod_q[i], ws = shoup(w, q);
+      u64* bi = b.limb(i);
+      const u64* si = s_from.limb(i);
+      for (std::size_t c = 0; c < params_.n(); ++c) bi[c] = add_mod(bi[c], mul_shoup(si[c], w, ws, q), q);
+    }
+    key.a.push_back(std::move(a));
+    key.b.push_back(std::move(b));
+  }
+  return key;
+}
+
+RelinKey KeyGenerator::relin_key() const {
+  const auto mods = params_.qp_moduli(params_.max_level());
+  RnsPoly s2(params_.n(), mods.size());
+  poly_mul(sk_.s_qp, sk_.s_qp, s2, mods, mods.size());
+  return RelinKey{switching_key(s2), params_.fingerprint()};
+}
+
+SwitchingKey KeyGenerator::galois_key(std::uint64_t g) const {
+  if ((g & 1) == 0 || g >= 2 * params_.n()) {
+    throw OperandError(ola::mismatch("KeyGenerator::galois_key", "galois element",
+                                     "odd in 1.." + std::to_string(2 * params_.n() - 1), g));
+  }
+  const auto perm = galois_permutation_ntt(params_.n(), g);
+  RnsPoly sg(params_.n(), sk_.s_qp.limbs);
+  apply_galois_ntt(sk_.s_qp, sg, sk_.s_qp.limbs, perm);
+  return switching_key(sg);
+}
+
+GaloisKeys KeyGenerator::galois_keys(std::span<const int> steps, bool conjugation) const {
+  std::set<std::uint64_t> elements;
+  for (int s : steps) {
+    const std::uint64_t g = galois_element_for_step(params_, s);
+    if (g != 1) elements.insert(g);
+  }
+  if (conjugation) elements.insert(galois_element_conjugate(params_));
+  GaloisKeys gk;
+  gk.params_fingerprint = params_.fingerprint();
+  for (std::uint64_t g : elements) gk.keys.emplace(g, galois_key(g));
+  return gk;
+}
+
+}  // namespace ola::ckks

@@ -1,0 +1,160 @@
+#include "ckks/core/key_switch.h"
+
+#include "ckks/core/params_context.h"
+#include "ckks/core/poly_transform.h"
+#include "ckks/ring/threads.h"
+#include "util/error.h"
+
+namespace ola::ckks::detail {
+
+namespace {
+constexpr std::size_t kChunk = 1024;
+
+/// Runs conv over coefficient chunks in parallel.
+void convert_parallel(const BaseConverter& conv, const std::vector<const u64*>& in, const std::vector<u64*>& out,
+                      std::size_t n, bool centered = false) {
+  const std::size_t chunks = (n + kChunk - 1) / kChunk;
+#pragma omp parallel for num_threads(threads()) if (threads() > 1)
+  for (std::size_t c = 0; c < chunks; ++c) {
+    const std::size_t off = c * kChunk;
+    const std::size_t len = std::min(kChunk, n - off);
+    std::vector<const u64*> ip(in.size());
+    std::vector<u64*> op(out.size());
+    for (std::size_t i = 0; i < in.size(); ++i) ip[i] = in[i] + off;
+    for (std::size_t i = 0; i < out.size(); ++i) op[i] = out[i] + off;
+    if (centered) {
+      conv.convert_centered(ip.data(), op.data(), len);
+    } else {
+      conv.convert(ip.data(), op.data(), len);
+    }
+  }
+}
+}  // namespace
+
+std::vector<RnsPoly> mod_up(const RnsPoly& c, int level, const Params& params) {
+  const ParamsContext& ctx = params.context();
+  const std::size_t n = ctx.n;
+  const std::size_t nq = static_cast<std::size_t>(level) + 1;
+  const std::size_t k = ctx.p.size();
+  OLA_CHECK(c.limbs >= nq && c.n == n, "mod_up: poly limbs " << c.limbs << " level " << level);
+  RnsPoly coeff(n, nq);
+  std::copy(c.data.begin(), c.data.begin() + static_cast<std::ptrdiff_t>(nq * n), coeff.data.begin());
+  to_coeff(coeff, params, nq);
+  const int digits = ctx.digits_at(level);
+  std::vector<RnsPoly> out;
+  out.reserve(static_cast<std::size_t>(digits));
+  for (int j = 0; j < digits; ++j) {
+    RnsPoly d(n, nq + k);
+    const std::size_t b = ctx.digit_begin(j), e = ctx.digit_end(j, level);
+    std::vector<const u64*> in;
+    for (std::size_t i = b; i < e; ++i) in.push_back(coeff.limb(i));
+    std::vector<u64*> outp;
+    std::vector<std::size_t> targets;
+    for (std::size_t i = 0; i < nq; ++i) {
+      if (i < b || i >= e) {
+        outp.push_back(d.limb(i));
+        targets.push_back(i);
+      }
+    }
+    for (std::size_t t = 0; t < k; ++t) {
+      outp.push_back(d.limb(nq + t));
+      targets.push_back(nq + t);
+    }
+    convert_parallel(ctx.modup[static_cast<std::size_t>(level)][static_cast<std::size_t>(j)], in, outp, n);
+    // Own limbs: copy the NTT values; converted limbs: forward NTT.
+    for (std::size_t i = b; i < e; ++i) std::copy(c.limb(i), c.limb(i) + n, d.limb(i));
+#pragma omp parallel for num_threads(threads()) if (threads() > 1)
+    for (std::size_t t = 0; t < targets.size(); ++t) {
+      const std::size_t i = targets[t];
+      const NttTables& tab = i < nq ? ctx.q_ntt[i] : ctx.p_ntt[i - nq];
+      tab.forward(d.limb(i));
+    }
+    out.push_back(std::move(d));
+  }
+  return out;
+}
+
+void inner_product(const std::vector<RnsPoly>& digits, const SwitchingKey& key, int level, const Params& params,
+                   const std::vector<std::uint32_t>* perm, RnsPoly& acc0, RnsPoly& acc1) {
+  const ParamsContext& ctx = params.context();
+  const std::size_t n = ctx.n;
+  const std::size_t nq = static_cast<std::size_t>(level) + 1;
+  const std::size_t k = ctx.p.size();
+  const std::size_t top_q = ctx.q.size();
+  OLA_CHECK(key.b.size() >= digits.size() && key.a.size() >= digits.size(),
+            "inner_product: key has " << key.b.size() << " digits, need " << digits.size());
+  acc0 = RnsPoly(n, nq + k);
+  acc1 = RnsPoly(n, nq + k);
+  const std::size_t total = nq + k;
+  const std::size_t nd = digits.size();
+#pragma omp parallel for num_threads(threads()) if (threads() > 1)
+  for (std::size_t t = 0; t < total; ++t) {
+    const std::size_t key_limb = t < nq ? t : top_q + (t - nq);
+    const Modulus& m = t < nq ? ctx.q[t] : ctx.p[t - nq];
+    u64* o0 = acc0.limb(t);
+    u64* o1 = acc1.limb(t);
+    std::vector<u128> s0(kChunk), s1(kChunk);
+    for (std::size_t off = 0; off < n; off += kChunk) {
+      const std::size_t len = std::min(kChunk, n - off);
+      std::fill(s0.begin(), s0.begin() + static_cast<std::ptrdiff_t>(len), u128{0});
+      std::fill(s1.begin(), s1.begin() + static_cast<std::ptrdiff_t>(len), u128{0});
+      // Lazy accumulation: each product < 2^122, so up to 64 digits fit in 128 bits.
+      for (std::size_t j = 0; j < nd; ++j) {
+        const u64* d = digits[j].limb(t);
+        const u64* kb = key.b[j].limb(key_limb) + off;
+        const u64* ka = key.a[j].limb(key_limb) + off;
+        if (perm == nullptr) {
+          const u64* dd = d + off;
+          for (std::size_t c = 0; c < len; ++c) {
+            s0[c] += static_cast<u128>(dd[c]) * kb[c];
+            s1[c] += static_cast<u128>(dd[c]) * ka[c];
+          }
+        } else {
+          const std::uint32_t* p = perm->data() + off;
+          for (std::size_t c = 0; c < len; ++c) {
+            const u64 v = d[p[c]];
+            s0[c] += static_cast<u128>(v) * kb[c];
+            s1[c] += static_cast<u128>(v) * ka[c];
+          }
+        }
+      }
+      for (std::size_t c = 0; c < len; ++c) {
+        o0[off + c] = reduce_128(s0[c], m);
+        o1[off + c] = reduce_128(s1[c], m);
+      }
+    }
+  }
+}
+
+void mod_down(RnsPoly& x, int level, const Params& params) {
+  const ParamsContext& ctx = params.context();
+  const std::size_t n = ctx.n;
+  const std::size_t nq = static_cast<std::size_t>(level) + 1;
+  const std::size_t k = ctx.p.size();
+  OLA_CHECK(x.limbs == nq + k, "mod_down: limbs " << x.limbs << " expected " << nq + k);
+  // P part to coefficients.
+#pragma omp parallel for num_threads(threads()) if (threads() > 1)
+  for (std::size_t t = 0; t < k; ++t) ctx.p_ntt[t].inverse(x.limb(nq + t));
+  RnsPoly conv(n, nq);
+  std::vector<const u64*> in;
+  for (std::size_t t = 0; t < k; ++t) in.push_back(x.limb(nq + t));
+  std::vector<u64*> out;
+  for (std::size_t i = 0; i < nq; ++i) out.push_back(conv.limb(i));
+  // Centered conversion: the result is round(x / P) with a zero-mean error. A floor (plain fast
+  // conversion) leaves a bias mu that decodes to mu * (1 + X + ... + X^(N-1)) * s: up to
+  // 2N/pi * |s(zeta)| in a slot, about 6 bits of precision lost at N = 2^13.
+  convert_parallel(ctx.moddown[static_cast<std::size_t>(level)], in, out, n, true);
+#pragma omp parallel for num_threads(threads()) if (threads() > 1)
+  for (std::size_t i = 0; i < nq; ++i) {
+    ctx.q_ntt[i].forward(conv.limb(i));
+    const u64 q = ctx.q[i].value;
+    const u64 w = ctx.p_inv_mod_q[i];
+    const u64 ws = shoup(w, q);
+    u64* xi = x.limb(i);
+    const u64* ci = conv.limb(i);
+    for (std::size_t c = 0; c < n; ++c) xi[c] = mul_shoup(xi[c] + q - ci[c], w, ws, q);
+  }
+  x.truncate(nq);
+}
+
+}  // namespace ola::ckks::detail

@@ -1,0 +1,28 @@
+// Hybrid key-switching kernels (Han-Ki, CT-RSA 2020, Alg. 2-3): ModUp of a polynomial into
+// dnum digits over Q_l * P, inner product with a switching key, ModDown by P. Building blocks of
+// Evaluator (relinearisation, rotations, hoisting); exposed for ckks/lintrans double hoisting.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "ckks/core/keys.h"
+#include "ckks/core/params.h"
+#include "ckks/ring/rns_poly.h"
+
+namespace ola::ckks::detail {
+
+/// ModUp: c (NTT form, level + 1 limbs) -> digits_at(level) polys over q_0..q_level, p_0..p_{k-1}
+/// (NTT form), digit j = the residues of c in digit j's primes, extended by fast base conversion.
+std::vector<RnsPoly> mod_up(const RnsPoly& c, int level, const Params& params);
+
+/// (acc0, acc1) = sum_j digit_j[perm] * (key.b_j, key.a_j) over Q_level * P (NTT form); perm is
+/// the NTT-domain Galois permutation applied to the digits on the fly (nullptr = identity).
+void inner_product(const std::vector<RnsPoly>& digits, const SwitchingKey& key, int level, const Params& params,
+                   const std::vector<std::uint32_t>* perm, RnsPoly& acc0, RnsPoly& acc1);
+
+/// ModDown: x over Q_level * P (NTT form) -> round(x / P) over Q_level (NTT form), in place
+/// (x keeps level + 1 limbs afterwards).
+void mod_down(RnsPoly& x, int level, const Params& params);
+
+}  // namespace ola::ckks::detail
