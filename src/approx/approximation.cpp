@@ -4,6 +4,7 @@
 #include <cmath>
 #include <sstream>
 
+#include "approx/compiled.h"
 #include "approx/fit_error.h"
 
 namespace ola::approx {
@@ -78,54 +79,27 @@ std::string Approximation::label() const {
   return os.str();
 }
 
-namespace {
-
-// Sum_k c_k T_k(t) by the three-term recurrence T_{k+1} = 2t T_k - T_{k-1}.
-template <class Real>
-Real cheb_sum(const std::vector<double>& c, Real t) {
-  if (c.empty()) return Real(0);
-  Real prev = 1, cur = t, sum = Real(c[0]);
-  if (c.size() > 1) sum += Real(c[1]) * t;
-  for (std::size_t k = 2; k < c.size(); ++k) {
-    const Real next = 2 * t * cur - prev;
-    sum += Real(c[k]) * next;
-    prev = cur;
-    cur = next;
-  }
-  return sum;
+double evaluate(const Approximation& a, double x) {
+  if (a.kind == Kind::exact) return activation_value(a.activation, x);
+  return evaluate(compiled_cached(a), x);
 }
 
-template <class Real>
-Real eval_stage(const ChebPoly& p, Real x) {
-  const Real t = (2 * x - Real(p.lo) - Real(p.hi)) / (Real(p.hi) - Real(p.lo));
-  return cheb_sum<Real>(p.coeffs, t);
-}
-
-template <class Real>
-Real eval_approx(const Approximation& a, Real x) {
-  switch (a.kind) {
-    case Kind::exact: return Real(activation_value(a.activation, static_cast<double>(x)));
-    case Kind::wls:
-    case Kind::minimax:
-      OLA_CHECK(a.stages.size() == 1, "evaluate: stages: expected 1, got " << a.stages.size());
-      return eval_stage<Real>(a.stages[0], x);
-    case Kind::composite_relu: {
-      const Real bound = std::max(std::abs(Real(a.lo)), std::abs(Real(a.hi)));
-      Real s = x / bound;
-      for (const auto& st : a.stages) s = eval_stage<Real>(st, s);
-      return x * (1 + s) / 2;
-    }
-  }
-  OLA_CHECK(false, "unknown Kind");
-  return Real(0);
-}
-
-}  // namespace
-
-double evaluate(const Approximation& a, double x) { return eval_approx<double>(a, x); }
 long double evaluate_long(const Approximation& a, long double x) {
-  return eval_approx<long double>(a, x);
+  if (a.kind == Kind::exact) return activation_value(a.activation, static_cast<double>(x));
+  return evaluate_long(compiled_cached(a), x);
 }
-double evaluate(const ChebPoly& p, double x) { return eval_stage<double>(p, x); }
+
+double evaluate(const ChebPoly& p, double x) {
+  Approximation a;
+  a.kind = Kind::minimax;
+  a.lo = p.lo;
+  a.hi = p.hi;
+  a.stages = {p};
+  return evaluate(compiled_cached(a), x);
+}
+
+void evaluate(const Approximation& a, std::span<const float> in, std::span<float> out) {
+  evaluate(compiled_cached(a), in, out);
+}
 
 }  // namespace ola::approx
