@@ -1,0 +1,36 @@
+#include "ckks/boot/boot_params.h"
+
+#include "ckks/core/errors.h"
+#include "util/error.h"
+
+namespace ola::ckks {
+
+ParamsLiteral bootstrap_params_n16() {
+  ParamsLiteral lit{.log_n = 16, .log_q = {50}, .log_p = {}, .dnum = 4, .log_default_scale = 40,
+                    .secret = SecretDistribution::fixed_hamming, .hamming_weight = 192, .test_only = false};
+  for (int i = 0; i < 10; ++i) lit.log_q.push_back(40);  // computation
+  for (int b : {48, 48, 60}) lit.log_q.push_back(b);     // SlotToCoeff (applied top first)
+  for (int i = 0; i < 9; ++i) lit.log_q.push_back(60);   // EvalMod
+  for (int i = 0; i < 3; ++i) lit.log_q.push_back(60);   // CoeffToSlot
+  for (int i = 0; i < 7; ++i) lit.log_p.push_back(61);
+  return lit;
+}
+
+ParamsLiteral bootstrap_test_params(int log_n) {
+  if (log_n < 12 || log_n > 14) throw ParamError(ola::mismatch("bootstrap_test_params", "log_n", "12..14", log_n));
+  ParamsLiteral lit{.log_n = log_n, .log_q = {50, 40, 40, 48, 60}, .log_p = {61, 61, 61, 61}, .dnum = 4,
+                    .log_default_scale = 40, .secret = SecretDistribution::fixed_hamming,
+                    .hamming_weight = 64, .test_only = true};
+  for (int i = 0; i < 9; ++i) lit.log_q.push_back(60);
+  for (int i = 0; i < 2; ++i) lit.log_q.push_back(60);
+  return lit;
+}
+
+BootstrapLiteral bootstrap_test_literal() {
+  BootstrapLiteral b;
+  b.cts_levels = 2;
+  b.stc_levels = 2;
+  return b;
+}
+
+}  // namespace ola::ckks

@@ -1,0 +1,97 @@
+// CKKS bootstrapping: ModRaise, (SubSum,) CoeffToSlot, EvalMod, SlotToCoeff for full or sparse
+// slots, plus the bootstrapping of two real vectors packed in one complex ciphertext.
+#pragma once
+
+#include <cstddef>
+#include <utility>
+#include <vector>
+
+#include "ckks/boot/boot_matrices.h"
+#include "ckks/boot/eval_mod.h"
+#include "ckks/core/ciphertext.h"
+#include "ckks/core/encoder.h"
+#include "ckks/core/evaluator.h"
+#include "ckks/core/params.h"
+#include "ckks/lintrans/linear_transform.h"
+#include "ckks/poly/schedule.h"
+#include "util/progress.h"
+
+namespace ola::ckks {
+
+/// Plain, unchecked bootstrapping settings (validated by Bootstrapper).
+struct BootstrapLiteral {
+  int cts_levels = 3;  ///< levels (merged butterfly groups) of CoeffToSlot
+  int stc_levels = 3;  ///< levels of SlotToCoeff
+  EvalModLiteral eval_mod{.k_range = 24, .double_angle = 4, .cos_degree = 31};
+};
+
+/// Galois steps (left rotations) the bootstrapping of `slots` slots needs: SubSum steps for
+/// sparse slots and the BSGS steps of every CoeffToSlot/SlotToCoeff factor. The conjugation key
+/// is needed as well. Computed from the same plans the Bootstrapper uses.
+/// @throws ola::Error for invalid slots or level counts (as make_boot_matrices)
+std::vector<int> bootstrap_rotation_steps(const Params& params, const BootstrapLiteral& literal,
+                                          std::size_t slots);
+
+/// Refreshes ciphertexts of `slots` slots to a high level.
+///
+/// Level layout (L = max_level): CoeffToSlot uses L .. L - cts + 1, EvalMod the next
+/// EvalModPoly::depth() levels, SlotToCoeff the next stc levels; the output is at
+/// levels_after() = L - depth(). The input may be at any level >= MinimumInputLevel() = 0 (it
+/// is dropped to level 0); its scale Delta must satisfy |m| Delta << q_0 (the EvalMod error grows
+/// as (Delta / q_0)^2, see docs/bootstrapping.md); the output has the input's scale.
+/// Scales inside: CoeffToSlot ends on scale q_(L-cts+1)... exactly the EvalMod target scale
+/// (CiphertextBackend), SlotToCoeff ends on the default scale times Delta_in / Delta_default.
+/// Invariant: the encoded matrices match `slots`, the parameters and the evaluator's keys.
+/// Thread safety: const methods are safe to call concurrently (the evaluator's OpenMP inside).
+class Bootstrapper {
+ public:
+  /// Precomputes and encodes the CoeffToSlot and SlotToCoeff matrices and plans EvalMod.
+  /// @pre evaluator holds a relinearisation key, the conjugation key and the Galois keys of
+  ///      bootstrap_rotation_steps(params, literal, slots).
+  /// @throws ola::Error if slots is not a power of two in 2..N/2 or a level count is outside
+  ///         1..log2(slots)
+  /// @throws ola::Error if the EvalMod literal is invalid (see make_eval_mod)
+  /// @throws ParamError if the chain has fewer than depth() + 1 levels
+  /// @throws OperandError if the evaluator lacks the relinearisation, conjugation or a Galois key
+  Bootstrapper(const Evaluator& evaluator, const Encoder& encoder, BootstrapLiteral literal, std::size_t slots,
+               const Progress& progress = {});
+
+  int depth() const;
+  int levels_after() const { return evaluator_.params().max_level() - depth(); }
+  static constexpr int MinimumInputLevel() { return 0; }
+  std::size_t slots() const { return slots_; }
+  const EvalModPoly& eval_mod() const { return eval_mod_; }
+
+  /// Bootstraps ct. Effect: level levels_after(), scale ct.scale, slots ct.slots.
+  /// @pre ct.slots == slots(), degree 1.
+  /// @throws OperandError if ct.slots != slots() or ct has degree other than 1
+  Ciphertext bootstrap(const Ciphertext& ct) const;
+
+  /// Bootstraps two real vectors at the cost of one complex bootstrap plus one conjugation:
+  /// a + i b is bootstrapped, then a = (c + conj c) / 2 and b = -i (c - conj c) / 2.
+  /// @pre a and b have real slots, equal levels, scales and slots().
+  /// @throws OperandError if their levels, scales or slots differ or slots != slots()
+  std::pair<Ciphertext, Ciphertext> bootstrap_real_pair(const Ciphertext& a, const Ciphertext& b) const;
+
+  /// The stages, exposed for tests and benchmarks. Each takes and returns what bootstrap() passes.
+  Ciphertext raise(const Ciphertext& ct) const;               ///< drop to 0, ModRaise, SubSum
+  std::vector<Ciphertext> coeff_to_slot(const Ciphertext& raised) const;  ///< 1 (sparse) or 2 (full) outputs
+  Ciphertext eval_mod_ct(const Ciphertext& x) const;          ///< EvalMod on one ciphertext
+  Ciphertext slot_to_coeff(const std::vector<Ciphertext>& y, double input_scale) const;
+
+ private:
+  Evaluator evaluator_;
+  BootstrapLiteral literal_;
+  std::size_t slots_;
+  BootMatrices matrices_;
+  EvalModPoly eval_mod_;
+  PolyPlan cos_plan_;
+  PolyPlan arcsine_plan_;
+  std::vector<LinearTransform> cts_;
+  std::vector<LinearTransform> stc_;
+  double raise_scale_ = 1.0;  ///< scale metadata after ModRaise: q_0 K (N / 2n)
+  double eval_scale_ = 1.0;   ///< EvalMod input scale = q of the first EvalMod level
+  double eval_out_scale_ = 1.0;
+};
+
+}  // namespace ola::ckks

@@ -1,0 +1,122 @@
+// Encrypted bootstrapping on test-only rings (N = 2^12): full and sparse slots, the real pair,
+// stage-by-stage checks, levels and errors.
+#include "ckks/boot/bootstrapper.h"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <memory>
+#include <random>
+
+#include "ckks/boot/boot_params.h"
+#include "ckks/boot/mod_raise.h"
+#include "ckks/core/ckks.h"
+
+namespace ola::ckks {
+namespace {
+
+struct Ctx {
+  Params params{bootstrap_test_params(12)};
+  KeyGenerator keygen{params};
+  Encoder encoder{params};
+  Encryptor encryptor{params, keygen.secret_key()};
+  Decryptor decryptor{params, keygen.secret_key()};
+
+  Evaluator evaluator_for(std::size_t slots, const BootstrapLiteral& lit) {
+    const auto steps = bootstrap_rotation_steps(params, lit, slots);
+    return Evaluator(params, EvaluationKeys{std::make_shared<RelinKey>(keygen.relin_key()),
+                                            std::make_shared<GaloisKeys>(keygen.galois_keys(steps, true))});
+  }
+};
+
+Ctx& ctx() {
+  static Ctx c;
+  return c;
+}
+
+std::vector<std::complex<double>> random_slots(std::size_t n, std::uint64_t seed, bool real = false) {
+  std::mt19937_64 rng(seed);
+  std::uniform_real_distribution<double> u(-1, 1);
+  std::vector<std::complex<double>> v(n);
+  for (auto& c : v) c = {u(rng), real ? 0.0 : u(rng)};
+  return v;
+}
+
+double max_error(const std::vector<std::complex<double>>& got, const std::vector<std::complex<double>>& want) {
+  double e = 0;
+  for (std::size_t i = 0; i < want.size(); ++i) e = std::max(e, std::abs(got[i] - want[i]));
+  return e;
+}
+
+Ciphertext encrypt_at_zero(Ctx& c, const std::vector<std::complex<double>>& z) {
+  return c.encryptor.encrypt(c.encoder.encode(std::span<const std::complex<double>>(z), 0, c.params.default_scale(), z.size()));
+}
+
+TEST(ModRaise, DecryptsToMessagePlusMultipleOfQ0) {
+  Ctx& c = ctx();
+  const auto z = random_slots(8, 1);
+  const Ciphertext ct = encrypt_at_zero(c, z);
+  const Ciphertext raised = mod_raise(c.params, ct, c.params.max_level());
+  EXPECT_EQ(raised.level, c.params.max_level());
+  // Modulo q_0 the raised ciphertext decrypts to the same message.
+  Ciphertext back = Evaluator(c.params).drop_to_level(raised, 0);
+  EXPECT_LT(max_error(c.encoder.decode(c.decryptor.decrypt(back)), z), 1e-6);
+  EXPECT_THROW(mod_raise(c.params, raised, 3), OperandError);
+  EXPECT_THROW(mod_raise(c.params, ct, c.params.max_level() + 1), OperandError);
+}
+
+class BootSlots : public ::testing::TestWithParam<std::size_t> {};
+
+TEST_P(BootSlots, BootstrapRecoversTheMessageAtLevelsAfter) {
+  Ctx& c = ctx();
+  const std::size_t slots = GetParam();
+  const BootstrapLiteral lit = bootstrap_test_literal();
+  const Evaluator ev = c.evaluator_for(slots, lit);
+  const Bootstrapper boot(ev, c.encoder, lit, slots);
+  EXPECT_EQ(boot.depth(), 2 + 9 + 2);
+  EXPECT_EQ(boot.levels_after(), 2);
+  const auto z = random_slots(slots, 10 + slots);
+  const Ciphertext out = boot.bootstrap(encrypt_at_zero(c, z));
+  EXPECT_EQ(out.level, boot.levels_after());
+  EXPECT_EQ(out.slots, slots);
+  EXPECT_DOUBLE_EQ(out.scale, c.params.default_scale());
+  const double err = max_error(c.encoder.decode(c.decryptor.decrypt(out)), z);
+  EXPECT_LT(std::log2(err), -15) << "precision bits " << -std::log2(err);
+  // The output is usable: one more multiplication by a constant and a rescale.
+  Ciphertext half = ev.mul_const(out, 0.5, static_cast<double>(c.params.q(out.level)));
+  ev.rescale_inplace(half);
+  const auto h = c.encoder.decode(c.decryptor.decrypt(half));
+  for (std::size_t i = 0; i < slots; ++i) EXPECT_NEAR(std::abs(h[i] - 0.5 * z[i]), 0.0, 1e-4);
+}
+
+INSTANTIATE_TEST_SUITE_P(Slots, BootSlots, ::testing::Values(std::size_t{2048}, std::size_t{64}));
+
+TEST(Bootstrapper, RealPairCarriesTwoVectors) {
+  Ctx& c = ctx();
+  const std::size_t slots = 2048;
+  const BootstrapLiteral lit = bootstrap_test_literal();
+  const Evaluator ev = c.evaluator_for(slots, lit);
+  const Bootstrapper boot(ev, c.encoder, lit, slots);
+  const auto a = random_slots(slots, 3, true);
+  const auto b = random_slots(slots, 4, true);
+  const auto [ra, rb] = boot.bootstrap_real_pair(encrypt_at_zero(c, a), encrypt_at_zero(c, b));
+  EXPECT_EQ(ra.level, boot.levels_after());
+  EXPECT_LT(std::log2(max_error(c.encoder.decode(c.decryptor.decrypt(ra)), a)), -15);
+  EXPECT_LT(std::log2(max_error(c.encoder.decode(c.decryptor.decrypt(rb)), b)), -15);
+}
+
+TEST(Bootstrapper, MissingKeysAndWrongSlotsAreReported) {
+  Ctx& c = ctx();
+  const BootstrapLiteral lit = bootstrap_test_literal();
+  const Evaluator no_keys(c.params, EvaluationKeys{std::make_shared<RelinKey>(c.keygen.relin_key()), nullptr});
+  EXPECT_THROW(Bootstrapper(no_keys, c.encoder, lit, 64), OperandError);
+  const Evaluator ev = c.evaluator_for(64, lit);
+  const Bootstrapper boot(ev, c.encoder, lit, 64);
+  EXPECT_THROW(boot.bootstrap(encrypt_at_zero(c, random_slots(32, 5))), OperandError);
+  BootstrapLiteral deep = lit;
+  deep.eval_mod.cos_degree = 255;  // depth 8 + 4 + 2 + 2 > 15 levels
+  EXPECT_THROW(Bootstrapper(ev, c.encoder, deep, 64), ParamError);
+}
+
+}  // namespace
+}  // namespace ola::ckks
