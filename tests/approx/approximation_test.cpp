@@ -1,0 +1,104 @@
+#include "approx/approximation.h"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <vector>
+
+#include "approx/compiled.h"
+#include "approx/fit_error.h"
+#include "ckks/poly/schedule.h"
+
+namespace ola::approx {
+namespace {
+
+Approximation cheb(std::vector<double> c, double lo, double hi) {
+  Approximation a;
+  a.kind = Kind::wls;
+  a.activation = Activation::gelu;
+  a.lo = lo;
+  a.hi = hi;
+  a.stages = {ChebPoly{lo, hi, std::move(c)}};
+  return a;
+}
+
+TEST(Approximation, NamesRoundTrip) {
+  for (Activation a : {Activation::relu, Activation::gelu, Activation::silu}) {
+    EXPECT_EQ(activation_from_string(to_string(a)), a);
+  }
+  for (Kind k : {Kind::exact, Kind::wls, Kind::minimax, Kind::composite_relu}) {
+    EXPECT_EQ(kind_from_string(to_string(k)), k);
+  }
+  EXPECT_THROW(activation_from_string("tanh"), FitError);
+  EXPECT_THROW(kind_from_string("spline"), FitError);
+  try {
+    activation_from_string("tanh");
+  } catch (const FitError& e) {
+    EXPECT_NE(std::string(e.what()).find("expected relu|gelu|silu, got 'tanh'"), std::string::npos) << e.what();
+  }
+}
+
+TEST(Approximation, ActivationValues) {
+  EXPECT_EQ(activation_value(Activation::relu, -2.0), 0.0);
+  EXPECT_EQ(activation_value(Activation::relu, 3.0), 3.0);
+  EXPECT_NEAR(activation_value(Activation::gelu, 1.0), 0.8413447460685429, 1e-15);
+  EXPECT_NEAR(activation_value(Activation::silu, 1.0), 0.7310585786300049, 1e-15);
+}
+
+TEST(Approximation, DegreeAndLabel) {
+  Approximation e;
+  EXPECT_EQ(e.degree(), 0);
+  EXPECT_EQ(e.label(), "exact");
+  const Approximation w = cheb({0.1, 0.2, 0.3, 0.4}, -2, 2);
+  EXPECT_EQ(w.degree(), 3);
+  EXPECT_EQ(w.label(), "wls d=3");
+  Approximation c;
+  c.kind = Kind::composite_relu;
+  c.alpha = 13;
+  c.stages = {ChebPoly{-1, 1, std::vector<double>(16, 0.1)}, ChebPoly{-1, 1, std::vector<double>(16, 0.1)},
+              ChebPoly{-1, 1, std::vector<double>(28, 0.1)}};
+  EXPECT_EQ(c.degree(), 15 * 15 * 27 + 1);
+  EXPECT_EQ(c.label(), "relu a=13 {15,15,27}");
+}
+
+TEST(Approximation, EvaluateFollowsScheduleAndMatchesClenshaw) {
+  const std::vector<double> c{0.3, -0.7, 0.2, 0.05, -0.01, 0.004, 0.001};
+  const Approximation a = cheb(c, -3.0, 5.0);
+  for (double x = -3.0; x <= 5.0; x += 0.37) {
+    const long double t = (2.0L * x - 2.0L) / 8.0L;
+    const long double ref = ckks::clenshaw(c, t);
+    EXPECT_NEAR(evaluate(a, x), static_cast<double>(ref), 1e-14);
+    // Folded coefficients (Chebyshev division) are rounded to double when the plan is built.
+    EXPECT_LT(std::abs(evaluate_long(a, x) - ref), 2e-16L) << x;
+    EXPECT_NEAR(evaluate(a.stages[0], x), static_cast<double>(ref), 1e-14);
+  }
+  // Schedule counts of a degree-6 general polynomial: depth ceil(log2 7) = 3.
+  EXPECT_EQ(schedule_counts(compile(a)).depth, 3);
+}
+
+TEST(Approximation, VectorisedMatchesScalar) {
+  const Approximation a = cheb({0.3, -0.7, 0.2, 0.05, -0.01}, -6.0, 6.0);
+  std::vector<float> in(3000), out(3000);
+  for (std::size_t i = 0; i < in.size(); ++i) in[i] = -6.0f + 12.0f * static_cast<float>(i) / 2999.0f;
+  evaluate(a, in, out);
+  for (std::size_t i = 0; i < in.size(); ++i) EXPECT_NEAR(out[i], evaluate(a, in[i]), 1e-6);
+  std::vector<float> small(2);
+  EXPECT_THROW(evaluate(a, in, small), FitError);
+  // Exact kind: the activation itself.
+  Approximation ex;
+  ex.activation = Activation::relu;
+  evaluate(ex, in, out);
+  EXPECT_EQ(out[0], 0.0f);
+  EXPECT_EQ(out.back(), 6.0f);
+}
+
+TEST(Approximation, CompileRejectsMalformed) {
+  Approximation a = cheb({1.0}, -1, 1);
+  a.stages.clear();
+  EXPECT_THROW(compile(a), FitError);
+  Approximation b = cheb({1.0, 2.0}, 1.0, -1.0);
+  EXPECT_THROW(compile(b), FitError);
+}
+
+}  // namespace
+}  // namespace ola::approx
