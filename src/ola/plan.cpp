@@ -1,6 +1,6 @@
 #include "ola/plan.h"
 
-#include "ola/approximation_json.h"
+#include "nn/sim/approximation_json.h"
 #include "ola/json_fields.h"
 #include "util/atomic_file.h"
 #include "util/error.h"
@@ -63,7 +63,7 @@ nlohmann::json plan_to_json(const Plan& p) {
     sites.push_back({{"index", s.index},
                      {"name", s.name},
                      {"range", {s.range_lo, s.range_hi}},
-                     {"approximation", approximation_to_json(s.approximation)},
+                     {"approximation", nn::to_json(s.approximation)},
                      {"depth", s.approximation.counts.depth},
                      {"level_before", s.level_before},
                      {"level_after", s.level_after},
@@ -138,7 +138,7 @@ Plan plan_from_json(const nlohmann::json& j, const std::string& where) {
     }
     s.range_lo = range[0].get<double>();
     s.range_hi = range[1].get<double>();
-    s.approximation = approximation_from_json(jf::get_object(js, "approximation", w), w + ": approximation");
+    s.approximation = nn::approximation_from_json(jf::get_object(js, "approximation", w), w + ": approximation");
     const int depth = jf::get_int(js, "depth", w);
     if (depth != s.approximation.counts.depth) {
       throw FormatError(ola::mismatch(w, "depth", s.approximation.counts.depth, depth));

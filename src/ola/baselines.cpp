@@ -1,0 +1,97 @@
+#include "ola/baselines.h"
+
+#include <algorithm>
+#include <sstream>
+
+#include "util/error.h"
+
+namespace ola::opt {
+
+PlanTotals totals_of(const DpProblem& p, const DpSolution& s) {
+  PlanTotals t;
+  for (std::size_t i = 0; i < s.steps.size(); ++i) {
+    const StepDecision& d = s.steps[i];
+    const double boot = d.bootstrap_before ? p.steps[i].bootstrap_ms : 0.0;
+    t.bootstrap_ms += boot;
+    t.bootstraps += d.bootstrap_before ? 1 : 0;
+    (p.steps[i].kind == StepKind::activation ? t.activation_ms : t.linear_ms) += d.ms - boot;
+  }
+  t.predicted_ms = s.total_ms;
+  return t;
+}
+
+Baseline mpcnn_baseline(const Network& net, const TimeModel& tm, const std::vector<approx::Approximation>& per_site) {
+  OLA_CHECK(static_cast<int>(per_site.size()) == net.num_sites, "mpcnn_baseline: one approximation per site");
+  Baseline b;
+  b.name = "uniform_relu_alpha13";
+  const int L = tm.bootstrap.levels_after;
+  const int min = tm.bootstrap.input_level;
+  const int window = L - min;
+  int r = L;
+  int skip = -1;
+  bool first_conv_done = false;
+  bool refreshed = false;  // a bootstrap already placed for the next convolution
+  int extra = 0;
+  PlanTotals& t = b.totals;
+  auto bootstrap = [&](std::int64_t elements) {
+    t.bootstrap_ms += tm.bootstrap.ms_per_ciphertext * static_cast<double>(ciphertexts(elements, tm.slots));
+    ++t.bootstraps;
+    r = L;
+  };
+  for (std::size_t i = 0; i < net.steps.size(); ++i) {
+    const NetStep& s = net.steps[i];
+    const double cts = static_cast<double>(ciphertexts(s.elements, tm.slots));
+    switch (s.kind) {
+      case StepKind::skip_open: {
+        const bool conv_next = i + 1 < net.steps.size() && net.steps[i + 1].kind == StepKind::linear &&
+                               net.steps[i + 1].shape.op == LinearShape::Op::conv;
+        if (conv_next && first_conv_done) {
+          bootstrap(s.elements);
+          refreshed = true;
+        }
+        skip = r;
+        break;
+      }
+      case StepKind::linear: {
+        const bool conv = s.shape.op == LinearShape::Op::conv;
+        if (conv && first_conv_done && !refreshed) bootstrap(s.elements);
+        refreshed = false;
+        if (conv) first_conv_done = true;
+        const int depth = linear_depth(s.shape);
+        if (r - depth < min) bootstrap(s.elements);
+        t.linear_ms += linear_ms(s.shape, tm.table.at(r), tm.slots);
+        r -= depth;
+        break;
+      }
+      case StepKind::activation: {
+        const approx::Approximation& a = per_site.at(static_cast<std::size_t>(s.site));
+        t.activation_ms += polynomial_ms(a.counts, tm.table.at(r)) * cts;
+        const int missing = a.counts.depth - (r - min);
+        if (missing > 0) {
+          const int n = (missing + window - 1) / window;
+          for (int k = 0; k < n; ++k) bootstrap(s.elements);
+          extra += n;
+          r = L - (missing - (n - 1) * window);
+        } else {
+          r -= a.counts.depth;
+        }
+        break;
+      }
+      case StepKind::skip_merge:
+        r = std::min(r, skip);
+        skip = -1;
+        t.linear_ms += cts * tm.table.at(r).add_ms;
+        break;
+    }
+  }
+  t.predicted_ms = t.bootstrap_ms + t.activation_ms + t.linear_ms;
+  b.feasible = true;
+  std::ostringstream d;
+  d << (per_site.empty() ? std::string("no sites") : per_site.front().label())
+    << " at every site, one bootstrap per convolution (MPCNN placement)";
+  if (extra > 0) d << ", plus " << extra << " bootstraps inside activations (window of " << window << " levels)";
+  b.description = d.str();
+  return b;
+}
+
+}  // namespace ola::opt

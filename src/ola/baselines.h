@@ -1,0 +1,24 @@
+// The baselines OLA is compared with, priced by the same time model (docs/method.md "Baselines").
+#pragma once
+
+#include <vector>
+
+#include "approx/approximation.h"
+#include "ola/network.h"
+#include "ola/plan.h"
+#include "ola/time_model.h"
+
+namespace ola::opt {
+
+/// Uniform composite ReLU (MPCNN, alpha = 13 {15,15,27}) with MPCNN's placement: one bootstrap
+/// per convolution (before every convolution but the first, placed before the residual skip_open
+/// when one precedes it, so both branches are refreshed). If an activation does not fit in the
+/// levels left (levels_after - input_level < 1 + depth), extra bootstraps are inserted inside it,
+/// ceil(missing levels / bootstrap window) of them, and counted.
+/// @pre per_site.size() == net.num_sites.
+Baseline mpcnn_baseline(const Network& net, const TimeModel& tm, const std::vector<approx::Approximation>& per_site);
+
+/// Totals of a reconstructed DP solution (bootstrap / activation / linear split).
+PlanTotals totals_of(const DpProblem& p, const DpSolution& s);
+
+}  // namespace ola::opt

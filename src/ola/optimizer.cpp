@@ -1,0 +1,208 @@
+#include "ola/optimizer.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <map>
+#include <sstream>
+
+#include "ola/baselines.h"
+#include "ola/plan_error.h"
+
+namespace ola::opt {
+
+namespace {
+
+bool dominates(const approx::OpCounts& a, int ua, const approx::OpCounts& b, int ub) {
+  return a.depth <= b.depth && a.nonscalar_mults <= b.nonscalar_mults && a.scalar_mults <= b.scalar_mults &&
+         a.additions <= b.additions && ua <= ub;
+}
+
+bool same(const approx::OpCounts& a, const approx::OpCounts& b) {
+  return a.depth == b.depth && a.nonscalar_mults == b.nonscalar_mults && a.scalar_mults == b.scalar_mults &&
+         a.additions == b.additions;
+}
+
+std::vector<double> site_ms(const approx::OpCounts& c, const TimeModel& tm, double cts) {
+  const int top = tm.bootstrap.levels_after;
+  std::vector<double> ms(static_cast<std::size_t>(top + 1), kInfMs);
+  for (int l = tm.table.min_level(); l <= top; ++l) ms[static_cast<std::size_t>(l)] = polynomial_ms(c, tm.table.at(l)) * cts;
+  return ms;
+}
+
+std::string fmt(double v, int prec = 3) {
+  std::ostringstream os;
+  os.setf(std::ios::fixed);
+  os.precision(prec);
+  os << v;
+  return os.str();
+}
+
+// Uniform WLS degree baseline: the fastest single degree whose summed KL meets the budget, with
+// bootstraps placed optimally by the same DP.
+Baseline uniform_wls_baseline(const Network& net, const TimeModel& tm, const std::vector<SiteCandidates>& sites,
+                              const LossModel& loss, double budget) {
+  Baseline best;
+  best.name = "uniform_wls";
+  best.description = "no single WLS degree meets the budget at every site";
+  std::map<int, std::vector<int>> by_degree;  // degree -> candidate index per site (-1 missing)
+  for (std::size_t s = 0; s < sites.size(); ++s) {
+    for (std::size_t c = 0; c < sites[s].approximations.size(); ++c) {
+      const auto& a = sites[s].approximations[c];
+      if (a.kind != approx::Kind::wls || !sites[s].impacts[c].measured) continue;
+      auto& v = by_degree[a.degree()];
+      v.resize(sites.size(), -1);
+      v[s] = static_cast<int>(c);
+    }
+  }
+  for (const auto& [degree, idx] : by_degree) {
+    if (std::count(idx.begin(), idx.end(), -1) > 0) continue;
+    double kl = 0.0;
+    std::vector<std::vector<DpChoice>> choices(sites.size());
+    for (std::size_t s = 0; s < sites.size(); ++s) {
+      const auto& a = sites[s].approximations[static_cast<std::size_t>(idx[s])];
+      kl += sites[s].impacts[static_cast<std::size_t>(idx[s])].mean_kl;
+      std::int64_t elements = 0;
+      for (const auto& st : net.steps) {
+        if (st.kind == StepKind::activation && st.site == static_cast<int>(s)) elements = st.elements;
+      }
+      choices[s].push_back({a.counts.depth, site_ms(a.counts, tm, static_cast<double>(ciphertexts(elements, tm.slots))), 0});
+    }
+    const double points = predicted_points(loss, kl);
+    if (points > budget) continue;
+    const DpProblem p = make_problem(net, tm, choices, 0);
+    const auto sol = reconstruct(p, solve_dp(p), 0);
+    if (!sol) continue;
+    if (!best.feasible || sol->total_ms < best.totals.predicted_ms) {
+      best.feasible = true;
+      best.totals = totals_of(p, *sol);
+      best.totals.predicted_loss = points;
+      best.description = "wls d=" + std::to_string(degree) + " at every site, bootstraps placed by the DP";
+    }
+  }
+  return best;
+}
+
+}  // namespace
+
+std::vector<DpChoice> price_candidates(const SiteCandidates& site, const TimeModel& tm, std::int64_t cts,
+                                       double quantum, int max_units, std::vector<int>& kept) {
+  struct Item {
+    int index;
+    int units;
+  };
+  std::vector<Item> items;
+  for (std::size_t c = 0; c < site.approximations.size(); ++c) {
+    const Impact& im = site.impacts.at(c);
+    if (!im.measured) continue;
+    const double u = std::ceil(im.mean_kl / quantum - 1e-9);
+    if (!(u <= max_units)) continue;
+    items.push_back({static_cast<int>(c), std::max(0, static_cast<int>(u))});
+  }
+  std::vector<DpChoice> out;
+  kept.clear();
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    const auto& ci = site.approximations[static_cast<std::size_t>(items[i].index)].counts;
+    bool dominated = false;
+    for (std::size_t j = 0; j < items.size() && !dominated; ++j) {
+      if (j == i) continue;
+      const auto& cj = site.approximations[static_cast<std::size_t>(items[j].index)].counts;
+      if (!dominates(cj, items[j].units, ci, items[i].units)) continue;
+      // Strictly better somewhere, or an exact tie broken by index.
+      dominated = !(same(cj, ci) && items[j].units == items[i].units) || j < i;
+    }
+    if (dominated) continue;
+    out.push_back({ci.depth, site_ms(ci, tm, static_cast<double>(cts)), items[i].units});
+    kept.push_back(items[i].index);
+  }
+  return out;
+}
+
+OptimizerOutput run_optimizer(const Network& net, const TimeModel& tm, const std::vector<SiteCandidates>& sites,
+                              const LossModel& loss, const OptimizerSettings& settings,
+                              const std::vector<approx::Approximation>& relu13) {
+  OLA_CHECK(static_cast<int>(sites.size()) == net.num_sites, "run_optimizer: sites " << sites.size());
+  if (!(settings.budget > 0.0)) throw PlanError(ola::mismatch("optimize", "budget", "> 0 top-1 points", settings.budget));
+  if (settings.units_per_budget < 1 || settings.front_factor < 1) {
+    throw PlanError(ola::mismatch("optimize", "units_per_budget and front_factor", ">= 1",
+                                  std::to_string(settings.units_per_budget) + " and " + std::to_string(settings.front_factor)));
+  }
+  const double quantum = kl_budget(loss, settings.budget) / settings.units_per_budget;
+  const int max_units = settings.units_per_budget * settings.front_factor;
+
+  std::vector<std::int64_t> site_elements(sites.size(), 0);
+  for (const auto& st : net.steps) {
+    if (st.kind == StepKind::activation) site_elements.at(static_cast<std::size_t>(st.site)) = st.elements;
+  }
+  std::vector<std::vector<DpChoice>> choices(sites.size());
+  std::vector<std::vector<int>> kept(sites.size());
+  for (std::size_t s = 0; s < sites.size(); ++s) {
+    choices[s] = price_candidates(sites[s], tm, ciphertexts(site_elements[s], tm.slots), quantum, max_units, kept[s]);
+    if (choices[s].empty()) {
+      throw PlanError(ola::mismatch("optimize: site " + sites[s].name, "candidates",
+                                    "at least one with predicted loss within " + std::to_string(settings.front_factor) +
+                                        "x the KL budget",
+                                    "none"));
+    }
+  }
+  const DpProblem problem = make_problem(net, tm, choices, max_units);
+  const auto t0 = std::chrono::steady_clock::now();
+  const DpResult result = solve_dp(problem);
+  OptimizerOutput out;
+  out.dp_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  for (const ParetoPoint& pp : pareto_front(result)) {
+    out.front.push_back({pp.loss_units, predicted_points(loss, pp.loss_units * quantum), pp.total_ms / 1000.0});
+  }
+  const auto sol = reconstruct(problem, result, settings.units_per_budget);
+  if (!sol) {
+    const std::string best = out.front.empty() ? std::string("no feasible plan at any loss")
+                                               : "the smallest feasible predicted loss " + fmt(out.front.front().loss_points);
+    throw PlanError(ola::mismatch("optimize", "budget", "a budget that some plan meets", fmt(settings.budget) + " (" + best + ")"));
+  }
+  out.solution = *sol;
+
+  Plan& plan = out.plan;
+  plan.budget = settings.budget;
+  plan.loss_quantum = predicted_points(loss, quantum);
+  plan.bootstrap_cost = tm.bootstrap.estimated ? "estimated" : "measured";
+  plan.loss_metric = "mean KL(exact || approx) per site on held-out calibration images, summed over sites; top-1 loss "
+                     "predicted as gamma * sqrt(total KL), gamma = " + fmt(loss.gamma, 4) + " fitted on " +
+                     std::to_string(loss.pairs) + " measured pairs";
+  plan.sites.resize(sites.size());
+  double total_kl = 0.0;
+  for (std::size_t i = 0; i < net.steps.size(); ++i) {
+    const NetStep& ns = net.steps[i];
+    const StepDecision& d = sol->steps[i];
+    plan.steps.push_back({ns.kind, ns.name, ns.site, d.bootstrap_before, d.level_before, d.level_after, d.ms});
+    if (ns.kind != StepKind::activation) continue;
+    const auto s = static_cast<std::size_t>(ns.site);
+    const int ci = kept[s][static_cast<std::size_t>(d.choice)];
+    const Impact& im = sites[s].impacts[static_cast<std::size_t>(ci)];
+    PlanSite& ps = plan.sites[s];
+    ps.index = ns.site;
+    ps.name = sites[s].name;
+    ps.range_lo = sites[s].range_lo;
+    ps.range_hi = sites[s].range_hi;
+    ps.approximation = sites[s].approximations[static_cast<std::size_t>(ci)];
+    ps.level_before = d.level_before;
+    ps.level_after = d.level_after;
+    ps.bootstrap_before = d.bootstrap_before;
+    ps.predicted_loss = predicted_points(loss, im.mean_kl);
+    ps.ciphertexts = ciphertexts(ns.elements, tm.slots);
+    ps.predicted_ms = d.ms - (d.bootstrap_before ? problem.steps[i].bootstrap_ms : 0.0);
+    total_kl += im.mean_kl;
+  }
+  plan.totals = totals_of(problem, *sol);
+  plan.totals.predicted_loss = predicted_points(loss, total_kl);
+  if (!relu13.empty()) plan.baselines.push_back(mpcnn_baseline(net, tm, relu13));
+  plan.baselines.push_back(uniform_wls_baseline(net, tm, sites, loss, settings.budget));
+  plan.notes = {
+      "packing: MPCNN-style multiplexed packing assumed, a CxHxW tensor in ceil(CHW/" + std::to_string(tm.slots) +
+          ") ciphertexts, until the encrypted executor (he/) exists",
+      "linear layers: costs are estimates from rotation and plaintext-product counts of that packing (docs/optimizer.md)",
+      "polynomials: priced at their input level (upper bound)",
+      "bootstrap: " + tm.bootstrap.formula};
+  return out;
+}
+
+}  // namespace ola::opt
