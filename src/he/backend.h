@@ -23,6 +23,7 @@ struct OpStats {
   long hoisted_rotations = 0;  ///< rotations done inside rotate_hoisted (non-zero steps)
   long hoist_batches = 0;      ///< rotate_hoisted calls (one shared decomposition each)
   long plain_mults = 0;        ///< mul_plain
+  long encodes = 0;            ///< plaintexts encoded (encode_for_mul, encode_like)
   long const_mults = 0;        ///< mul_const
   long additions = 0;          ///< add, sub, add_plain
   long rescales = 0;

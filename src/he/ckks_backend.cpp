@@ -36,6 +36,7 @@ ckks::Plaintext CkksBackend::encode_for_mul(std::span<const double> values, int 
     throw Error(ola::mismatch("CkksBackend::encode_for_mul", "level", "1.." + std::to_string(max_level), level));
   }
   const double q = static_cast<double>(ev_.params().q(static_cast<std::size_t>(level)));
+  ++stats_.encodes;
   return enc_.encode(values, level, q, static_cast<std::size_t>(slots_));
 }
 
@@ -43,6 +44,7 @@ ckks::Plaintext CkksBackend::encode_like(std::span<const double> values, const c
   if (values.size() != static_cast<std::size_t>(slots_)) {
     throw Error(ola::mismatch("CkksBackend::encode_like", "values.size()", slots_, values.size()));
   }
+  ++stats_.encodes;
   return enc_.encode(values, like.level, like.scale, static_cast<std::size_t>(slots_));
 }
 

@@ -66,7 +66,7 @@ class CkksBackend {
   const ckks::Encoder& enc_;
   int slots_;
   Bootstrapper boot_;
-  OpStats stats_;
+  mutable OpStats stats_;  // encode_* are const but counted
 };
 
 }  // namespace ola::he

@@ -25,6 +25,7 @@ LinearCost transform_cost(std::span<const int> shifts, int in_period, int out_pe
   c.hoist_batches = c.hoisted_rotations > 0 ? 1 : 0;
   c.rotations = nonzero(sp.giant_steps) + replicate;
   c.plain_mults = static_cast<long>(shifts.size());
+  c.encodes = c.plain_mults;
   const long giants = static_cast<long>(sp.giant_steps.size());
   c.additions = (c.plain_mults - giants) + (giants - 1) + replicate;
   c.rescales = 1;
@@ -36,14 +37,19 @@ LinearCost transform_cost(std::span<const int> shifts, int in_period, int out_pe
 
 LinearCost operator+(const LinearCost& a, const LinearCost& b) {
   return {a.rotations + b.rotations, a.hoisted_rotations + b.hoisted_rotations,
-          a.hoist_batches + b.hoist_batches, a.plain_mults + b.plain_mults,
+          a.hoist_batches + b.hoist_batches, a.plain_mults + b.plain_mults, a.encodes + b.encodes,
           a.additions + b.additions, a.rescales + b.rescales, a.depth + b.depth};
 }
 
 bool operator==(const LinearCost& a, const LinearCost& b) {
   return a.rotations == b.rotations && a.hoisted_rotations == b.hoisted_rotations &&
-         a.hoist_batches == b.hoist_batches && a.plain_mults == b.plain_mults &&
+         a.hoist_batches == b.hoist_batches && a.plain_mults == b.plain_mults && a.encodes == b.encodes &&
          a.additions == b.additions && a.rescales == b.rescales && a.depth == b.depth;
+}
+
+LinearCost cost_from_stats(const OpStats& s, int depth) {
+  return {s.rotations, s.hoisted_rotations, s.hoist_batches, s.plain_mults, s.encodes,
+          s.additions, s.rescales, depth};
 }
 
 LinearCost conv_cost(const ConvShape& s, double baby_cost) {
@@ -54,7 +60,10 @@ LinearCost conv_cost(const ConvShape& s, double baby_cost) {
   const Layout out = conv_output_layout(in, shape);
   const auto shifts = conv_shifts(in, s.c_out, s.kernel, s.stride, shape.pad, [](int, int) { return true; });
   LinearCost c = transform_cost(shifts, in.period(), out.period(), baby_cost);
-  if (s.bias) c.additions += 1;
+  if (s.bias) {
+    c.additions += 1;
+    c.encodes += 1;
+  }
   return c;
 }
 
@@ -75,6 +84,7 @@ LinearCost pool_fc_cost(const Layout& in, int classes) {
   c.hoisted_rotations = classes - 1;
   c.hoist_batches = classes > 1 ? 1 : 0;
   c.plain_mults = classes;
+  c.encodes = classes + 1;
   c.additions = static_cast<long>(p.pool_steps.size()) + (classes - 1) +
                 static_cast<long>(p.sum_steps.size()) + 1;
   c.rescales = 1;

@@ -7,17 +7,22 @@
 #include <string>
 #include <vector>
 
+#include "he/backend.h"
 #include "he/layout.h"
 
 namespace ola::he {
 
-/// Counts of one linear layer. A cost table turns them into time: rotations and hoisted rotations
-/// at the layer's input level, plain_mults at the input level, rescales at the input level.
+/// Counts of one linear layer. A cost table turns them into time, all priced at the layer's input
+/// level (an upper bound: the few rotate-and-add steps after the rescale run one level lower):
+///   rotations * rotate + hoist_batches * decompose + hoisted_rotations * hoisted_rotate
+///   + plain_mults * mul_plain + encodes * encode + additions * add + rescales * rescale.
+/// Plaintexts are encoded on the fly (a ResNet-20 network's diagonals would need ~20 GB at N = 2^16).
 struct LinearCost {
   long rotations = 0;          ///< key-switching rotations of separate ciphertexts
   long hoisted_rotations = 0;  ///< rotations sharing one decomposition (baby steps)
   long hoist_batches = 0;      ///< decompositions shared by the hoisted rotations (0 or 1)
   long plain_mults = 0;        ///< ciphertext x plaintext products (one per diagonal / class)
+  long encodes = 0;            ///< plaintexts encoded on the fly (diagonals, masks, bias)
   long additions = 0;          ///< ciphertext additions (incl. bias add_plain)
   long rescales = 0;
   int depth = 0;               ///< levels consumed
@@ -25,6 +30,10 @@ struct LinearCost {
 
 LinearCost operator+(const LinearCost& a, const LinearCost& b);
 bool operator==(const LinearCost& a, const LinearCost& b);
+
+/// The counts a backend recorded (e.g. the difference of stats() around one layer), with `depth`
+/// the levels the layer consumed.
+LinearCost cost_from_stats(const OpStats& s, int depth);
 
 /// Shape of a "same"-padded convolution on the multiplexed layout.
 struct ConvShape {

@@ -20,6 +20,7 @@ static_assert(SlotBackend<SlotSimBackend>);
 OpStats operator-(const OpStats& a, const OpStats& b) {
   return {a.rotations - b.rotations,   a.hoisted_rotations - b.hoisted_rotations,
           a.hoist_batches - b.hoist_batches, a.plain_mults - b.plain_mults,
+          a.encodes - b.encodes,
           a.const_mults - b.const_mults, a.additions - b.additions,
           a.rescales - b.rescales,     a.level_drops - b.level_drops,
           a.bootstraps - b.bootstraps};
@@ -64,6 +65,7 @@ SimPlaintext SlotSimBackend::encode_for_mul(std::span<const double> values, int 
     throw Error(ola::mismatch("SlotSimBackend::encode_for_mul", "level",
                          "1.." + std::to_string(config_.max_level), level));
   }
+  ++stats_.encodes;
   return {std::vector<double>(values.begin(), values.end()), level, prime(level)};
 }
 
@@ -71,6 +73,7 @@ SimPlaintext SlotSimBackend::encode_like(std::span<const double> values, const S
   if (values.size() != static_cast<std::size_t>(config_.slots)) {
     throw Error(ola::mismatch("SlotSimBackend::encode_like", "values.size()", config_.slots, values.size()));
   }
+  ++stats_.encodes;
   return {std::vector<double>(values.begin(), values.end()), like.level, like.scale};
 }
 

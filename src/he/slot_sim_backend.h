@@ -104,7 +104,7 @@ class SlotSimBackend {
   Ciphertext rotated(const Ciphertext& ct, int step) const;
 
   SlotSimConfig config_;
-  OpStats stats_;
+  mutable OpStats stats_;  // encode_* are const but counted
 };
 
 /// An ActivationFn for the simulator: f slot-wise with the given depth.

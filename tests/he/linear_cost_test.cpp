@@ -13,9 +13,7 @@
 namespace ola::he {
 namespace {
 
-LinearCost from_stats(const OpStats& s, int depth) {
-  return {s.rotations, s.hoisted_rotations, s.hoist_batches, s.plain_mults, s.additions, s.rescales, depth};
-}
+LinearCost from_stats(const OpStats& s, int depth) { return cost_from_stats(s, depth); }
 
 // conv_cost (pure, from the shape) must equal what conv() does on the simulator.
 void expect_conv_cost(const ConvShape& s) {
@@ -59,16 +57,16 @@ TEST(LinearCost, ResNet20Table) {
   const auto layers = resnet_cifar_linear_costs(3);
   ASSERT_EQ(layers.size(), 1u + 18u + 2u + 1u);  // conv0, 9 blocks x 2 convs, 2 shortcuts, pool_fc
   LinearCost total;
-  std::cout << "layer rotations hoisted plain_mults additions depth\n";
+  std::cout << "layer rotations hoisted plain_mults encodes additions depth\n";
   for (const auto& l : layers) {
     std::cout << l.name << " " << l.cost.rotations << " " << l.cost.hoisted_rotations << " "
-              << l.cost.plain_mults << " " << l.cost.additions << " " << l.cost.depth << "\n";
+              << l.cost.plain_mults << " " << l.cost.encodes << " " << l.cost.additions << " " << l.cost.depth << "\n";
     EXPECT_EQ(l.cost.depth, 1);
     EXPECT_GT(l.cost.plain_mults, 0);
     total = total + l.cost;
   }
   std::cout << "total " << total.rotations << " " << total.hoisted_rotations << " " << total.plain_mults
-            << " " << total.additions << " " << total.depth << "\n";
+            << " " << total.encodes << " " << total.additions << " " << total.depth << "\n";
   EXPECT_EQ(resnet_cifar_linear_costs(5).size(), 1u + 30u + 2u + 1u);  // ResNet-32
 }
 
