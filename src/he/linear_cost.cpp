@@ -67,6 +67,30 @@ LinearCost conv_cost(const ConvShape& s, double baby_cost) {
   return c;
 }
 
+LinearCost mpcnn_conv_cost(const ConvShape& s) {
+  const Layout in = make_layout(s.c_in, s.height, s.width, s.gap, s.slots);
+  Conv2d shape{s.c_out, s.c_in, s.kernel, s.stride, (s.kernel - 1) / 2, {}, {}};
+  shape.weights.assign(static_cast<std::size_t>(s.c_out) * s.c_in * s.kernel * s.kernel, 1.0);
+  validate_conv(shape);
+  const Layout out = conv_output_layout(in, shape);
+  auto log2i = [](int v) {
+    int l = 0;
+    while ((1 << l) < v) ++l;
+    return l;
+  };
+  const long taps = static_cast<long>(s.kernel) * s.kernel;
+  const long q = (s.c_out + in.copies() - 1) / in.copies();
+  const long sum_rot = 2L * log2i(in.gap) + log2i(in.padded_blocks());
+  LinearCost c;
+  c.rotations = (taps - 1) + q * sum_rot + (s.c_out - 1) + (out.copies() - 1);
+  c.plain_mults = q * taps + s.c_out;
+  c.encodes = c.plain_mults + (s.bias ? 1 : 0);
+  c.additions = q * (taps - 1) + q * sum_rot + (s.c_out - 1) + (out.copies() - 1) + (s.bias ? 1 : 0);
+  c.rescales = q + 1;
+  c.depth = 2;
+  return c;
+}
+
 LinearCost shortcut_cost(const Layout& in, int c_out, int pad_before) {
   const Conv2d sc = option_a_shortcut(in.channels, c_out, pad_before);
   const Layout out = conv_output_layout(in, sc);

@@ -52,6 +52,15 @@ struct ConvShape {
 /// @throws ola::Error if the shape has no valid layout (see make_layout) or kernel/stride invalid.
 LinearCost conv_cost(const ConvShape& s, double baby_cost = 0.5);
 
+/// For comparison only (not what he/ executes): the counts of MPCNN's multiplexed parallel
+/// convolution (Lee et al., ICML 2022, Sec. 4.2, "MulParConv") on the same layout, as we read the
+/// algorithm: (kernel^2 - 1) rotations of the input; for each of q = ceil(C_out / p_in) rounds
+/// (p_in = input copies) kernel^2 plaintext products, 2 log2(k) + log2(t') rotations summing the
+/// input channels, then one masked product and rotation per output channel (C_out - 1 non-zero);
+/// p_out - 1 rotations replicating the output; two levels.
+/// @throws ola::Error as conv_cost.
+LinearCost mpcnn_conv_cost(const ConvShape& s);
+
 /// Counts of the option-A shortcut (compile_shortcut) from `in` to c_out channels.
 /// @throws ola::Error as compile_shortcut.
 LinearCost shortcut_cost(const Layout& in, int c_out, int pad_before);

@@ -70,5 +70,27 @@ TEST(LinearCost, ResNet20Table) {
   EXPECT_EQ(resnet_cifar_linear_costs(5).size(), 1u + 30u + 2u + 1u);  // ResNet-32
 }
 
+// Our convolution next to MPCNN's on the three ResNet-20 stage shapes (docs/packing.md).
+TEST(LinearCost, StageConvolutionsAgainstMpcnn) {
+  const ConvShape stages[] = {{16, 16, 32, 32, 3, 1, 1, 1 << 15, true},
+                              {32, 32, 16, 16, 3, 1, 2, 1 << 15, true},
+                              {64, 64, 8, 8, 3, 1, 4, 1 << 15, true},
+                              {16, 32, 32, 32, 3, 2, 1, 1 << 15, true},
+                              {32, 64, 16, 16, 3, 2, 2, 1 << 15, true}};
+  std::cout << "shape ours(rot hoisted pmult depth) mpcnn(rot pmult depth)\n";
+  for (const auto& s : stages) {
+    const LinearCost a = conv_cost(s);
+    const LinearCost b = mpcnn_conv_cost(s);
+    std::cout << s.c_in << "->" << s.c_out << "x" << s.height / s.stride << " k" << s.gap << " s" << s.stride << " "
+              << a.rotations << " " << a.hoisted_rotations << " " << a.plain_mults << " " << a.depth << " | "
+              << b.rotations << " " << b.plain_mults << " " << b.depth << "\n";
+    EXPECT_LT(a.rotations + a.hoisted_rotations, b.rotations);  // fewer key switches
+    EXPECT_LT(a.depth, b.depth);
+  }
+  // MPCNN stage 1 by hand: 8 + 8 rounds x log2(16) + 15 + 1 rotations, 8 x 9 + 16 products.
+  EXPECT_EQ(mpcnn_conv_cost(stages[0]).rotations, 8 + 8 * 4 + 15 + 1);
+  EXPECT_EQ(mpcnn_conv_cost(stages[0]).plain_mults, 8 * 9 + 16);
+}
+
 }  // namespace
 }  // namespace ola::he
