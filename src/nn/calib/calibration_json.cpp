@@ -1,0 +1,141 @@
+#include "nn/calib/calibration_json.h"
+
+#include "nn/error.h"
+#include "util/atomic_file.h"
+#include "util/hash.h"
+
+namespace ola::nn {
+namespace {
+
+template <class T>
+T field(const nlohmann::json& j, const std::string& key, const std::string& where) {
+  if (!j.is_object() || !j.contains(key)) throw DataError(ola::mismatch(where, key, "present", "absent"));
+  try {
+    return j.at(key).get<T>();
+  } catch (const nlohmann::json::exception&) {
+    throw DataError(ola::mismatch(where, key, "a value of the right type", j.at(key).dump().substr(0, 40)));
+  }
+}
+
+}  // namespace
+
+std::string calibration_fingerprint(const Calibration& c) {
+  Hasher h;
+  h.update("ola-calibration/1\n");
+  h.update(c.source.model_fingerprint).update("\n").update(c.source.data_fingerprint).update("\n");
+  for (float v : c.source.mean) h.update_value(v);
+  for (float v : c.source.std) h.update_value(v);
+  h.update_value(static_cast<std::uint64_t>(c.images));
+  h.update_value(static_cast<std::uint64_t>(c.reservoir_size));
+  h.update_value(static_cast<std::int64_t>(c.histogram_bins));
+  h.update(c.seed_hex);
+  return h.hex();
+}
+
+nlohmann::json to_json(const Calibration& c) {
+  nlohmann::json sites = nlohmann::json::array();
+  for (const auto& s : c.sites) {
+    sites.push_back({{"index", s.site},
+                     {"name", s.name},
+                     {"activation", approx::to_string(s.activation)},
+                     {"shape", s.shape},
+                     {"count", s.count},
+                     {"min", s.min},
+                     {"max", s.max},
+                     {"mean", s.mean},
+                     {"std", s.stddev},
+                     {"quantiles", s.quantiles},
+                     {"histogram", s.histogram},
+                     {"sample", s.sample}});
+  }
+  return {{"format", "ola-calibration"},
+          {"version", kCalibrationFormatVersion},
+          {"fingerprint", calibration_fingerprint(c)},
+          {"model", {{"path", c.source.model_path}, {"fingerprint", c.source.model_fingerprint}}},
+          {"data",
+           {{"path", c.source.data_path},
+            {"fingerprint", c.source.data_fingerprint},
+            {"images", c.images},
+            {"mean", c.source.mean},
+            {"std", c.source.std}}},
+          {"reservoir",
+           {{"size", c.reservoir_size},
+            {"seed", c.seed_hex},
+            {"generator", "libsodium randombytes_buf_deterministic, Li 1994 Algorithm L"}}},
+          {"histogram_bins", c.histogram_bins},
+          {"quantile_levels", kQuantileLevels},
+          {"sites", sites}};
+}
+
+Calibration calibration_from_json(const nlohmann::json& j, const std::string& where) {
+  if (field<std::string>(j, "format", where) != "ola-calibration") {
+    throw DataError(ola::mismatch(where, "format", "ola-calibration", j.at("format").dump()));
+  }
+  if (const int v = field<int>(j, "version", where); v != kCalibrationFormatVersion) {
+    throw DataError(ola::mismatch(where, "version", kCalibrationFormatVersion, v));
+  }
+  Calibration c;
+  const auto& model = j.contains("model") ? j.at("model") : nlohmann::json();
+  const auto& data = j.contains("data") ? j.at("data") : nlohmann::json();
+  c.source.model_path = field<std::string>(model, "path", where + ": model");
+  c.source.model_fingerprint = field<std::string>(model, "fingerprint", where + ": model");
+  c.source.data_path = field<std::string>(data, "path", where + ": data");
+  c.source.data_fingerprint = field<std::string>(data, "fingerprint", where + ": data");
+  c.images = field<std::size_t>(data, "images", where + ": data");
+  c.source.mean = field<std::array<float, 3>>(data, "mean", where + ": data");
+  c.source.std = field<std::array<float, 3>>(data, "std", where + ": data");
+  const auto& res = j.contains("reservoir") ? j.at("reservoir") : nlohmann::json();
+  c.reservoir_size = field<std::size_t>(res, "size", where + ": reservoir");
+  c.seed_hex = field<std::string>(res, "seed", where + ": reservoir");
+  c.histogram_bins = field<int>(j, "histogram_bins", where);
+  if (c.histogram_bins < 1) throw DataError(ola::mismatch(where, "histogram_bins", ">= 1", c.histogram_bins));
+  const auto sites = field<nlohmann::json>(j, "sites", where);
+  if (!sites.is_array()) throw DataError(ola::mismatch(where, "sites", "an array", sites.type_name()));
+  for (std::size_t i = 0; i < sites.size(); ++i) {
+    const std::string w = where + ": sites[" + std::to_string(i) + "]";
+    const auto& sj = sites[i];
+    SiteStatistics s;
+    s.site = field<int>(sj, "index", w);
+    if (s.site != static_cast<int>(i)) throw DataError(ola::mismatch(w, "index", i, s.site));
+    s.name = field<std::string>(sj, "name", w);
+    try {
+      s.activation = approx::activation_from_string(field<std::string>(sj, "activation", w));
+    } catch (const ola::Error& e) {
+      throw DataError(w + ": activation: " + e.what());
+    }
+    s.shape = field<Shape>(sj, "shape", w);
+    s.count = field<std::uint64_t>(sj, "count", w);
+    s.min = field<double>(sj, "min", w);
+    s.max = field<double>(sj, "max", w);
+    s.mean = field<double>(sj, "mean", w);
+    s.stddev = field<double>(sj, "std", w);
+    s.quantiles = field<decltype(s.quantiles)>(sj, "quantiles", w);
+    s.histogram = field<std::vector<std::uint64_t>>(sj, "histogram", w);
+    s.sample = field<std::vector<float>>(sj, "sample", w);
+    if (!(s.min <= s.max)) throw DataError(ola::mismatch(w, "min <= max", "true", std::to_string(s.min) + " > " + std::to_string(s.max)));
+    if (s.histogram.size() != static_cast<std::size_t>(c.histogram_bins)) {
+      throw DataError(ola::mismatch(w, "histogram", std::to_string(c.histogram_bins) + " bins", s.histogram.size()));
+    }
+    std::uint64_t total = 0;
+    for (auto h : s.histogram) total += h;
+    if (total != s.count) throw DataError(ola::mismatch(w, "histogram sum", s.count, total));
+    if (s.sample.size() > c.reservoir_size) throw DataError(ola::mismatch(w, "sample size", "<= " + std::to_string(c.reservoir_size), s.sample.size()));
+    c.sites.push_back(std::move(s));
+  }
+  const std::string fp = field<std::string>(j, "fingerprint", where);
+  if (fp != calibration_fingerprint(c)) throw DataError(ola::mismatch(where, "fingerprint", calibration_fingerprint(c), fp));
+  return c;
+}
+
+Calibration load_calibration(const std::filesystem::path& path) {
+  const std::string text = read_file_text(path);
+  nlohmann::json j;
+  try {
+    j = nlohmann::json::parse(text);
+  } catch (const nlohmann::json::parse_error& e) {
+    throw DataError(ola::mismatch(path.string(), "contents", "JSON", e.what()));
+  }
+  return calibration_from_json(j, path.string());
+}
+
+}  // namespace ola::nn

@@ -1,0 +1,156 @@
+#include "nn/onnx/graph_passes.h"
+
+#include <cmath>
+#include <optional>
+
+namespace ola::nn {
+namespace {
+
+/// consumers[v] = indices of nodes reading value v (the graph output counts as one extra reader).
+std::vector<std::vector<int>> consumers(const Graph& g) {
+  std::vector<std::vector<int>> c(g.values.size());
+  for (std::size_t i = 0; i < g.nodes.size(); ++i) {
+    for (int id : g.nodes[i].inputs) c[static_cast<std::size_t>(id)].push_back(static_cast<int>(i));
+  }
+  if (g.output >= 0) c[static_cast<std::size_t>(g.output)].push_back(-1);
+  return c;
+}
+
+void erase_nodes(Graph& g, const std::vector<bool>& dead) {
+  std::vector<Node> kept;
+  for (std::size_t i = 0; i < g.nodes.size(); ++i) {
+    if (!dead[i]) kept.push_back(std::move(g.nodes[i]));
+  }
+  g.nodes = std::move(kept);
+}
+
+std::optional<float> scalar(const Graph& g, int id) {
+  const Value& v = g.value(id);
+  if (!v.is_constant || v.constant.size() != 1) return std::nullopt;
+  return v.constant.data[0];
+}
+
+bool near(std::optional<float> v, double target) { return v && std::abs(*v - target) <= 1e-4 * std::abs(target); }
+
+/// If node n is `op` with one operand == `operand` and the other a scalar near `value`, true.
+bool is_op_with_scalar(const Graph& g, const Node& n, OpKind op, int operand, double value) {
+  if (n.op != op || n.inputs.size() != 2) return false;
+  if (n.inputs[0] == operand) return near(scalar(g, n.inputs[1]), value);
+  if (n.inputs[1] == operand && op != OpKind::div && op != OpKind::sub) return near(scalar(g, n.inputs[0]), value);
+  return false;
+}
+
+/// The other operand of a binary node, given one of them (-1 if `operand` is not an input).
+int other_operand(const Node& n, int operand) {
+  if (n.inputs.size() != 2) return -1;
+  if (n.inputs[0] == operand) return n.inputs[1];
+  if (n.inputs[1] == operand) return n.inputs[0];
+  return -1;
+}
+
+}  // namespace
+
+void fold_affine_into_conv(Graph& g) {
+  auto users = consumers(g);
+  std::vector<int> producer(g.values.size(), -1);
+  for (std::size_t i = 0; i < g.nodes.size(); ++i) producer[static_cast<std::size_t>(g.nodes[i].output)] = static_cast<int>(i);
+  std::vector<bool> dead(g.nodes.size(), false);
+  for (std::size_t i = 0; i < g.nodes.size(); ++i) {
+    Node& n = g.nodes[i];
+    if (n.op != OpKind::affine) continue;
+    const int in = n.inputs[0];
+    const int p = producer[static_cast<std::size_t>(in)];
+    if (p < 0 || g.nodes[static_cast<std::size_t>(p)].op != OpKind::conv || users[static_cast<std::size_t>(in)].size() != 1) continue;
+    Node& conv = g.nodes[static_cast<std::size_t>(p)];
+    auto& c = std::get<ConvAttrs>(conv.attrs);
+    const auto& a = std::get<AffineAttrs>(n.attrs);
+    const std::int64_t per_out = c.weight.size() / c.weight.shape[0];
+    for (std::int64_t o = 0; o < c.weight.shape[0]; ++o) {
+      const float s = a.scale[static_cast<std::size_t>(o)];
+      for (std::int64_t k = 0; k < per_out; ++k) c.weight.data[static_cast<std::size_t>(o * per_out + k)] *= s;
+      float& b = c.bias.data[static_cast<std::size_t>(o)];
+      b = b * s + a.shift[static_cast<std::size_t>(o)];
+    }
+    conv.output = n.output;
+    conv.name += "+" + n.name;
+    conv.op_type += "+BatchNormalization";
+    dead[i] = true;
+  }
+  erase_nodes(g, dead);
+}
+
+void fuse_gelu(Graph& g) {
+  auto users = consumers(g);
+  std::vector<int> producer(g.values.size(), -1);
+  for (std::size_t i = 0; i < g.nodes.size(); ++i) producer[static_cast<std::size_t>(g.nodes[i].output)] = static_cast<int>(i);
+  auto only_user = [&](int value) -> int {
+    const auto& u = users[static_cast<std::size_t>(value)];
+    return u.size() == 1 ? u[0] : -1;
+  };
+  std::vector<bool> dead(g.nodes.size(), false);
+  const double inv_sqrt2 = 1.0 / std::sqrt(2.0);
+  for (std::size_t e = 0; e < g.nodes.size(); ++e) {
+    const Node& erf = g.nodes[e];
+    if (erf.op != OpKind::erf || dead[e]) continue;
+    // u = x / sqrt2 or x * (1/sqrt2)
+    const int u = erf.inputs[0];
+    const int d = producer[static_cast<std::size_t>(u)];
+    if (d < 0 || only_user(u) != static_cast<int>(e)) continue;
+    const Node& scale = g.nodes[static_cast<std::size_t>(d)];
+    int x = -1;
+    for (int cand : scale.inputs) {
+      if (g.value(cand).is_constant) continue;
+      if (is_op_with_scalar(g, scale, OpKind::div, cand, std::sqrt(2.0)) || is_op_with_scalar(g, scale, OpKind::mul, cand, inv_sqrt2)) x = cand;
+    }
+    if (x < 0) continue;
+    // a = erf + 1
+    const int ai = only_user(erf.output);
+    if (ai < 0 || !is_op_with_scalar(g, g.nodes[static_cast<std::size_t>(ai)], OpKind::add, erf.output, 1.0)) continue;
+    const int a = g.nodes[static_cast<std::size_t>(ai)].output;
+    const int m1 = only_user(a);
+    if (m1 < 0 || g.nodes[static_cast<std::size_t>(m1)].op != OpKind::mul) continue;
+    const Node& mul1 = g.nodes[static_cast<std::size_t>(m1)];
+    const int other = other_operand(mul1, a);
+    int last = -1, middle = -1;
+    if (other == x) {  // (x * a) * 0.5
+      const int m2 = only_user(mul1.output);
+      if (m2 >= 0 && is_op_with_scalar(g, g.nodes[static_cast<std::size_t>(m2)], OpKind::mul, mul1.output, 0.5)) {
+        last = m2;
+        middle = m1;
+      }
+    } else if (other >= 0 && producer[static_cast<std::size_t>(other)] >= 0 && only_user(other) == m1 &&
+               is_op_with_scalar(g, g.nodes[static_cast<std::size_t>(producer[static_cast<std::size_t>(other)])], OpKind::mul, x, 0.5)) {
+      last = m1;  // (x * 0.5) * a
+      middle = producer[static_cast<std::size_t>(other)];
+    } else if (is_op_with_scalar(g, mul1, OpKind::mul, a, 0.5)) {  // x * (a * 0.5)
+      const int m2 = only_user(mul1.output);
+      if (m2 >= 0 && other_operand(g.nodes[static_cast<std::size_t>(m2)], mul1.output) == x) {
+        last = m2;
+        middle = m1;
+      }
+    }
+    if (last < 0) continue;
+    Node& out = g.nodes[static_cast<std::size_t>(last)];
+    out.op = OpKind::activation;
+    out.inputs = {x};
+    out.name = erf.name;
+    out.op_type = "Gelu(erf pattern)";
+    out.attrs = ActivationAttrs{approx::Activation::gelu, -1};
+    for (int k : {d, static_cast<int>(e), ai, middle}) dead[static_cast<std::size_t>(k)] = true;
+  }
+  erase_nodes(g, dead);
+}
+
+void prune_dead_nodes(Graph& g) {
+  std::vector<bool> needed(g.values.size(), false);
+  needed[static_cast<std::size_t>(g.output)] = true;
+  std::vector<bool> dead(g.nodes.size(), true);
+  for (std::size_t i = g.nodes.size(); i-- > 0;) {
+    if (!needed[static_cast<std::size_t>(g.nodes[i].output)]) continue;
+    dead[i] = false;
+    for (int id : g.nodes[i].inputs) needed[static_cast<std::size_t>(id)] = true;
+  }
+  erase_nodes(g, dead);
+}
+
+}  // namespace ola::nn

@@ -1,0 +1,153 @@
+#include "nn/calib/calibration.h"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
+
+#include "nn/calib/calibration_json.h"
+#include "nn/calib/reservoir.h"
+#include "nn/error.h"
+#include "nn/onnx/onnx_import.h"
+#include "nn/onnx_builder.h"
+#include "nn/reference_ops.h"
+
+namespace ola::nn {
+namespace {
+
+using test::OnnxBuilder;
+
+TEST(Reservoir, DeterministicUniformAndComplete) {
+  std::vector<float> stream(200000);
+  for (std::size_t i = 0; i < stream.size(); ++i) stream[i] = static_cast<float>(i);
+  Reservoir a(2000, {}), b(2000, {});
+  a.add(stream);
+  for (std::size_t i = 0; i < stream.size(); i += 777) b.add(std::span(stream).subspan(i, std::min<std::size_t>(777, stream.size() - i)));
+  EXPECT_EQ(a.sample(), b.sample()) << "chunking must not change the sample";
+  EXPECT_EQ(a.seen(), 200000u);
+  ASSERT_EQ(a.sample().size(), 2000u);
+  // Uniform: mean of the sample near the stream mean (sd of the mean ~ 57735/sqrt(2000) = 1291).
+  double mean = 0;
+  for (float v : a.sample()) mean += v;
+  mean /= 2000;
+  EXPECT_NEAR(mean, 99999.5, 5000.0);
+  // Late values are sampled too (a sampler stuck on the prefix fails this).
+  EXPECT_GT(std::count_if(a.sample().begin(), a.sample().end(), [](float v) { return v >= 150000; }), 350);
+  std::array<std::uint8_t, 32> other{};
+  other[0] = 1;
+  Reservoir c(2000, other);
+  c.add(stream);
+  EXPECT_NE(a.sample(), c.sample());
+  Reservoir small(10, {});
+  small.add(std::span(stream).subspan(0, 4));
+  EXPECT_EQ(small.sample(), (std::vector<float>{0, 1, 2, 3}));
+}
+
+TEST(Calibration, HistogramQuantileInterpolates) {
+  // 100 values uniform over 10 bins on [0, 10].
+  std::vector<std::uint64_t> h(10, 10);
+  EXPECT_NEAR(histogram_quantile(h, 0, 10, 0.5), 5.0, 1e-12);
+  EXPECT_NEAR(histogram_quantile(h, 0, 10, 0.25), 2.5, 1e-12);
+  EXPECT_NEAR(histogram_quantile(h, 0, 10, 1.0), 10.0, 1e-12);
+}
+
+Graph two_relu_model() {
+  OnnxBuilder b({2, 6, 6});
+  b.random("w1", {3, 2, 3, 3}, 0.6f);
+  b.random("b1", {3}, 0.3f);
+  b.random("w2", {2, 3, 1, 1}, 0.6f);
+  auto& c1 = b.node("Conv", {"input", "w1", "b1"}, "c1", "/c1");
+  OnnxBuilder::attr(c1, "pads", std::vector<std::int64_t>{1, 1, 1, 1});
+  b.node("Relu", {"c1"}, "r1", "/r1");
+  b.node("Conv", {"r1", "w2"}, "c2", "/c2");
+  b.node("Relu", {"c2"}, "r2", "/r2");
+  b.node("GlobalAveragePool", {"r2"}, "p");
+  b.node("Flatten", {"p"}, "y");
+  b.output("y");
+  return import_onnx_bytes(b.bytes(), "two.onnx");
+}
+
+TEST(Calibration, StatisticsMatchDirectComputation) {
+  const Graph g = two_relu_model();
+  const Tensor images = test::random_tensor({40, 2, 6, 6}, 5);
+  CalibrationOptions o;
+  o.reservoir_size = 500;
+  o.histogram_bins = 64;
+  o.exec.batch_size = 16;  // several batches
+  const Calibration cal = calibrate(g, images, o);
+  ASSERT_EQ(cal.sites.size(), 2u);
+  // Direct: collect site 0's inputs with the observation hook in one batch.
+  std::vector<float> all;
+  RunHooks hooks;
+  hooks.observe_site_input = [&](int site, const Tensor& x) {
+    if (site == 0) all.insert(all.end(), x.data.begin(), x.data.end());
+  };
+  run_batch(g, images, hooks);
+  std::sort(all.begin(), all.end());
+  const auto& s = cal.sites[0];
+  EXPECT_EQ(s.count, all.size());
+  EXPECT_EQ(s.min, all.front());
+  EXPECT_EQ(s.max, all.back());
+  std::uint64_t total = 0;
+  for (auto h : s.histogram) total += h;
+  EXPECT_EQ(total, s.count);
+  const double bin = (s.max - s.min) / (64.0 * kQuantileRefinement);
+  for (std::size_t q = 0; q < kQuantileLevels.size(); ++q) {
+    // Between the order statistics the usual definitions pick (rank q(n-1) .. qn), up to a bin.
+    const double n = static_cast<double>(all.size());
+    const double lo = all[static_cast<std::size_t>(std::floor(kQuantileLevels[q] * (n - 1)))];
+    const double hi = all[std::min(all.size() - 1, static_cast<std::size_t>(std::ceil(kQuantileLevels[q] * n)))];
+    EXPECT_GE(s.quantiles[q], lo - bin - 1e-6) << "quantile " << kQuantileLevels[q];
+    EXPECT_LE(s.quantiles[q], hi + bin + 1e-6) << "quantile " << kQuantileLevels[q];
+  }
+  EXPECT_EQ(s.sample.size(), 500u);
+  for (float v : s.sample) EXPECT_TRUE(std::binary_search(all.begin(), all.end(), v));
+  // Deterministic, and independent of the batch size.
+  o.exec.batch_size = 40;
+  const Calibration again = calibrate(g, images, o);
+  EXPECT_EQ(again.sites[1].sample, cal.sites[1].sample);
+  EXPECT_EQ(again.sites[1].histogram, cal.sites[1].histogram);
+}
+
+TEST(Calibration, JsonRoundTripAndFingerprintCheck) {
+  const Graph g = two_relu_model();
+  CalibrationOptions o;
+  o.reservoir_size = 50;
+  o.histogram_bins = 16;
+  Calibration cal = calibrate(g, test::random_tensor({8, 2, 6, 6}, 9), o);
+  cal.source.model_path = "two.onnx";
+  cal.source.model_fingerprint = "ab";
+  cal.source.data_path = "d.bin";
+  cal.source.data_fingerprint = "cd";
+  cal.source.mean = {0.1f, 0.2f, 0.3f};
+  cal.source.std = {1, 1, 1};
+  const nlohmann::json j = to_json(cal);
+  const Calibration back = calibration_from_json(nlohmann::json::parse(j.dump()), "c.json");
+  EXPECT_EQ(back.sites.size(), 2u);
+  EXPECT_EQ(back.sites[1].histogram, cal.sites[1].histogram);
+  EXPECT_EQ(back.sites[1].sample, cal.sites[1].sample);
+  EXPECT_EQ(back.sites[0].quantiles, cal.sites[0].quantiles);
+  EXPECT_EQ(back.sites[0].name, "relu_0 (/r1)");
+  nlohmann::json bad = j;
+  bad["data"]["images"] = 9;
+  try {
+    calibration_from_json(bad, "c.json");
+    FAIL();
+  } catch (const DataError& e) {
+    EXPECT_NE(std::string(e.what()).find("c.json: fingerprint: expected"), std::string::npos) << e.what();
+  }
+  bad = j;
+  bad["sites"][1]["histogram"][0] = 12345;
+  EXPECT_THROW(calibration_from_json(bad, "c.json"), DataError);
+  bad = j;
+  bad["sites"][0].erase("max");
+  try {
+    calibration_from_json(bad, "c.json");
+    FAIL();
+  } catch (const DataError& e) {
+    EXPECT_NE(std::string(e.what()).find("c.json: sites[0]: max: expected present, got absent"), std::string::npos) << e.what();
+  }
+}
+
+}  // namespace
+}  // namespace ola::nn
