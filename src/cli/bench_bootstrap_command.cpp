@@ -1,0 +1,169 @@
+// `ola bench bootstrap`: times one CKKS bootstrap (keys, setup, the bootstrap itself) and its
+// precision on uniform real inputs in [-1, 1]; prints one JSON object with --json, and may record
+// the time in a cost table's "bootstrap" list (--costs FILE).
+#include <sys/resource.h>
+
+#include <chrono>
+#include <cmath>
+#include <complex>
+#include <cstdio>
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <sodium.h>
+
+#include "ckks/boot/boot_params.h"
+#include "ckks/boot/bootstrapper.h"
+#include "ckks/core/ckks.h"
+#include "cli/command.h"
+#include "cli/json_output.h"
+#include "util/atomic_file.h"
+#include "util/error.h"
+
+namespace ola::cli {
+namespace {
+
+struct BootstrapBenchOptions {
+  int log_n = 16;
+  std::size_t slots = 32768;
+  int threads = 1;
+  bool json = false;
+  std::string costs;
+};
+
+double seconds_since(std::chrono::steady_clock::time_point t0) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+}
+
+double peak_rss_mb() {
+  rusage ru{};
+  getrusage(RUSAGE_SELF, &ru);
+  return static_cast<double>(ru.ru_maxrss) / 1024.0;  // ru_maxrss is in KiB on Linux
+}
+
+double switching_key_bytes(const ckks::SwitchingKey& k) {
+  double bytes = 0;
+  for (const auto& p : k.b) bytes += static_cast<double>(p.data.size()) * 8.0;
+  for (const auto& p : k.a) bytes += static_cast<double>(p.data.size()) * 8.0;
+  return bytes;
+}
+
+/// Uniform doubles in [-1, 1] from libsodium.
+std::vector<double> uniform_inputs(std::size_t n) {
+  std::vector<double> v(n);
+  for (auto& x : v) {
+    const std::uint32_t r = randombytes_uniform(1u << 30);
+    x = 2.0 * static_cast<double>(r) / static_cast<double>((1u << 30) - 1) - 1.0;
+  }
+  return v;
+}
+
+void record_cost(const std::string& path, const nlohmann::json& entry) {
+  if (!std::filesystem::exists(path)) {
+    throw Error(ola::mismatch("--costs", path, "an existing cost table (ola bench costs)", "no such file"));
+  }
+  nlohmann::json table;
+  try {
+    table = nlohmann::json::parse(read_file_text(path));
+  } catch (const nlohmann::json::exception& e) {
+    throw FormatError(path + ": not valid JSON: " + e.what());
+  }
+  if (!table.is_object()) throw FormatError(ola::mismatch(path, "top level", "a JSON object", table.type_name()));
+  nlohmann::json list = table.value("bootstrap", nlohmann::json::array());
+  if (!list.is_array()) throw FormatError(ola::mismatch(path, "bootstrap", "an array", list.type_name()));
+  nlohmann::json out = nlohmann::json::array();
+  for (const auto& e : list) {
+    if (!(e.is_object() && e.value("slots", 0) == entry["slots"].get<int>())) out.push_back(e);
+  }
+  out.push_back(entry);
+  table["bootstrap"] = out;
+  write_file_atomic(path, table.dump(2) + "\n");
+}
+
+void run(const BootstrapBenchOptions& o) {
+  if (o.log_n < 12 || o.log_n > 16 || o.log_n == 15) {
+    throw Error(ola::mismatch("ola bench bootstrap", "--logn", "12, 13, 14 (test-only sets) or 16", o.log_n));
+  }
+  if (sodium_init() < 0) throw std::runtime_error("ola bench bootstrap: libsodium failed to initialise");
+  ckks::set_threads(o.threads);
+  const bool full = o.log_n == 16;
+  const ckks::Params params(full ? ckks::bootstrap_params_n16() : ckks::bootstrap_test_params(o.log_n));
+  const ckks::BootstrapLiteral lit = full ? ckks::BootstrapLiteral{} : ckks::bootstrap_test_literal();
+  if (o.slots < 2 || o.slots > params.max_slots() || (o.slots & (o.slots - 1)) != 0) {
+    throw Error(ola::mismatch("ola bench bootstrap", "--slots", "a power of two in 2.." + std::to_string(params.max_slots()),
+                         o.slots));
+  }
+  auto t0 = std::chrono::steady_clock::now();
+  const ckks::KeyGenerator keygen(params);
+  const auto steps = ckks::bootstrap_rotation_steps(params, lit, o.slots);
+  auto relin = std::make_shared<ckks::RelinKey>(keygen.relin_key());
+  auto galois = std::make_shared<ckks::GaloisKeys>(keygen.galois_keys(steps, true));
+  const double keygen_seconds = seconds_since(t0);
+  double key_bytes = switching_key_bytes(relin->key);
+  for (const auto& [g, k] : galois->keys) key_bytes += switching_key_bytes(k);
+
+  const ckks::Encoder encoder(params);
+  const ckks::Evaluator evaluator(params, ckks::EvaluationKeys{relin, galois});
+  t0 = std::chrono::steady_clock::now();
+  const ckks::Bootstrapper boot(evaluator, encoder, lit, o.slots);
+  const double setup_seconds = seconds_since(t0);
+
+  const ckks::Encryptor encryptor(params, keygen.secret_key());
+  const ckks::Decryptor decryptor(params, keygen.secret_key());
+  const std::vector<double> x = uniform_inputs(o.slots);
+  const ckks::Ciphertext ct =
+      encryptor.encrypt(encoder.encode(std::span<const double>(x), 0, params.default_scale(), o.slots));
+  t0 = std::chrono::steady_clock::now();
+  const ckks::Ciphertext out = boot.bootstrap(ct);
+  const double seconds = seconds_since(t0);
+  const auto got = encoder.decode(decryptor.decrypt(out));
+  double err = 0;
+  for (std::size_t i = 0; i < o.slots; ++i) err = std::max(err, std::abs(got[i] - std::complex<double>(x[i], 0.0)));
+
+  nlohmann::json j;
+  j["log_n"] = o.log_n;
+  j["slots"] = o.slots;
+  j["threads"] = o.threads;
+  j["seconds"] = seconds;
+  j["precision_bits"] = -std::log2(err);
+  j["levels_after"] = boot.levels_after();
+  j["input_level"] = ckks::Bootstrapper::MinimumInputLevel();
+  j["depth"] = boot.depth();
+  j["rotation_keys"] = galois->keys.size();
+  j["key_gb"] = key_bytes / 1e9;
+  j["keygen_seconds"] = keygen_seconds;
+  j["setup_seconds"] = setup_seconds;
+  j["log_qp"] = params.log_qp();
+  j["params"] = params.summary();
+  j["test_only"] = params.test_only();
+  j["peak_rss_mb"] = peak_rss_mb();
+  if (!o.costs.empty()) {
+    record_cost(o.costs, {{"slots", o.slots}, {"seconds", seconds}, {"levels_after", boot.levels_after()},
+                          {"input_level", ckks::Bootstrapper::MinimumInputLevel()}});
+  }
+  if (o.json) {
+    print_json(j);
+  } else {
+    std::printf("bootstrap N=2^%d slots=%zu threads=%d: %.2f s, precision %.1f bits, levels after %d, keys %.2f GB, "
+                "peak RSS %.0f MB\n",
+                o.log_n, o.slots, o.threads, seconds, -std::log2(err), boot.levels_after(), key_bytes / 1e9,
+                peak_rss_mb());
+  }
+}
+
+}  // namespace
+
+OLA_REGISTER_BENCH("bootstrap", "Time and precision of one CKKS bootstrap (N = 2^16 set, or test-only 2^12..2^14)",
+                   [](CLI::App& sub) {
+                     auto o = std::make_shared<BootstrapBenchOptions>();
+                     sub.add_option("--logn", o->log_n, "ring degree log2 N: 16, or 12..14 (test-only sets)");
+                     sub.add_option("--slots", o->slots, "slot count (power of two <= N/2)");
+                     sub.add_option("--threads", o->threads, "OpenMP threads (0 = all cores)");
+                     sub.add_flag("--json", o->json, "print one JSON object");
+                     sub.add_option("--costs", o->costs, "cost table file whose \"bootstrap\" list gets this entry");
+                     sub.callback([o] { run(*o); });
+                   });
+
+}  // namespace ola::cli
