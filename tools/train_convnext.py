@@ -172,10 +172,10 @@ def export_onnx(model, path):
     os.replace(tmp, path)
 
 
-def save_checkpoint(model, opt, epoch, args, path):
+def save_checkpoint(model, opt, epoch, step, elapsed_s, args, path):
     tmp = path + ".tmp"
     torch.save({"model": model.state_dict(), "opt": opt.state_dict(), "epoch": epoch,
-                "args": vars(args)}, tmp)
+                "step": step, "elapsed_s": elapsed_s, "args": vars(args)}, tmp)
     os.replace(tmp, path)
 
 
@@ -209,6 +209,22 @@ def train(args):
     planned_epochs = args.max_epochs  # re-planned from the measured first epoch
     step = 0
     epoch = 0
+    if args.resume:
+        # Continue a run from its end-of-epoch checkpoint. Without a re-plan the planned epochs
+        # stay --max-epochs, so the wall-clock term of the progress drives the cosine to the end
+        # of the budget. The augmentation stream restarts from seed + epoch (not bit-identical).
+        ck = torch.load(args.resume, map_location="cpu")
+        model.load_state_dict(ck["model"])
+        opt.load_state_dict(ck["opt"])
+        epoch = ck["epoch"]
+        step = ck.get("step", epoch * steps_per_epoch)
+        elapsed_s = ck.get("elapsed_s")
+        if elapsed_s is None:
+            elapsed_s = args.resume_elapsed_min * 60.0
+        t0 = time.time() - elapsed_s
+        gen = torch.Generator().manual_seed(args.seed + epoch)
+        print(f"resumed {args.resume}: epoch={epoch} step={step} "
+              f"elapsed_min={elapsed_s / 60:.1f}", flush=True)
     done = False
     while not done:
         epoch += 1
@@ -253,7 +269,7 @@ def train(args):
               f"train_loss={loss_sum / seen:.4f} train_acc={100.0 * correct / seen:.2f} "
               f"test_acc_lossless1000={acc:.2f} lr_end={opt.param_groups[0]['lr']:.2e} "
               f"epoch_s={epoch_s:.0f} elapsed_min={(time.time() - t0) / 60:.1f}", flush=True)
-        save_checkpoint(model, opt, epoch, args, args.checkpoint)
+        save_checkpoint(model, opt, epoch, step, time.time() - t0, args, args.checkpoint)
         export_onnx(model, args.onnx)
         if step >= planned_epochs * steps_per_epoch:
             done = True
@@ -407,6 +423,9 @@ def parse_args(argv):
     p.add_argument("--onnx", default=os.path.join(root, "models", "convnext_cifar.onnx"))
     p.add_argument("--checkpoint",
                    default=os.path.join(root, "build-convnext", "convnext_cifar.ckpt.pt"))
+    p.add_argument("--resume", metavar="CKPT", help="continue from an end-of-epoch checkpoint")
+    p.add_argument("--resume-elapsed-min", type=float, default=0.0,
+                   help="budget already used, for checkpoints that do not record it")
     p.add_argument("--bench", action="store_true")
     p.add_argument("--bench-specs", nargs="+",
                    default=["patch2:64,128,256:2,2,2", "conv3:32,64,128:2,2,2"])
