@@ -34,6 +34,7 @@ class PlanBuilder {
               "plan_poly: degree " << deg << " does not fit depth " << budget);
     if (is_leaf(c, deg, budget)) {
       PolyNode leaf;
+      leaf.budget = budget;
       leaf.constant = c[0];
       for (int k = 1; k <= deg; ++k) {
         if (c[static_cast<std::size_t>(k)] != 0.0) leaf.terms.emplace_back(k, c[static_cast<std::size_t>(k)]);
@@ -59,6 +60,7 @@ class PlanBuilder {
     r.resize(static_cast<std::size_t>(g));
     PolyNode split;
     split.giant = g;
+    split.budget = budget;
     const int qi = build(std::move(q), budget - 1);
     bool r_zero = true;
     for (double v : r) r_zero = r_zero && v == 0.0;

@@ -33,7 +33,8 @@
 //   Value sub(const Value& a, const Value& b)      idem
 //   Value add_const(const Value& a, double c)      no level consumed
 //   Value const_value(double c)                    a constant where a Value is needed (depth 0)
-//   int depth(const Value& a)                      levels consumed since the input (checks only)
+//   int depth(const Value& a)                      levels consumed since the schedule's input; the
+//                                                  schedule checks every node against its budget
 // Levels go down as depth is consumed; depth(mul(a, b)) = max(depth(a), depth(b)) + 1.
 #pragma once
 
@@ -63,6 +64,7 @@ enum class GiantRule { largest, smallest };
 /// One node of a schedule: a leaf (giant == 0) or a split p = q * T_giant + r.
 struct PolyNode {
   int giant = 0;                              ///< 0 for a leaf, else the power of two g
+  int budget = 0;                             ///< depth this node's value may reach at most
   double constant = 0.0;                      ///< leaf: constant term c_0
   std::vector<std::pair<int, double>> terms;  ///< leaf: (k, c_k), k >= 1, c_k != 0
   int quotient = -1;                          ///< split: index of q in PolyPlan::nodes
@@ -146,8 +148,24 @@ class PowerBasis {
 };
 
 template <class Backend>
+typename Backend::Value eval_node_unchecked(Backend& be, PowerBasis<Backend>& basis,
+                                            const PolyPlan& plan, int index, int base);
+
+/// Evaluates node `index`; checks through the backend's level query that its budget holds
+/// (depths relative to `base`, the depth of the schedule's input).
+template <class Backend>
 typename Backend::Value eval_node(Backend& be, PowerBasis<Backend>& basis, const PolyPlan& plan,
-                                  int index) {
+                                  int index, int base) {
+  typename Backend::Value v = eval_node_unchecked(be, basis, plan, index, base);
+  OLA_CHECK(be.depth(v) - base <= plan.nodes[static_cast<std::size_t>(index)].budget,
+            "schedule: node " << index << " reached depth " << be.depth(v) << " over its budget "
+                              << plan.nodes[static_cast<std::size_t>(index)].budget);
+  return v;
+}
+
+template <class Backend>
+typename Backend::Value eval_node_unchecked(Backend& be, PowerBasis<Backend>& basis,
+                                            const PolyPlan& plan, int index, int base) {
   using Value = typename Backend::Value;
   const PolyNode& node = plan.nodes[static_cast<std::size_t>(index)];
   if (node.giant == 0) {
@@ -165,14 +183,14 @@ typename Backend::Value eval_node(Backend& be, PowerBasis<Backend>& basis, const
   if (q.giant == 0 && q.terms.empty()) {
     prod = be.mul_const(giant, q.constant);  // constant quotient: a scalar product suffices
   } else {
-    prod = be.mul(eval_node(be, basis, plan, node.quotient), giant);
+    prod = be.mul(eval_node(be, basis, plan, node.quotient, base), giant);
   }
   if (node.remainder < 0) return prod;
   const PolyNode& r = plan.nodes[static_cast<std::size_t>(node.remainder)];
   if (r.giant == 0 && r.terms.empty()) {
     return r.constant == 0.0 ? prod : be.add_const(prod, r.constant);
   }
-  return be.add(prod, eval_node(be, basis, plan, node.remainder));
+  return be.add(prod, eval_node(be, basis, plan, node.remainder, base));
 }
 
 }  // namespace detail
@@ -184,7 +202,7 @@ typename Backend::Value evaluate(Backend& be, const typename Backend::Value& t,
                                  const PolyPlan& plan) {
   OLA_CHECK(plan.root >= 0, "evaluate: empty PolyPlan");
   detail::PowerBasis<Backend> basis(be, t);
-  return detail::eval_node(be, basis, plan, plan.root);
+  return detail::eval_node(be, basis, plan, plan.root, be.depth(t));
 }
 
 /// Evaluates the composition plans.back() o ... o plans.front() at t: each stage gets its own
