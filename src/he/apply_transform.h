@@ -36,8 +36,8 @@ typename B::Ciphertext apply_transform(B& be, const typename B::Ciphertext& in, 
   for (int g : sp.giant_steps) {
     std::optional<Ct> inner;
     for (std::size_t d = 0; d < t.shifts.size(); ++d) {
-      const int b = signed_mod(t.shifts[d], sp.giant_stride);
-      if (t.shifts[d] - b != g) continue;
+      if (giant_of(sp, t.shifts[d]) != g) continue;
+      const int b = baby_of(sp, t.shifts[d]);
       const auto pt = be.encode_for_mul(prerotated_diagonal(t, d, g), level);
       Ct prod = be.mul_plain(babies[baby_index(b)], pt);
       if (inner) {

@@ -12,7 +12,7 @@ namespace ola::he {
 namespace {
 
 LinearCost transform_cost(std::span<const int> shifts, int in_period, int out_period, double baby_cost) {
-  const BsgsSplit sp = split_shifts(shifts, in_period, baby_cost);
+  const BsgsSplit sp = split_shifts(shifts, in_period, baby_cost, out_period <= in_period);
   auto nonzero = [](const std::vector<int>& v) {
     long c = 0;
     for (int s : v) c += s != 0 ? 1 : 0;

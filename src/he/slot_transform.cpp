@@ -27,7 +27,14 @@ int signed_mod(long v, int m) {
   return static_cast<int>(r);
 }
 
-BsgsSplit split_shifts(std::span<const int> shifts, int period, double baby_cost) {
+int baby_of(const BsgsSplit& s, int r) { return signed_mod(r, s.giant_stride); }
+
+int giant_of(const BsgsSplit& s, int r) {
+  const int g = r - baby_of(s, r);
+  return s.giant_modulus > 0 ? signed_mod(g, s.giant_modulus) : g;
+}
+
+BsgsSplit split_shifts(std::span<const int> shifts, int period, double baby_cost, bool reduce_giants) {
   if (shifts.empty()) throw Error(ola::mismatch("split_shifts", "shifts.size()", ">= 1", 0));
   if (!is_pow2(period)) throw Error(ola::mismatch("split_shifts", "period", "a power of two", period));
   BsgsSplit best;
@@ -35,12 +42,12 @@ BsgsSplit split_shifts(std::span<const int> shifts, int period, double baby_cost
   long best_total = 0;
   bool have = false;
   for (int g_stride = 1; g_stride <= period; g_stride *= 2) {
+    BsgsSplit cand{g_stride, reduce_giants ? period : 0, {}, {}};
     std::set<int> babies;
     std::set<int> giants;
     for (int r : shifts) {
-      const int b = signed_mod(r, g_stride);
-      babies.insert(b);
-      giants.insert(r - b);
+      babies.insert(baby_of(cand, r));
+      giants.insert(giant_of(cand, r));
     }
     const long nb = static_cast<long>(babies.size()) - static_cast<long>(babies.count(0));
     const long ng = static_cast<long>(giants.size()) - static_cast<long>(giants.count(0));
@@ -49,7 +56,9 @@ BsgsSplit split_shifts(std::span<const int> shifts, int period, double baby_cost
       have = true;
       best_cost = cost;
       best_total = nb + ng;
-      best = {g_stride, {babies.begin(), babies.end()}, {giants.begin(), giants.end()}};
+      cand.baby_steps.assign(babies.begin(), babies.end());
+      cand.giant_steps.assign(giants.begin(), giants.end());
+      best = std::move(cand);
     }
   }
   return best;
@@ -97,7 +106,9 @@ SlotTransform compile_transform(std::span<const SlotTerm> terms, int slots, int 
       column.emplace_back(k.out, k.weight);
     }
   }
-  r.split = split_shifts(r.shifts, in_period, baby_cost);
+  // Masks repeat with period in_period when out_period <= in_period, so giant steps may be
+  // reduced modulo in_period.
+  r.split = split_shifts(r.shifts, in_period, baby_cost, out_period <= in_period);
   for (int s = out_period; s < in_period; s *= 2) r.replicate_steps.push_back(-s);
   return r;
 }

@@ -22,17 +22,28 @@ struct SlotTerm {
 };
 
 /// How the diagonal shifts are split into baby steps b (rotations of the input, hoisted) and giant
-/// steps g (rotations of partial sums): r = g + b, b = r mod G in [-G/2, G/2).
+/// steps g (rotations of partial sums): b = r mod G in [-G/2, G/2) and g = r - b, reduced to
+/// [-M/2, M/2) when giant_modulus M > 0. The reduction is valid when the partial sums repeat with
+/// period M (the transform's masks have period in_period): it merges giant steps g and g +- M,
+/// saving both rotations and Galois keys.
 struct BsgsSplit {
   int giant_stride = 1;          ///< G, a power of two
+  int giant_modulus = 0;         ///< M (0: giant steps not reduced)
   std::vector<int> baby_steps;   ///< distinct b, ascending (may include 0)
   std::vector<int> giant_steps;  ///< distinct g, ascending (may include 0)
 };
 
+/// Baby step of shift r under the split.
+int baby_of(const BsgsSplit& s, int r);
+/// Giant step of shift r under the split (reduced modulo giant_modulus if set).
+int giant_of(const BsgsSplit& s, int r);
+
 /// Chooses G (power of two in [1, period]) minimising baby_cost * #non-zero babies + #non-zero
-/// giants; ties go to the smaller number of rotations in total, then the smaller G.
+/// giants; ties go to the smaller number of rotations in total, then the smaller G. If
+/// reduce_giants, giant steps are taken modulo `period` (see BsgsSplit).
 /// @throws ola::Error if shifts is empty or period is not a power of two.
-BsgsSplit split_shifts(std::span<const int> shifts, int period, double baby_cost = 0.5);
+BsgsSplit split_shifts(std::span<const int> shifts, int period, double baby_cost = 0.5,
+                       bool reduce_giants = false);
 
 /// Signed representative of v modulo the power of two m, in [-m/2, m/2).
 int signed_mod(long v, int m);

@@ -62,6 +62,15 @@ TEST(SlotTransform, SplitCoversEveryShift) {
     EXPECT_TRUE(std::binary_search(sp.giant_steps.begin(), sp.giant_steps.end(), r - b));
   }
   EXPECT_LT(sp.baby_steps.size() + sp.giant_steps.size(), shifts.size());
+  // Modulo the period, giant steps 2048 and -2048 are one rotation.
+  const std::vector<int> wrap{-2048, 2040};
+  const BsgsSplit plain{16, 0, {}, {}};
+  const BsgsSplit reduced{16, 4096, {}, {}};
+  EXPECT_EQ(giant_of(plain, 2040), 2048);
+  EXPECT_EQ(giant_of(plain, -2048), -2048);
+  EXPECT_EQ(giant_of(reduced, 2040), -2048);
+  EXPECT_EQ(baby_of(reduced, 2040), -8);
+  for (int r : wrap) EXPECT_EQ(signed_mod(giant_of(reduced, r) + baby_of(reduced, r) - r, 4096), 0);
 }
 
 TEST(SlotTransform, SignedModIsCentred) {
