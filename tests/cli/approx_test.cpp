@@ -69,6 +69,24 @@ TEST(CliApprox, CompositeAlpha13) {
   EXPECT_FALSE(j["stages"][2].contains("monomial"));  // degree 27 > 15
 }
 
+// A calibration file of `ola calibrate` (2 bundled images): one site's histogram and range.
+TEST(CliApprox, CalibrationSite) {
+  const auto path = std::filesystem::temp_directory_path() / "ola_cli_approx_cal.json";
+  const auto cal = run_ola("calibrate --count 2 --quiet --threads 1 --out " + path.string());
+  ASSERT_EQ(cal.exit_code, 0) << cal.output;
+  const auto r = run_ola("approx --dist " + path.string() + " --site 0 --degree 5 --json");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  const auto j = nlohmann::json::parse(r.output);
+  EXPECT_NE(j["distribution"].get<std::string>().find("site relu_0"), std::string::npos) << r.output;
+  EXPECT_LT(j["lo"].get<double>(), 0.0);  // the site's [min, max] is the default range
+  EXPECT_GT(j["hi"].get<double>(), 0.0);
+  EXPECT_GT(j["metrics"]["weighted_mse"].get<double>(), 0.0);
+  const auto missing = run_ola("approx --dist " + path.string() + " --degree 5");
+  EXPECT_EQ(missing.exit_code, 2) << missing.output;
+  EXPECT_NE(missing.output.find("--site"), std::string::npos) << missing.output;
+  std::filesystem::remove(path);
+}
+
 TEST(CliApprox, BadInputIsUsageError) {
   const char* cases[] = {
       "approx --act gelu --degree 3 --range 6,-6",       // inverted
