@@ -6,6 +6,7 @@
 #include "ckks/core/errors.h"
 #include "ckks/core/params_context.h"
 #include "ckks/ring/primes.h"
+#include "ckks/ring/threads.h"
 #include "util/hash.h"
 
 namespace ola::ckks {
@@ -61,6 +62,7 @@ int max_log_qp_128(int log_n) {
 }
 
 Params::Params(const ParamsLiteral& lit) {
+  tune_allocator_once();
   auto c = std::make_shared<detail::ParamsContext>();
   c->literal = lit;
   if (lit.log_n < 12 || lit.log_n > 17) throw ParamError(ola::mismatch(kWhere, "log_n", "12..17", lit.log_n));

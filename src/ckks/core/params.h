@@ -54,6 +54,7 @@ struct ParamsContext;
 /// one shared context; two Params are equal iff their fingerprints are equal.
 /// Levels: a ciphertext at level l uses the limbs q_0..q_l (l + 1 limbs); max_level() = L.
 /// Key-switching digits: digit j holds q_{j*alpha} .. q_{min((j+1)*alpha, L+1) - 1}.
+/// The first construction in a process calls tune_allocator_once() (ckks/ring/threads.h).
 /// Thread safety: immutable; safe to share between threads.
 class Params {
  public:

@@ -3,6 +3,7 @@
 #include <string>
 
 #include "ckks/ring/primes.h"
+#include "ckks/ring/simd.h"
 #include "util/error.h"
 
 namespace ola::ckks {
@@ -56,8 +57,23 @@ void NttTables::forward_lazy(u64* a) const {
       u64* x = a + 2 * i * t;
       u64* y = x + t;
       // Harvey butterfly: inputs in [0, 4q), outputs in [0, 4q).
-#pragma GCC ivdep
-      for (std::size_t j = 0; j < t; ++j) {
+      std::size_t j0 = 0;
+#ifdef OLA_CKKS_AVX512
+      if (t >= 8) {
+        const __m512i vq = _mm512_set1_epi64(static_cast<long long>(q));
+        const __m512i v2q = _mm512_set1_epi64(static_cast<long long>(two_q));
+        const __m512i vw = _mm512_set1_epi64(static_cast<long long>(w));
+        const __m512i vws = _mm512_set1_epi64(static_cast<long long>(ws));
+        for (; j0 + 8 <= t; j0 += 8) {
+          __m512i u = _mm512_loadu_si512(x + j0);
+          u = simd::reduce_once(u, v2q);
+          const __m512i v = simd::mul_shoup_lazy(_mm512_loadu_si512(y + j0), vw, vws, vq);
+          _mm512_storeu_si512(x + j0, _mm512_add_epi64(u, v));
+          _mm512_storeu_si512(y + j0, _mm512_add_epi64(_mm512_sub_epi64(u, v), v2q));
+        }
+      }
+#endif
+      for (std::size_t j = j0; j < t; ++j) {
         u64 u = x[j];
         u = u >= two_q ? u - two_q : u;
         const u64 v = mul_shoup_lazy(y[j], w, ws, q);
@@ -90,8 +106,23 @@ void NttTables::inverse(u64* a) const {
       u64* x = a + 2 * i * t;
       u64* y = x + t;
       // Gentleman-Sande butterfly: inputs in [0, 2q), outputs in [0, 2q).
-#pragma GCC ivdep
-      for (std::size_t j = 0; j < t; ++j) {
+      std::size_t j0 = 0;
+#ifdef OLA_CKKS_AVX512
+      if (t >= 8) {
+        const __m512i vq = _mm512_set1_epi64(static_cast<long long>(q));
+        const __m512i v2q = _mm512_set1_epi64(static_cast<long long>(two_q));
+        const __m512i vw = _mm512_set1_epi64(static_cast<long long>(w));
+        const __m512i vws = _mm512_set1_epi64(static_cast<long long>(ws));
+        for (; j0 + 8 <= t; j0 += 8) {
+          const __m512i u = _mm512_loadu_si512(x + j0);
+          const __m512i v = _mm512_loadu_si512(y + j0);
+          _mm512_storeu_si512(x + j0, simd::reduce_once(_mm512_add_epi64(u, v), v2q));
+          const __m512i d = _mm512_add_epi64(_mm512_sub_epi64(u, v), v2q);
+          _mm512_storeu_si512(y + j0, simd::mul_shoup_lazy(d, vw, vws, vq));
+        }
+      }
+#endif
+      for (std::size_t j = j0; j < t; ++j) {
         const u64 u = x[j];
         const u64 v = y[j];
         u64 s = u + v;
@@ -102,7 +133,19 @@ void NttTables::inverse(u64* a) const {
     }
     t <<= 1;
   }
-  for (std::size_t j = 0; j < n_; ++j) a[j] = mul_shoup(a[j], n_inv_, n_inv_sh_, q);
+  std::size_t j0 = 0;
+#ifdef OLA_CKKS_AVX512
+  {
+    const __m512i vq = _mm512_set1_epi64(static_cast<long long>(q));
+    const __m512i vw = _mm512_set1_epi64(static_cast<long long>(n_inv_));
+    const __m512i vws = _mm512_set1_epi64(static_cast<long long>(n_inv_sh_));
+    for (; j0 + 8 <= n_; j0 += 8) {
+      const __m512i r = simd::mul_shoup_lazy(_mm512_loadu_si512(a + j0), vw, vws, vq);
+      _mm512_storeu_si512(a + j0, simd::reduce_once(r, vq));
+    }
+  }
+#endif
+  for (std::size_t j = j0; j < n_; ++j) a[j] = mul_shoup(a[j], n_inv_, n_inv_sh_, q);
 }
 
 }  // namespace ola::ckks
