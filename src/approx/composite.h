@@ -31,6 +31,7 @@ inline constexpr int kMaxAlpha = 14;
 std::vector<int> composite_degrees(int alpha);
 
 /// A composite sign approximation: stages[m-1] o ... o stages[0] (odd ChebPolys on [-1, 1]).
+/// Thread safety: a plain value; the committed table is immutable and safe to read concurrently.
 struct CompositeSign {
   int alpha = 0;
   double eps = 0.0;             ///< sign error <= 2^-alpha on [eps, 1]

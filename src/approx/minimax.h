@@ -15,7 +15,7 @@ inline constexpr int kMaxDegree = 255;  ///< largest degree any fit accepts
 ///         does not converge.
 ChebPoly fit_minimax(Activation act, int degree, double lo, double hi);
 
-/// One odd stage of a composite sign approximation.
+/// One odd stage of a composite sign approximation. Thread safety: a plain value.
 struct SignStage {
   ChebPoly poly;          ///< on [-1, 1], odd
   double lower = 0.0;     ///< the stage approximates 1 on [lower, 1] (and -1 on [-1, -lower])

@@ -18,6 +18,7 @@ namespace ola::approx {
 /// f(t) into `out` (already initialised, at the working precision), for t in [a, b].
 using MpFunction = std::function<void(mpfr_ptr out, mpfr_srcptr t)>;
 
+/// Settings of remez(). Thread safety: a plain value.
 struct RemezOptions {
   int precision_bits = 128;   ///< MPFR precision of every computation
   int max_iterations = 80;    ///< exchange iterations before giving up
@@ -25,6 +26,7 @@ struct RemezOptions {
   int grid_per_coeff = 24;    ///< scan points per unknown for the extrema search
 };
 
+/// Outcome of remez(). Thread safety: a plain value.
 struct RemezResult {
   std::vector<double> coeffs;  ///< full Chebyshev vector (index k multiplies T_k), zeros off-basis
   double levelled_error = 0.0; ///< |E| of the last reference system

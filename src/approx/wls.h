@@ -11,6 +11,7 @@ namespace ola::approx {
 /// [lo, hi] so the polynomial stays bounded in the tails where the data is thin.
 inline constexpr double kDefaultUniformWeight = 1e-3;
 
+/// Settings of fit_wls(). Thread safety: a plain value.
 struct WlsOptions {
   double uniform_weight = kDefaultUniformWeight;  ///< lambda, relative to the data's weight (>= 0)
 };

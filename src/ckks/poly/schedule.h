@@ -51,6 +51,7 @@
 namespace ola::ckks {
 
 /// Operation counts of one schedule, measured by running it through CountingBackend.
+/// Thread safety: a plain value.
 struct PolyCounts {
   int depth = 0;            ///< levels consumed
   int nonscalar_mults = 0;  ///< value x value products (each a relinearisation + rescale)
@@ -62,6 +63,7 @@ struct PolyCounts {
 enum class GiantRule { largest, smallest };
 
 /// One node of a schedule: a leaf (giant == 0) or a split p = q * T_giant + r.
+/// Thread safety: a plain value.
 struct PolyNode {
   int giant = 0;                              ///< 0 for a leaf, else the power of two g
   int budget = 0;                             ///< depth this node's value may reach at most
@@ -109,6 +111,7 @@ PolyCounts counts(std::span<const PolyPlan> plans);
 namespace detail {
 
 /// The cache of power-basis elements T_0..T_n of one input, built on demand at minimum depth.
+/// Thread safety: mutable; one instance per evaluation.
 template <class Backend>
 class PowerBasis {
  public:
