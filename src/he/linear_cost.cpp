@@ -57,8 +57,13 @@ LinearCost conv_cost(const ConvShape& s, double baby_cost) {
   Conv2d shape{s.c_out, s.c_in, s.kernel, s.stride, (s.kernel - 1) / 2, {}, {}};
   shape.weights.assign(static_cast<std::size_t>(s.c_out) * s.c_in * s.kernel * s.kernel, 1.0);
   validate_conv(shape);
+  if (s.depthwise && s.c_in != s.c_out) {
+    throw Error(ola::mismatch("conv_cost", "depthwise c_out", s.c_in, s.c_out));
+  }
   const Layout out = conv_output_layout(in, shape);
-  const auto shifts = conv_shifts(in, s.c_out, s.kernel, s.stride, shape.pad, [](int, int) { return true; });
+  const bool dw = s.depthwise;
+  const auto shifts = conv_shifts(in, s.c_out, s.kernel, s.stride, shape.pad,
+                                  [dw](int co, int ci) { return !dw || co == ci; });
   LinearCost c = transform_cost(shifts, in.period(), out.period(), baby_cost);
   if (s.bias) {
     c.additions += 1;

@@ -46,10 +46,13 @@ struct ConvShape {
   int gap = 1;      ///< input gap k
   int slots = 1 << 15;
   bool bias = true;
+  bool depthwise = false;  ///< channel co reads only channel ci == co (c_in == c_out; ConvNeXt)
 };
 
-/// Counts of conv() for a dense kernel (every weight non-zero) of this shape.
+/// Counts of conv() for a dense kernel (every weight non-zero) of this shape; with depthwise, for a
+/// Conv2d whose weights are zero except where co == ci.
 /// @throws ola::Error if the shape has no valid layout (see make_layout) or kernel/stride invalid.
+/// @throws ola::Error if depthwise and c_in != c_out.
 LinearCost conv_cost(const ConvShape& s, double baby_cost = 0.5);
 
 /// For comparison only (not what he/ executes): the counts of MPCNN's multiplexed parallel

@@ -62,6 +62,12 @@ TEST(Conv, ResNet20DownsamplingShapeAtFullSlots) {
   check_conv(test::random_map(16, 32, 32, 21), test::random_conv(32, 16, 2, 22), 1, 1 << 15);
 }
 
+TEST(Conv, DepthwiseAndPointwiseForConvNeXt) {
+  check_conv(test::random_map(16, 16, 16, 32), test::depthwise(test::random_conv(16, 16, 1, 33, 7)), 1, 4096);
+  check_conv(test::random_map(16, 8, 8, 34), test::depthwise(test::random_conv(16, 16, 1, 35, 7)), 2, 4096);
+  check_conv(test::random_map(16, 8, 8, 36), test::random_conv(64, 16, 1, 37, 1), 2, 4096);
+}
+
 TEST(Conv, MissingRotationKeyIsRefused) {
   const Layout in = make_layout(4, 8, 8, 1, 1024);
   const CompiledConv cc = compile_conv(in, test::random_conv(4, 4, 1, 23));

@@ -9,6 +9,7 @@
 #include "he/reference.h"
 #include "he/shortcut.h"
 #include "he/slot_sim_backend.h"
+#include "util/error.h"
 
 namespace ola::he {
 namespace {
@@ -18,7 +19,9 @@ LinearCost from_stats(const OpStats& s, int depth) { return cost_from_stats(s, d
 // conv_cost (pure, from the shape) must equal what conv() does on the simulator.
 void expect_conv_cost(const ConvShape& s) {
   const Layout in = make_layout(s.c_in, s.height, s.width, s.gap, s.slots);
-  const CompiledConv cc = compile_conv(in, test::random_conv(s.c_out, s.c_in, s.stride, 80, s.kernel));
+  Conv2d c = test::random_conv(s.c_out, s.c_in, s.stride, 80, s.kernel);
+  if (s.depthwise) c = test::depthwise(c);
+  const CompiledConv cc = compile_conv(in, c);
   SlotSimBackend be({s.slots, 2, 1, 40, std::nullopt});
   const auto ct = be.encrypt(pack(in, test::random_map(s.c_in, s.height, s.width, 81)));
   const auto y = conv(be, ct, cc);
@@ -33,6 +36,10 @@ TEST(LinearCost, ConvCostEqualsSimulatedCounts) {
   expect_conv_cost({8, 8, 8, 8, 3, 1, 2, 2048, true});
   expect_conv_cost({16, 16, 4, 4, 3, 1, 4, 4096, true});
   expect_conv_cost({16, 32, 8, 8, 3, 2, 2, 4096, true});
+  expect_conv_cost({16, 16, 16, 16, 7, 1, 1, 4096, true, true});  // ConvNeXt-style depthwise 7x7
+  expect_conv_cost({16, 16, 8, 8, 7, 1, 2, 4096, true, true});
+  expect_conv_cost({16, 64, 8, 8, 1, 1, 2, 4096, true});            // pointwise 1x1
+  EXPECT_THROW(conv_cost({16, 32, 8, 8, 7, 1, 2, 4096, true, true}), Error);
 }
 
 TEST(LinearCost, ShortcutAndPoolFcCostsEqualSimulatedCounts) {

@@ -32,6 +32,18 @@ inline Conv2d random_conv(int c_out, int c_in, int stride, unsigned seed, int ke
   return c;
 }
 
+/// The same convolution with every weight of co != ci set to zero (a depthwise convolution).
+inline Conv2d depthwise(Conv2d c) {
+  const std::size_t kk = static_cast<std::size_t>(c.kernel) * c.kernel;
+  for (int co = 0; co < c.c_out; ++co) {
+    for (int ci = 0; ci < c.c_in; ++ci) {
+      if (co == ci) continue;
+      for (std::size_t t = 0; t < kk; ++t) c.weights[(static_cast<std::size_t>(co) * c.c_in + ci) * kk + t] = 0.0;
+    }
+  }
+  return c;
+}
+
 /// Direct convolution with zero padding.
 inline FeatureMap reference_conv(const FeatureMap& in, const Conv2d& c) {
   const int oh = (in.height + 2 * c.pad - c.kernel) / c.stride + 1;
