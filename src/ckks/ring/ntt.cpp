@@ -51,6 +51,31 @@ void NttTables::forward_lazy(u64* a) const {
   std::size_t t = n_;
   for (std::size_t m = 1; m < n_; m <<= 1) {
     t >>= 1;
+#ifdef OLA_CKKS_AVX512
+    if (t < 8 && n_ >= 16) {
+      // Butterflies closer than a vector: shuffle 16 values into upper/lower inputs.
+      const simd::SmallStride s = simd::small_stride(t);
+      const std::size_t groups = 8 / t;  // butterfly groups per 16 values
+      const auto mask = static_cast<__mmask8>((1u << groups) - 1);
+      const __m512i vq = _mm512_set1_epi64(static_cast<long long>(q));
+      const __m512i v2q = _mm512_set1_epi64(static_cast<long long>(two_q));
+      for (std::size_t b = 0; b < n_ / 16; ++b) {
+        u64* p = a + 16 * b;
+        const __m512i lo = _mm512_loadu_si512(p), hi = _mm512_loadu_si512(p + 8);
+        const __m512i u = simd::reduce_once(_mm512_permutex2var_epi64(lo, s.idx_x, hi), v2q);
+        const __m512i y = _mm512_permutex2var_epi64(lo, s.idx_y, hi);
+        const __m512i w = _mm512_permutexvar_epi64(s.tw_idx, _mm512_maskz_loadu_epi64(mask, root_.data() + m + groups * b));
+        const __m512i ws =
+            _mm512_permutexvar_epi64(s.tw_idx, _mm512_maskz_loadu_epi64(mask, root_sh_.data() + m + groups * b));
+        const __m512i v = simd::mul_shoup_lazy(y, w, ws, vq);
+        const __m512i nx = _mm512_add_epi64(u, v);
+        const __m512i ny = _mm512_add_epi64(_mm512_sub_epi64(u, v), v2q);
+        _mm512_storeu_si512(p, _mm512_permutex2var_epi64(nx, s.idx_lo, ny));
+        _mm512_storeu_si512(p + 8, _mm512_permutex2var_epi64(nx, s.idx_hi, ny));
+      }
+      continue;
+    }
+#endif
     for (std::size_t i = 0; i < m; ++i) {
       const u64 w = root_[m + i];
       const u64 ws = root_sh_[m + i];
@@ -100,6 +125,30 @@ void NttTables::inverse(u64* a) const {
   const u64 two_q = 2 * q;
   std::size_t t = 1;
   for (std::size_t m = n_ >> 1; m >= 1; m >>= 1) {
+#ifdef OLA_CKKS_AVX512
+    if (t < 8 && n_ >= 16) {
+      const simd::SmallStride s = simd::small_stride(t);
+      const std::size_t groups = 8 / t;
+      const auto mask = static_cast<__mmask8>((1u << groups) - 1);
+      const __m512i vq = _mm512_set1_epi64(static_cast<long long>(q));
+      const __m512i v2q = _mm512_set1_epi64(static_cast<long long>(two_q));
+      for (std::size_t b = 0; b < n_ / 16; ++b) {
+        u64* p = a + 16 * b;
+        const __m512i lo = _mm512_loadu_si512(p), hi = _mm512_loadu_si512(p + 8);
+        const __m512i u = _mm512_permutex2var_epi64(lo, s.idx_x, hi);
+        const __m512i v = _mm512_permutex2var_epi64(lo, s.idx_y, hi);
+        const __m512i w = _mm512_permutexvar_epi64(s.tw_idx, _mm512_maskz_loadu_epi64(mask, iroot_.data() + m + groups * b));
+        const __m512i ws =
+            _mm512_permutexvar_epi64(s.tw_idx, _mm512_maskz_loadu_epi64(mask, iroot_sh_.data() + m + groups * b));
+        const __m512i nx = simd::reduce_once(_mm512_add_epi64(u, v), v2q);
+        const __m512i ny = simd::mul_shoup_lazy(_mm512_add_epi64(_mm512_sub_epi64(u, v), v2q), w, ws, vq);
+        _mm512_storeu_si512(p, _mm512_permutex2var_epi64(nx, s.idx_lo, ny));
+        _mm512_storeu_si512(p + 8, _mm512_permutex2var_epi64(nx, s.idx_hi, ny));
+      }
+      t <<= 1;
+      continue;
+    }
+#endif
     for (std::size_t i = 0; i < m; ++i) {
       const u64 w = iroot_[m + i];
       const u64 ws = iroot_sh_[m + i];

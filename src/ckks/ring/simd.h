@@ -7,6 +7,8 @@
 #if defined(__AVX512F__) && defined(__AVX512DQ__)
 #define OLA_CKKS_AVX512 1
 #include <immintrin.h>
+
+#include <cstddef>
 // GCC 12 reports -Wmaybe-uninitialized inside avx512fintrin.h (its _mm512_undefined_* helpers)
 // wherever these intrinsics are inlined; a known false positive, silenced for including files.
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
@@ -36,6 +38,41 @@ inline __m512i mul_shoup_lazy(__m512i x, __m512i w, __m512i ws, __m512i q) {
 
 /// x - m if x >= m else x (unsigned), per lane.
 inline __m512i reduce_once(__m512i x, __m512i m) { return _mm512_min_epu64(x, _mm512_sub_epi64(x, m)); }
+
+/// Lane shuffles of the NTT stages whose butterfly distance t is 4, 2 or 1 (less than a vector):
+/// 16 consecutive values a[0..15] (two vectors lo, hi) are split into the upper inputs
+/// x = a[idx_x] and lower inputs y = a[idx_y] of their butterflies (positions j with bit
+/// log2(t) of j clear / set), and merged back by idx_lo / idx_hi (indices into x:y).
+struct SmallStride {
+  __m512i idx_x, idx_y, idx_lo, idx_hi;
+  /// Twiddle lane k = root of group k / (8 / (16 / 2t)) in the block: permutation of the
+  /// 16/(2t) consecutive twiddles loaded at lane 0.
+  __m512i tw_idx;
+};
+
+inline SmallStride small_stride(std::size_t t) {
+  SmallStride s{};
+  if (t == 4) {
+    s.idx_x = _mm512_setr_epi64(0, 1, 2, 3, 8, 9, 10, 11);
+    s.idx_y = _mm512_setr_epi64(4, 5, 6, 7, 12, 13, 14, 15);
+    s.idx_lo = _mm512_setr_epi64(0, 1, 2, 3, 8, 9, 10, 11);
+    s.idx_hi = _mm512_setr_epi64(4, 5, 6, 7, 12, 13, 14, 15);
+    s.tw_idx = _mm512_setr_epi64(0, 0, 0, 0, 1, 1, 1, 1);
+  } else if (t == 2) {
+    s.idx_x = _mm512_setr_epi64(0, 1, 4, 5, 8, 9, 12, 13);
+    s.idx_y = _mm512_setr_epi64(2, 3, 6, 7, 10, 11, 14, 15);
+    s.idx_lo = _mm512_setr_epi64(0, 1, 8, 9, 2, 3, 10, 11);
+    s.idx_hi = _mm512_setr_epi64(4, 5, 12, 13, 6, 7, 14, 15);
+    s.tw_idx = _mm512_setr_epi64(0, 0, 1, 1, 2, 2, 3, 3);
+  } else {  // t == 1
+    s.idx_x = _mm512_setr_epi64(0, 2, 4, 6, 8, 10, 12, 14);
+    s.idx_y = _mm512_setr_epi64(1, 3, 5, 7, 9, 11, 13, 15);
+    s.idx_lo = _mm512_setr_epi64(0, 8, 1, 9, 2, 10, 3, 11);
+    s.idx_hi = _mm512_setr_epi64(4, 12, 5, 13, 6, 14, 7, 15);
+    s.tw_idx = _mm512_setr_epi64(0, 1, 2, 3, 4, 5, 6, 7);
+  }
+  return s;
+}
 
 }  // namespace ola::ckks::simd
 #endif
