@@ -173,7 +173,8 @@ OptimizerOutput run_optimizer(const Network& net, const TimeModel& tm, const std
   for (std::size_t i = 0; i < net.steps.size(); ++i) {
     const NetStep& ns = net.steps[i];
     const StepDecision& d = sol->steps[i];
-    plan.steps.push_back({ns.kind, ns.name, ns.site, d.bootstrap_before, d.level_before, d.level_after, d.ms});
+    plan.steps.push_back({ns.kind, ns.name, ns.site, d.bootstrap_before, d.level_before, d.level_after, d.ms,
+                          d.bootstrap_before ? problem.steps[i].bootstrap_ms : 0.0});
     if (ns.kind != StepKind::activation) continue;
     const auto s = static_cast<std::size_t>(ns.site);
     const int ci = kept[s][static_cast<std::size_t>(d.choice)];
@@ -194,7 +195,24 @@ OptimizerOutput run_optimizer(const Network& net, const TimeModel& tm, const std
   }
   plan.totals = totals_of(problem, *sol);
   plan.totals.predicted_loss = predicted_points(loss, total_kl);
-  if (!relu13.empty()) plan.baselines.push_back(mpcnn_baseline(net, tm, relu13));
+  if (!relu13.empty()) {
+    Baseline b = mpcnn_baseline(net, tm, relu13);
+    // Its predicted loss, if the alpha = 13 composite was measured as a candidate at every site.
+    double kl = 0.0;
+    std::size_t found = 0;
+    for (const auto& site : sites) {
+      for (std::size_t c = 0; c < site.approximations.size(); ++c) {
+        const auto& a = site.approximations[c];
+        if (a.kind == approx::Kind::composite_relu && a.alpha == 13 && site.impacts[c].measured) {
+          kl += site.impacts[c].mean_kl;
+          ++found;
+          break;
+        }
+      }
+    }
+    if (found == sites.size()) b.totals.predicted_loss = predicted_points(loss, kl);
+    plan.baselines.push_back(b);
+  }
   plan.baselines.push_back(uniform_wls_baseline(net, tm, sites, loss, settings.budget));
   plan.notes = {
       "packing: MPCNN-style multiplexed packing assumed, a CxHxW tensor in ceil(CHW/" + std::to_string(tm.slots) +

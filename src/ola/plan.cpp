@@ -80,7 +80,8 @@ nlohmann::json plan_to_json(const Plan& p) {
                      {"bootstrap_before", s.bootstrap_before},
                      {"level_before", s.level_before},
                      {"level_after", s.level_after},
-                     {"seconds", s.ms / 1000.0}});
+                     {"seconds", s.ms / 1000.0},
+                     {"bootstrap_seconds", s.bootstrap_ms / 1000.0}});
   }
   nlohmann::json baselines = nlohmann::json::array();
   for (const auto& b : p.baselines) {
@@ -165,6 +166,11 @@ Plan plan_from_json(const nlohmann::json& j, const std::string& where) {
     s.level_before = level_field(steps[i], "level_before", w);
     s.level_after = level_field(steps[i], "level_after", w);
     s.ms = jf::get_double(steps[i], "seconds", w) * 1000.0;
+    s.bootstrap_ms = jf::get_double(steps[i], "bootstrap_seconds", w) * 1000.0;
+    if (s.bootstrap_ms > s.ms || (s.bootstrap_ms > 0.0) != s.bootstrap_before) {
+      throw FormatError(ola::mismatch(w, "bootstrap_seconds", "> 0 exactly when bootstrap_before, and <= seconds",
+                                      s.bootstrap_ms / 1000.0));
+    }
     p.steps.push_back(s);
   }
   p.totals = totals_from_json(jf::get_object(j, "totals", where), where + ": totals");

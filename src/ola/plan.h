@@ -38,7 +38,8 @@ struct PlanStep {
   bool bootstrap_before = false;
   int level_before = 0;
   int level_after = 0;
-  double ms = 0.0;  ///< step time including its bootstrap
+  double ms = 0.0;            ///< step time including its bootstrap
+  double bootstrap_ms = 0.0;  ///< of which the bootstrap before it
 };
 
 /// Totals of a plan or a baseline, in the same units.

@@ -41,8 +41,9 @@ Plan sample_plan() {
     s.predicted_loss = 0.125;
     s.predicted_ms = 1500.0;
     p.sites.push_back(s);
-    p.steps.push_back({StepKind::linear, "conv", -1, false, 10, 9, 250.0});
-    p.steps.push_back({StepKind::activation, s.name, i, s.bootstrap_before, 9, 7, 1500.0});
+    p.steps.push_back({StepKind::linear, "conv", -1, false, 10, 9, 250.0, 0.0});
+    p.steps.push_back({StepKind::activation, s.name, i, s.bootstrap_before, 9, 7, 1500.0 + (i == 1 ? 900.0 : 0.0),
+                       i == 1 ? 900.0 : 0.0});
   }
   p.totals = {5000.0, 1000.0, 3000.0, 1000.0, 1, 0.25};
   p.baselines.push_back({"uniform_relu_alpha13", "relu a=13", true, {9000.0, 4000.0, 4000.0, 1000.0, 2, 0.0}});

@@ -1,0 +1,143 @@
+// `ola optimize`: the OLA optimizer end to end - candidates per activation site, accuracy impact
+// by plaintext simulation, the time model from a cost table, the dynamic program, the plan file and
+// a report (docs/optimizer.md, docs/plan-format.md).
+//
+//   ola optimize --model M --calib C --budget 0.5 --out plan.json [--costs costs.json]
+//                [--report DIR] [--json] [--heldout FILE --heldout-skip N] [--heldout-count 500]
+//                [--calib-images 1000] [--cache-dir DIR] [--impact simulate|proxy] [--margin 0.05]
+//                [--units 200] [--threads T] [--quiet]
+//
+// --calib is a calibration JSON of `ola calibrate` or a CIFAR-10 binary (its first --calib-images
+// records are calibrated on). Held-out images default to the records right after those.
+// --costs defaults to data/costs-n16.json of the source tree when that file exists.
+#include <cstdio>
+#include <filesystem>
+#include <memory>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "cli/command.h"
+#include "cli/json_output.h"
+#include "cli/progress_bar.h"
+#include "ola/pipeline.h"
+#include "ola/plan.h"
+#include "ola/report/report.h"
+#include "util/error.h"
+
+namespace ola::cli {
+namespace {
+
+struct OptimizeOptions {
+  std::string model, calib, costs, out, report, heldout, cache_dir, impact = "simulate";
+  double budget = 0.5, margin = 0.05;
+  std::size_t heldout_skip = 0, heldout_count = 500, calib_images = 1000;
+  int units = 200, threads = 0;
+  bool json = false, quiet = false;
+};
+
+std::string default_costs() {
+  const auto p = std::filesystem::path(OLA_SOURCE_DIR) / "data" / "costs-n16.json";
+  return std::filesystem::exists(p) ? p.string() : std::string();
+}
+
+void run(const OptimizeOptions& o) {
+  opt::PipelineSettings s;
+  s.model = o.model;
+  s.calibration = o.calib;
+  s.calibration_images = o.calib_images;
+  s.costs = o.costs.empty() ? default_costs() : o.costs;
+  if (s.costs.empty()) {
+    throw Error("optimize: --costs: expected a cost table JSON (`ola bench costs`; data/costs-n16.json is not bundled yet), got none");
+  }
+  s.heldout = o.heldout;
+  s.heldout_skip = o.heldout_skip;
+  s.heldout_count = o.heldout_count;
+  if (o.impact == "simulate") {
+    s.impact_mode = opt::ImpactMode::simulate;
+  } else if (o.impact == "proxy") {
+    s.impact_mode = opt::ImpactMode::proxy;
+  } else {
+    throw Error(ola::mismatch("optimize", "--impact", "simulate or proxy", o.impact));
+  }
+  s.candidates.margin = o.margin;
+  s.impact.exec.threads = o.threads;
+  s.impact.cache_dir = o.cache_dir;
+  s.optimizer.budget = o.budget;
+  s.optimizer.units_per_budget = o.units;
+
+  const opt::PipelineResult r = opt::run_pipeline(s, make_progress_bar(!o.quiet && !o.json));
+  const opt::Plan& p = r.output.plan;
+  opt::save_plan(p, o.out);
+  if (!o.report.empty()) opt::write_report(o.report, r);
+
+  const opt::Baseline* base = nullptr;
+  const opt::Baseline* wls = nullptr;
+  for (const auto& b : p.baselines) {
+    if (b.name == "uniform_relu_alpha13" && b.feasible) base = &b;
+    if (b.name == "uniform_wls" && b.feasible) wls = &b;
+  }
+  if (o.json) {
+    nlohmann::json j = {{"plan", o.out},
+                        {"predicted_seconds", p.totals.predicted_ms / 1000.0},
+                        {"bootstraps", p.totals.bootstraps},
+                        {"predicted_loss", p.totals.predicted_loss},
+                        {"budget", p.budget},
+                        {"bootstrap_cost", p.bootstrap_cost},
+                        {"heldout_disagreement", 100.0 * (1.0 - r.heldout_check.agreement)},
+                        {"heldout_mean_kl", r.heldout_check.mean_kl},
+                        {"heldout_images", r.heldout_check.images},
+                        {"dp_seconds", r.output.dp_seconds},
+                        {"impact_seconds", r.impact_seconds},
+                        {"front_points", r.output.front.size()}};
+    j["baseline_seconds"] = base ? nlohmann::json(base->totals.predicted_ms / 1000.0) : nlohmann::json(nullptr);
+    j["baseline_bootstraps"] = base ? nlohmann::json(base->totals.bootstraps) : nlohmann::json(nullptr);
+    j["speedup"] = base ? nlohmann::json(base->totals.predicted_ms / p.totals.predicted_ms) : nlohmann::json(nullptr);
+    j["wls_baseline_seconds"] = wls ? nlohmann::json(wls->totals.predicted_ms / 1000.0) : nlohmann::json(nullptr);
+    j["wls_baseline"] = wls ? nlohmann::json(wls->description) : nlohmann::json(nullptr);
+    print_json(j);
+    return;
+  }
+  std::printf("plan: %s (%zu sites)\n", o.out.c_str(), p.sites.size());
+  std::printf("predicted: %.1f s, %d bootstraps, loss %.3f points (budget %.3f)\n", p.totals.predicted_ms / 1000.0,
+              p.totals.bootstraps, p.totals.predicted_loss, p.budget);
+  for (const auto& b : p.baselines) {
+    if (b.feasible) {
+      std::printf("baseline %s: %.1f s, %d bootstraps (%.2fx) - %s\n", b.name.c_str(), b.totals.predicted_ms / 1000.0,
+                  b.totals.bootstraps, b.totals.predicted_ms / p.totals.predicted_ms, b.description.c_str());
+    } else {
+      std::printf("baseline %s: infeasible - %s\n", b.name.c_str(), b.description.c_str());
+    }
+  }
+  std::printf("held-out check (%zu images): disagreement %.2f points, mean KL %.5f\n", r.heldout_check.images,
+              100.0 * (1.0 - r.heldout_check.agreement), r.heldout_check.mean_kl);
+  std::printf("bootstrap cost: %s; DP %.3f s\n", p.bootstrap_cost.c_str(), r.output.dp_seconds);
+  if (!o.report.empty()) std::printf("report: %s/report.md\n", o.report.c_str());
+}
+
+}  // namespace
+
+OLA_REGISTER_COMMAND("optimize", "Choose a polynomial per activation site and bootstrap placement (OLA dynamic program)",
+                     [](CLI::App& sub) {
+                       auto o = std::make_shared<OptimizeOptions>();
+                       sub.add_option("--model", o->model, "ONNX model")->required();
+                       sub.add_option("--calib", o->calib, "calibration JSON (ola calibrate) or CIFAR-10 binary")->required();
+                       sub.add_option("--budget", o->budget, "accuracy budget, top-1 percentage points")->capture_default_str();
+                       sub.add_option("--out", o->out, "plan JSON to write")->required();
+                       sub.add_option("--costs", o->costs, "cost table JSON (ola bench costs); default data/costs-n16.json if present");
+                       sub.add_option("--report", o->report, "folder for report.md and SVG charts");
+                       sub.add_flag("--json", o->json, "print one JSON object");
+                       sub.add_option("--heldout", o->heldout, "CIFAR-10 binary of held-out images (default: the calibration file after the calibrated records)");
+                       sub.add_option("--heldout-skip", o->heldout_skip, "records of --heldout to skip")->capture_default_str();
+                       sub.add_option("--heldout-count", o->heldout_count, "held-out images for the impact simulation")->capture_default_str();
+                       sub.add_option("--calib-images", o->calib_images, "records calibrated on when --calib is a CIFAR-10 binary")->capture_default_str();
+                       sub.add_option("--cache-dir", o->cache_dir, "folder of the impact cache (default: no cache)");
+                       sub.add_option("--impact", o->impact, "simulate (every candidate) or proxy (s_l * MSE)")->capture_default_str();
+                       sub.add_option("--margin", o->margin, "range margin, fraction of the calibrated width per side")->capture_default_str();
+                       sub.add_option("--units", o->units, "DP quantisation: units per budget")->capture_default_str();
+                       sub.add_option("--threads", o->threads, "threads (0: OpenMP default)")->capture_default_str();
+                       sub.add_flag("--quiet", o->quiet, "no progress bar");
+                       sub.callback([o] { run(*o); });
+                     });
+
+}  // namespace ola::cli

@@ -1,0 +1,68 @@
+#include "ola/candidates.h"
+
+#include <cmath>
+#include <string>
+
+#include "approx/composite.h"
+#include "approx/metrics.h"
+#include "approx/wls.h"
+#include "ola/plan_error.h"
+
+namespace ola::opt {
+
+std::vector<int> default_wls_degrees() {
+  std::vector<int> d;
+  for (int k = 2; k <= 15; ++k) d.push_back(k);
+  for (int k : {19, 23, 27, 31}) d.push_back(k);
+  return d;
+}
+
+std::pair<double, double> site_interval(const nn::SiteStatistics& s, double margin) {
+  const std::string where = "calibration: site " + s.name;
+  if (s.count == 0) throw PlanError(ola::mismatch(where, "count", "> 0 inputs", 0));
+  if (!std::isfinite(s.min) || !std::isfinite(s.max) || !(s.min < s.max)) {
+    throw PlanError(ola::mismatch(where, "[min, max]", "a finite non-empty interval",
+                                  "[" + std::to_string(s.min) + ", " + std::to_string(s.max) + "]"));
+  }
+  if (!(margin >= 0.0)) throw PlanError(ola::mismatch("candidates", "margin", ">= 0", margin));
+  const double w = s.max - s.min;
+  return {s.min - margin * w, s.max + margin * w};
+}
+
+approx::Distribution site_distribution(const nn::SiteStatistics& s) {
+  const std::string where = "calibration: site " + s.name;
+  if (s.histogram.empty()) throw PlanError(ola::mismatch(where, "histogram", "at least one bin", 0));
+  if (!(s.min < s.max)) throw PlanError(ola::mismatch(where, "max", "> min = " + std::to_string(s.min), s.max));
+  const std::size_t n = s.histogram.size();
+  std::vector<double> edges(n + 1), counts(n);
+  for (std::size_t i = 0; i <= n; ++i) edges[i] = s.min + (s.max - s.min) * static_cast<double>(i) / static_cast<double>(n);
+  for (std::size_t i = 0; i < n; ++i) counts[i] = static_cast<double>(s.histogram[i]);
+  return approx::Distribution::histogram(std::move(edges), std::move(counts));
+}
+
+std::vector<approx::Approximation> make_candidates(const nn::SiteStatistics& s, const CandidateSettings& settings) {
+  const auto [lo, hi] = site_interval(s, settings.margin);
+  const approx::Distribution dist = site_distribution(s);
+  std::vector<approx::Approximation> out;
+  approx::WlsOptions wo;
+  wo.uniform_weight = settings.uniform_weight;
+  for (int d : settings.wls_degrees) {
+    approx::Approximation a = approx::make_wls(s.activation, d, lo, hi, dist, wo);
+    if (a.counts.depth <= settings.max_depth) out.push_back(std::move(a));
+  }
+  if (s.activation == approx::Activation::relu) {
+    for (int alpha : settings.alphas) {
+      approx::Approximation a = approx::make_composite_relu(alpha, lo, hi);
+      if (a.counts.depth > settings.max_depth) continue;
+      a.metrics = approx::error_metrics(a, &dist);
+      out.push_back(std::move(a));
+    }
+  }
+  if (out.empty()) {
+    throw PlanError(ola::mismatch("candidates: site " + s.name, "candidates",
+                                  "at least one of depth <= " + std::to_string(settings.max_depth), 0));
+  }
+  return out;
+}
+
+}  // namespace ola::opt

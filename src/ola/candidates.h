@@ -1,0 +1,48 @@
+// Candidate polynomials per activation site (docs/method.md step 3): WLS fits of several degrees
+// on the site's calibrated range plus a margin, and composite minimax ReLUs per precision alpha.
+// Fitting, operation counts and error metrics all come from approx/.
+#pragma once
+
+#include <utility>
+#include <vector>
+
+#include "approx/approximation.h"
+#include "approx/distribution.h"
+#include "nn/calib/calibration.h"
+
+namespace ola::opt {
+
+/// Default WLS degrees: every degree 2..15 (BSGS depths 2..4, where each extra degree is cheap and
+/// the accuracy gain per level is largest), then four of depth 5 (19, 23, 27, 31): above depth 4
+/// one level costs more than the finer steps are worth, so a few representatives suffice; depth 6
+/// and more (degree >= 32) would leave at most 3 of a 10-level bootstrap window for the rest.
+std::vector<int> default_wls_degrees();
+
+/// Thread safety: a plain value.
+struct CandidateSettings {
+  std::vector<int> wls_degrees = default_wls_degrees();
+  std::vector<int> alphas = {4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14};  ///< composite ReLU (ReLU sites only)
+  /// The range is [min - margin * w, max + margin * w], w = max - min of the calibration, so
+  /// held-out inputs slightly beyond the calibration extremes stay inside (docs/optimizer.md).
+  double margin = 0.05;
+  double uniform_weight = 1e-3;  ///< approx::WlsOptions::uniform_weight
+  /// Candidates deeper than this are dropped (they could never fit between two bootstraps with
+  /// the linear layer before them); the pipeline sets it to levels_after - input_level - 1.
+  int max_depth = 1 << 20;
+};
+
+/// The site's polynomial interval: calibrated [min, max] widened by the margin.
+/// @throws PlanError if the site saw no inputs (count 0) or min/max are not finite.
+std::pair<double, double> site_interval(const nn::SiteStatistics& s, double margin);
+
+/// The site's calibrated input distribution as a histogram over [min, max].
+/// @throws PlanError if the histogram is empty or min == max (a constant input).
+approx::Distribution site_distribution(const nn::SiteStatistics& s);
+
+/// Every candidate of one site, each with counts and metrics (weighted MSE on the calibrated
+/// distribution, max error on the interval) from approx/. Composite ReLUs only for ReLU sites.
+/// @throws PlanError as site_interval / site_distribution, or if settings ask for no candidate.
+/// @throws approx::FitError if a fit fails (degree out of range, alpha out of 4..14).
+std::vector<approx::Approximation> make_candidates(const nn::SiteStatistics& s, const CandidateSettings& settings);
+
+}  // namespace ola::opt

@@ -1,0 +1,193 @@
+#include "ola/pipeline.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+
+#include "approx/composite.h"
+#include "nn/calib/calibration_json.h"
+#include "nn/data/cifar10.h"
+#include "nn/onnx/onnx_import.h"
+#include "nn/sim/simulate.h"
+#include "ola/cost_table.h"
+#include "ola/plan_error.h"
+#include "util/atomic_file.h"
+#include "util/hash.h"
+
+namespace ola::opt {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+double since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
+
+nn::ImageSet load_heldout(const PipelineSettings& s, const nn::Calibration& calib) {
+  std::filesystem::path path = s.heldout;
+  std::size_t skip = s.heldout_skip;
+  if (path.empty()) {
+    if (calib.source.data_path.empty()) {
+      throw PlanError(ola::mismatch(s.calibration.string(), "source.data_path",
+                                    "the calibration's image file (or give --heldout)", "empty"));
+    }
+    path = calib.source.data_path;
+    skip = calib.images;
+  }
+  const std::vector<std::uint8_t> bytes = read_file_bytes(path);
+  const std::size_t records = bytes.size() / static_cast<std::size_t>(nn::kCifarRecordBytes);
+  if (skip + s.heldout_count > records) {
+    throw PlanError(ola::mismatch(path.string(), "records", ">= " + std::to_string(skip + s.heldout_count) + " (" +
+                                                                std::to_string(skip) + " skipped + " +
+                                                                std::to_string(s.heldout_count) + " held out)",
+                                  records));
+  }
+  const auto begin = static_cast<std::size_t>(nn::kCifarRecordBytes) * skip;
+  const auto len = static_cast<std::size_t>(nn::kCifarRecordBytes) * s.heldout_count;
+  nn::CifarOptions co;
+  if (calib.source.std[0] > 0.0f) {
+    co.mean = calib.source.mean;
+    co.std = calib.source.std;
+  }
+  return nn::decode_cifar10(std::span<const std::uint8_t>(bytes).subspan(begin, len),
+                            path.string() + " records " + std::to_string(skip) + ".." +
+                                std::to_string(skip + s.heldout_count - 1),
+                            co);
+}
+
+// Proxy impacts (method.md step 4): measure one probe per site (the WLS candidate of degree
+// nearest 7), take the sensitivity s_l = KL_probe / MSE_probe, and predict KL = s_l * MSE for the
+// rest. Disagreement is only known for the probes.
+ImpactTable proxy_impacts(const nn::Graph& g, const nn::Tensor& images, std::span<const int> labels,
+                          const std::vector<std::vector<approx::Approximation>>& cands, const std::string& key,
+                          const ImpactOptions& opt, const Progress& progress) {
+  std::vector<std::vector<approx::Approximation>> probes(cands.size());
+  std::vector<std::size_t> probe_index(cands.size(), 0);
+  for (std::size_t s = 0; s < cands.size(); ++s) {
+    int best = 1 << 30;
+    for (std::size_t c = 0; c < cands[s].size(); ++c) {
+      const auto& a = cands[s][c];
+      if (a.kind == approx::Kind::wls && std::abs(a.degree() - 7) < best) {
+        best = std::abs(a.degree() - 7);
+        probe_index[s] = c;
+      }
+    }
+    probes[s] = {cands[s][probe_index[s]]};
+  }
+  ImpactOptions o = opt;
+  o.kl_cutoff = 0.0;
+  const ImpactTable measured = measure_impacts(g, images, labels, probes, key, o, progress);
+  ImpactTable t(cands.size());
+  for (std::size_t s = 0; s < cands.size(); ++s) {
+    const Impact& probe = measured[s][0];
+    const double mse = cands[s][probe_index[s]].metrics.weighted_mse;
+    const double sens = mse > 0.0 ? probe.mean_kl / mse : 0.0;
+    for (std::size_t c = 0; c < cands[s].size(); ++c) {
+      Impact im;
+      im.measured = true;
+      im.mean_kl = sens * cands[s][c].metrics.weighted_mse;
+      t[s].push_back(c == probe_index[s] ? probe : im);
+    }
+  }
+  return t;
+}
+
+}  // namespace
+
+PipelineResult run_pipeline(const PipelineSettings& s, const Progress& progress) {
+  PipelineResult r;
+  const nn::Graph g = nn::import_onnx(s.model);
+  const std::string model_fp = hash_hex(read_file_bytes(s.model));
+  if (s.calibration.extension() == ".json") {
+    r.calibration = nn::load_calibration(s.calibration);
+  } else {
+    nn::CifarOptions co;
+    co.first = s.calibration_images;
+    const nn::ImageSet calib_images = nn::load_cifar10(s.calibration, co);
+    report(progress, 0, 1, "calibrate");
+    r.calibration = nn::calibrate(g, calib_images.images, {}, progress);
+    r.calibration.source = {s.model.string(), model_fp, s.calibration.string(), calib_images.fingerprint,
+                            co.mean, co.std};
+  }
+  const std::string calib_fp = nn::calibration_fingerprint(r.calibration);
+  if (r.calibration.sites.size() != g.sites.size()) {
+    throw PlanError(ola::mismatch(s.calibration.string(), "sites", std::to_string(g.sites.size()) + " (sites of " + s.model.string() + ")",
+                                  r.calibration.sites.size()));
+  }
+  if (!r.calibration.source.model_fingerprint.empty() && r.calibration.source.model_fingerprint != model_fp) {
+    throw PlanError(ola::mismatch(s.calibration.string(), "source.model_fingerprint", model_fp.substr(0, 16) + "... (of " + s.model.string() + ")",
+                                  r.calibration.source.model_fingerprint.substr(0, 16) + "..."));
+  }
+  const CostTable costs = load_cost_table(s.costs);
+  r.time_model = make_time_model(costs);
+  r.network = network_from_graph(g);
+
+  // Candidates (none deeper than a bootstrap window minus the linear layer before it).
+  auto t0 = Clock::now();
+  CandidateSettings cand_settings = s.candidates;
+  cand_settings.max_depth = std::min(cand_settings.max_depth,
+                                     r.time_model.bootstrap.levels_after - r.time_model.bootstrap.input_level - 1);
+  std::vector<std::vector<approx::Approximation>> cands(g.sites.size());
+  std::vector<approx::Approximation> relu13;
+  for (std::size_t i = 0; i < g.sites.size(); ++i) {
+    const nn::SiteStatistics& st = r.calibration.sites[i];
+    if (st.activation != g.sites[i].activation) {
+      throw PlanError(ola::mismatch(s.calibration.string() + ": site " + st.name, "activation",
+                                    approx::to_string(g.sites[i].activation), approx::to_string(st.activation)));
+    }
+    report(progress, i, g.sites.size(), "candidates");
+    cands[i] = make_candidates(st, cand_settings);
+    if (st.activation == approx::Activation::relu) {
+      const auto [lo, hi] = site_interval(st, s.candidates.margin);
+      relu13.push_back(approx::make_composite_relu(13, lo, hi));
+    }
+  }
+  if (relu13.size() != g.sites.size()) relu13.clear();  // the alpha = 13 baseline needs ReLU everywhere
+  r.candidate_seconds = since(t0);
+
+  // Impacts.
+  t0 = Clock::now();
+  const nn::ImageSet heldout = load_heldout(s, r.calibration);
+  const std::string key = impact_cache_key(model_fp, calib_fp, heldout.fingerprint + "|" +
+                                                                   std::to_string(heldout.labels.size()));
+  const ImpactTable impacts =
+      s.impact_mode == ImpactMode::proxy
+          ? proxy_impacts(g, heldout.images, heldout.labels, cands, key, s.impact, progress)
+          : measure_impacts(g, heldout.images, heldout.labels, cands, key, s.impact, progress);
+  r.impact_seconds = since(t0);
+  r.loss = fit_loss_model(impacts);
+  r.sites.resize(g.sites.size());
+  for (std::size_t i = 0; i < g.sites.size(); ++i) {
+    const auto [lo, hi] = std::pair{r.calibration.sites[i].min, r.calibration.sites[i].max};
+    r.sites[i] = {g.sites[i].name, lo, hi, cands[i], impacts[i]};
+  }
+
+  // Optimise.
+  r.output = run_optimizer(r.network, r.time_model, r.sites, r.loss, s.optimizer, relu13);
+  Plan& plan = r.output.plan;
+  plan.model = s.model.string();
+  plan.model_fingerprint = model_fp;
+  plan.calibration_fingerprint = calib_fp;
+  plan.cost_table_fingerprint = cost_table_fingerprint(costs);
+  plan.parameter_set = "ckks-n" + std::to_string(costs.log_n) + " (levels after bootstrap " +
+                       std::to_string(r.time_model.bootstrap.levels_after) + ", bootstrap input level " +
+                       std::to_string(r.time_model.bootstrap.input_level) + ", " + std::to_string(costs.threads) +
+                       " thread(s), cost table of " + costs.date + " on " + costs.host + ")";
+  if (s.impact_mode == ImpactMode::proxy) {
+    plan.loss_metric = "proxy s_l * weighted MSE (s_l from one measured WLS probe per site); " + plan.loss_metric;
+  }
+
+  // Whole-plan check on the held-out images (method.md step 4: additivity is a model).
+  t0 = Clock::now();
+  nn::SiteReplacements repl(g.sites.size());
+  for (const PlanSite& ps : plan.sites) repl[static_cast<std::size_t>(ps.index)] = ps.approximation;
+  report(progress, 0, 1, "check");
+  r.heldout_check = nn::simulate(g, heldout.images, heldout.labels, repl, s.impact.exec).metrics;
+  r.check_seconds = since(t0);
+  plan.notes.push_back("whole-plan check on " + std::to_string(r.heldout_check.images) +
+                       " held-out calibration images: top-1 disagreement " +
+                       std::to_string(100.0 * (1.0 - r.heldout_check.agreement)) + " points, mean KL " +
+                       std::to_string(r.heldout_check.mean_kl) + " (predicted " +
+                       std::to_string(plan.totals.predicted_loss) + " points)");
+  return r;
+}
+
+}  // namespace ola::opt

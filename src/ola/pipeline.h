@@ -1,0 +1,60 @@
+// The whole `ola optimize` pipeline on files: model, calibration, held-out images and cost table
+// in; candidates, impacts, the optimizer's plan and front, and a whole-plan check out.
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "nn/calib/calibration.h"
+#include "nn/ir/graph.h"
+#include "nn/sim/metrics.h"
+#include "ola/candidates.h"
+#include "ola/impact.h"
+#include "ola/optimizer.h"
+#include "util/progress.h"
+
+namespace ola::opt {
+
+enum class ImpactMode {
+  simulate,  ///< every (site, candidate) by suffix re-evaluation (default)
+  proxy,     ///< s_l * MSE_l: one probe per site measured, the rest scaled by weighted MSE
+};
+
+/// Thread safety: a plain value.
+struct PipelineSettings {
+  std::filesystem::path model;
+  /// Calibration JSON written by `ola calibrate` (nn/calib), or a CIFAR-10 binary whose first
+  /// `calibration_images` records are calibrated on here.
+  std::filesystem::path calibration;
+  std::size_t calibration_images = 1000;
+  std::filesystem::path costs;        ///< cost table JSON
+  /// Held-out images (CIFAR-10 binary); empty: the calibration's own data file, records after the
+  /// ones calibrated on.
+  std::filesystem::path heldout;
+  std::size_t heldout_skip = 0;       ///< records skipped when `heldout` is given
+  std::size_t heldout_count = 500;
+  ImpactMode impact_mode = ImpactMode::simulate;
+  CandidateSettings candidates;
+  ImpactOptions impact;
+  OptimizerSettings optimizer;
+};
+
+struct PipelineResult {
+  OptimizerOutput output;  ///< output.plan is complete (fingerprints, parameter set)
+  std::vector<SiteCandidates> sites;
+  nn::Calibration calibration;
+  LossModel loss;
+  TimeModel time_model;
+  Network network;
+  nn::Metrics heldout_check;  ///< the whole plan simulated on the held-out images
+  double candidate_seconds = 0.0, impact_seconds = 0.0, check_seconds = 0.0;
+};
+
+/// Runs the pipeline. Progress stages "candidates", "impact", "check".
+/// @throws ola::Error if a file is missing or invalid (naming it), if the calibration does not match
+///         the model (site count or activation), if there are fewer held-out records than
+///         requested, and as run_optimizer.
+PipelineResult run_pipeline(const PipelineSettings& settings, const Progress& progress = {});
+
+}  // namespace ola::opt
