@@ -6,7 +6,7 @@
 namespace ola::ckks {
 
 ParamsLiteral bootstrap_params_n16() {
-  ParamsLiteral lit{.log_n = 16, .log_q = {50}, .log_p = {}, .dnum = 4, .log_default_scale = 40,
+  ParamsLiteral lit{.log_n = 16, .log_q = {48}, .log_p = {}, .dnum = 4, .log_default_scale = 40,
                     .secret = SecretDistribution::fixed_hamming, .hamming_weight = 192, .test_only = false};
   for (int i = 0; i < 10; ++i) lit.log_q.push_back(40);  // computation
   for (int b : {48, 48, 60}) lit.log_q.push_back(b);     // SlotToCoeff (applied top first)

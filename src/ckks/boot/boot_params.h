@@ -7,9 +7,9 @@
 
 namespace ola::ckks {
 
-/// The proposed N = 2^16 chain: q_0 50 bits (Delta / q_0 = 2^-10 for EvalMod), 10 compute
+/// The proposed N = 2^16 chain: q_0 48 bits (Delta / q_0 = 2^-8 for EvalMod), 10 compute
 /// levels of 40 bits (scale 2^40), SlotToCoeff {48, 48, 60}, EvalMod 9 x 60, CoeffToSlot 3 x 60,
-/// special primes 7 x 61 with dnum 4 (log QP ~ 1753 <= 1772, the HE-standard bound).
+/// special primes 7 x 61 with dnum 4 (log QP ~ 1751 <= 1772, the HE-standard bound).
 /// Secret: fixed Hamming weight h = 192 (K = 24 covers |I| <= 6 sigma). SECURITY CAVEAT: the
 /// HE-standard table assumes uniform ternary secrets; see docs/bootstrapping.md.
 ParamsLiteral bootstrap_params_n16();
@@ -18,7 +18,7 @@ ParamsLiteral bootstrap_params_n16();
 /// q_0 50, 2 compute levels of 40 bits, SlotToCoeff {48, 60}, EvalMod 9 x 60, CoeffToSlot 2 x 60,
 /// h = 64. Use with bootstrap_test_literal(). @throws ParamError if log_n is not 12..14.
 ParamsLiteral bootstrap_test_params(int log_n);
-/// Two CoeffToSlot and two SlotToCoeff levels, default EvalMod (K = 24, r = 4, degree 31).
+/// Two CoeffToSlot and two SlotToCoeff levels, default EvalMod (K = 24, r = 3, degree 63).
 BootstrapLiteral bootstrap_test_literal();
 
 }  // namespace ola::ckks

@@ -22,7 +22,7 @@ namespace ola::ckks {
 struct BootstrapLiteral {
   int cts_levels = 3;  ///< levels (merged butterfly groups) of CoeffToSlot
   int stc_levels = 3;  ///< levels of SlotToCoeff
-  EvalModLiteral eval_mod{.k_range = 24, .double_angle = 4, .cos_degree = 31};
+  EvalModLiteral eval_mod{.k_range = 24, .double_angle = 3, .cos_degree = 63};
 };
 
 /// Galois steps (left rotations) the bootstrapping of `slots` slots needs: SubSum steps for

@@ -114,7 +114,8 @@ TEST(Bootstrapper, MissingKeysAndWrongSlotsAreReported) {
   const Bootstrapper boot(ev, c.encoder, lit, 64);
   EXPECT_THROW(boot.bootstrap(encrypt_at_zero(c, random_slots(32, 5))), OperandError);
   BootstrapLiteral deep = lit;
-  deep.eval_mod.cos_degree = 255;  // depth 8 + 4 + 2 + 2 > 15 levels
+  deep.eval_mod.cos_degree = 255;  // depth 8 + 5 + 2 + 2 = 17 > 15 levels
+  deep.eval_mod.double_angle = 5;
   EXPECT_THROW(Bootstrapper(ev, c.encoder, deep, 64), ParamError);
 }
 
