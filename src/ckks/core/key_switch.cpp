@@ -93,34 +93,36 @@ void inner_product(const std::vector<RnsPoly>& digits, const SwitchingKey& key, 
     const Modulus& m = t < nq ? ctx.q[t] : ctx.p[t - nq];
     u64* o0 = acc0.limb(t);
     u64* o1 = acc1.limb(t);
-    std::vector<u128> s0(kChunk), s1(kChunk);
-    for (std::size_t off = 0; off < n; off += kChunk) {
-      const std::size_t len = std::min(kChunk, n - off);
-      std::fill(s0.begin(), s0.begin() + static_cast<std::ptrdiff_t>(len), u128{0});
-      std::fill(s1.begin(), s1.begin() + static_cast<std::ptrdiff_t>(len), u128{0});
-      // Lazy accumulation: each product < 2^122, so up to 64 digits fit in 128 bits.
-      for (std::size_t j = 0; j < nd; ++j) {
-        const u64* d = digits[j].limb(t);
-        const u64* kb = key.b[j].limb(key_limb) + off;
-        const u64* ka = key.a[j].limb(key_limb) + off;
-        if (perm == nullptr) {
-          const u64* dd = d + off;
-          for (std::size_t c = 0; c < len; ++c) {
-            s0[c] += static_cast<u128>(dd[c]) * kb[c];
-            s1[c] += static_cast<u128>(dd[c]) * ka[c];
-          }
-        } else {
-          const std::uint32_t* p = perm->data() + off;
-          for (std::size_t c = 0; c < len; ++c) {
-            const u64 v = d[p[c]];
-            s0[c] += static_cast<u128>(v) * kb[c];
-            s1[c] += static_cast<u128>(v) * ka[c];
-          }
+    std::vector<const u64*> d(nd), kb(nd), ka(nd);
+    for (std::size_t j = 0; j < nd; ++j) {
+      d[j] = digits[j].limb(t);
+      kb[j] = key.b[j].limb(key_limb);
+      ka[j] = key.a[j].limb(key_limb);
+    }
+    // Lazy accumulation in registers: each product < 2^122, so up to 64 digits fit in 128 bits.
+    if (perm == nullptr) {
+      for (std::size_t c = 0; c < n; ++c) {
+        u128 s0 = 0, s1 = 0;
+        for (std::size_t j = 0; j < nd; ++j) {
+          const u64 v = d[j][c];
+          s0 += static_cast<u128>(v) * kb[j][c];
+          s1 += static_cast<u128>(v) * ka[j][c];
         }
+        o0[c] = reduce_128(s0, m);
+        o1[c] = reduce_128(s1, m);
       }
-      for (std::size_t c = 0; c < len; ++c) {
-        o0[off + c] = reduce_128(s0[c], m);
-        o1[off + c] = reduce_128(s1[c], m);
+    } else {
+      const std::uint32_t* p = perm->data();
+      for (std::size_t c = 0; c < n; ++c) {
+        const std::uint32_t pc = p[c];
+        u128 s0 = 0, s1 = 0;
+        for (std::size_t j = 0; j < nd; ++j) {
+          const u64 v = d[j][pc];
+          s0 += static_cast<u128>(v) * kb[j][c];
+          s1 += static_cast<u128>(v) * ka[j][c];
+        }
+        o0[c] = reduce_128(s0, m);
+        o1[c] = reduce_128(s1, m);
       }
     }
   }

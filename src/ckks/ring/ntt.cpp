@@ -113,7 +113,16 @@ void NttTables::forward(u64* a) const {
   forward_lazy(a);
   const u64 q = q_.value;
   const u64 two_q = 2 * q;
-  for (std::size_t j = 0; j < n_; ++j) {
+  std::size_t j0 = 0;
+#ifdef OLA_CKKS_AVX512
+  const __m512i vq = _mm512_set1_epi64(static_cast<long long>(q));
+  const __m512i v2q = _mm512_set1_epi64(static_cast<long long>(two_q));
+  for (; j0 + 8 <= n_; j0 += 8) {
+    const __m512i u = simd::reduce_once(_mm512_loadu_si512(a + j0), v2q);
+    _mm512_storeu_si512(a + j0, simd::reduce_once(u, vq));
+  }
+#endif
+  for (std::size_t j = j0; j < n_; ++j) {
     u64 u = a[j];
     u = u >= two_q ? u - two_q : u;
     a[j] = u >= q ? u - q : u;
