@@ -32,10 +32,16 @@ class BaseConverter {
   void convert_centered(const u64* const* in, u64* const* out, std::size_t n) const;
 
  private:
+  /// Converts coefficients [c0, c0 + len) (len <= 256) with scratch y (|A| x 256) and v (256).
+  void convert_block(const u64* const* in, u64* const* out, std::size_t c0, std::size_t len, bool centered, u64* y,
+                     u64* v) const;
+
   std::vector<Modulus> from_, to_;
   std::vector<u64> qhat_inv_, qhat_inv_sh_;  ///< (A/a_i)^-1 mod a_i and Shoup constants
   std::vector<u64> qhat_mod_;                ///< [(A/a_i) mod b_j] at j * |A| + i
+  std::vector<u64> qhat_mod_sh_;             ///< Shoup constants of qhat_mod_
   std::vector<u64> a_mod_;                   ///< A mod b_j
+  std::vector<u64> a_neg_, a_neg_sh_;        ///< (-A) mod b_j and Shoup constants
   std::vector<double> a_inv_;                ///< 1 / a_i
 };
 

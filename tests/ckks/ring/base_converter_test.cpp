@@ -42,6 +42,52 @@ TEST(BaseConverter, ExtensionIsExactUpToMultipleOfSourceProduct) {
   }
 }
 
+TEST(BaseConverter, CenteredExtensionIsTheCenteredLift) {
+  // 60-bit targets exercise the Shoup bounds of the vector path; n = 300 leaves a scalar tail.
+  const auto src = ntt_primes(50, 2, 1 << 10);
+  const auto dst = ntt_primes(60, 3, 1 << 10);
+  std::vector<Modulus> a{Modulus(src[0]), Modulus(src[1])};
+  std::vector<Modulus> b{Modulus(dst[0]), Modulus(dst[1]), Modulus(dst[2])};
+  const BaseConverter conv(a, b);
+  const std::size_t n = 300;
+  std::mt19937_64 rng(2);
+  const u128 big_a = static_cast<u128>(src[0]) * src[1];
+  std::vector<u128> x(n);
+  std::vector<std::vector<u64>> in(2, std::vector<u64>(n)), out(3, std::vector<u64>(n)), plain(3, std::vector<u64>(n));
+  for (std::size_t c = 0; c < n; ++c) {
+    x[c] = ((static_cast<u128>(rng()) << 64) | rng()) % big_a;
+    if (c < 4) x[c] = c;                // small positive values
+    if (c >= 4 && c < 8) x[c] = big_a - (c - 3);  // small negative values
+    in[0][c] = static_cast<u64>(x[c] % src[0]);
+    in[1][c] = static_cast<u64>(x[c] % src[1]);
+  }
+  const u64* ip[2] = {in[0].data(), in[1].data()};
+  u64* op[3] = {out[0].data(), out[1].data(), out[2].data()};
+  u64* pp[3] = {plain[0].data(), plain[1].data(), plain[2].data()};
+  conv.convert_centered(ip, op, n);
+  conv.convert(ip, pp, n);
+  int checked = 0;
+  for (std::size_t c = 0; c < n; ++c) {
+    for (std::size_t j = 0; j < 3; ++j) {
+      const u128 q = dst[j];
+      // Approximate extension: x or x + A.
+      const u64 r0 = static_cast<u64>(x[c] % q), r1 = static_cast<u64>((x[c] + big_a) % q);
+      EXPECT_TRUE(plain[j][c] == r0 || plain[j][c] == r1) << c << " " << j;
+    }
+    // Centered: x if x < A/2, else x - A (skipping values within 2^-40 A of A/2).
+    const u128 half = big_a / 2, margin = big_a >> 40;
+    if (x[c] + margin > half && x[c] < half + margin) continue;
+    ++checked;
+    for (std::size_t j = 0; j < 3; ++j) {
+      const u128 q = dst[j];
+      const u64 want = x[c] < half ? static_cast<u64>(x[c] % q)
+                                   : static_cast<u64>((q - (big_a - x[c]) % q) % q);
+      EXPECT_EQ(out[j][c], want) << c << " " << j;
+    }
+  }
+  EXPECT_GT(checked, 290);
+}
+
 TEST(Sampler, UniformIsDeterministicPerSeedAndInRange) {
   const auto ps = ntt_primes(40, 2, 1 << 10);
   std::vector<Modulus> mods{Modulus(ps[0]), Modulus(ps[1])};
