@@ -1,5 +1,7 @@
 #include "nn/exec/executor.h"
 
+#include <omp.h>
+
 #include <algorithm>
 
 #include "nn/ops/conv.h"
@@ -154,20 +156,43 @@ Tensor run_batch(const Graph& g, const Tensor& input, const RunHooks& hooks, Run
 Tensor run_model(const Graph& g, const Tensor& images, const ExecOptions& options, const RunHooks& hooks,
                  RunStats* stats, const Progress& progress) {
   const std::int64_t n = images.shape.empty() ? 0 : images.shape[0];
-  const std::int64_t bs = static_cast<std::int64_t>(std::max<std::size_t>(options.batch_size, 1));
-  Tensor out;
-  for (std::int64_t first = 0; first < n; first += bs) {
-    const std::int64_t count = std::min(bs, n - first);
-    Tensor y = run_batch(g, slice_batch(images, first, count), hooks, stats, options.threads);
-    if (first == 0) {
-      out.shape = y.shape;
-      out.shape[0] = n;
-      out.data.resize(static_cast<std::size_t>(numel(out.shape)));
-    }
-    copy_batch_into(out, y, first);
-    report(progress, static_cast<std::size_t>(first + count), static_cast<std::size_t>(n), "forward");
-  }
   if (n == 0) throw Error(ola::mismatch(g.source, "images", "at least 1", 0));
+  check_replacements(g, hooks);
+  const std::int64_t bs = static_cast<std::int64_t>(std::max<std::size_t>(options.batch_size, 1));
+  const std::int64_t batches = (n + bs - 1) / bs;
+  // Without an observer, batches are independent: run them in parallel, one thread each (coarse
+  // grain, no barrier per node). With one, run them in order, each node parallel inside.
+  const int threads = options.threads > 0 ? options.threads : omp_get_max_threads();
+  const bool coarse = !hooks.observe_site_input && threads > 1 && batches > 1;
+  Tensor first = run_batch(g, slice_batch(images, 0, std::min(bs, n)), hooks, stats, coarse ? threads : options.threads);
+  Tensor out;
+  out.shape = first.shape;
+  out.shape[0] = n;
+  out.data.resize(static_cast<std::size_t>(numel(out.shape)));
+  copy_batch_into(out, first, 0);
+  std::size_t done = static_cast<std::size_t>(std::min(bs, n));
+  report(progress, done, static_cast<std::size_t>(n), "forward");
+  std::vector<RunStats> local(static_cast<std::size_t>(coarse ? threads : 0));
+#pragma omp parallel for num_threads(threads) schedule(dynamic) if (coarse)
+  for (std::int64_t b = 1; b < batches; ++b) {
+    const std::int64_t start = b * bs, count = std::min(bs, n - start);
+    RunStats* st = stats == nullptr ? nullptr : coarse ? &local[static_cast<std::size_t>(omp_get_thread_num())] : stats;
+    const Tensor y = run_batch(g, slice_batch(images, start, count), hooks, st, coarse ? 1 : options.threads);
+    copy_batch_into(out, y, start);
+#pragma omp critical(ola_nn_run_model_progress)
+    {
+      done += static_cast<std::size_t>(count);
+      report(progress, done, static_cast<std::size_t>(n), "forward");
+    }
+  }
+  if (stats) {
+    for (const RunStats& st : local) {
+      for (std::size_t i = 0; i < st.inputs.size(); ++i) {
+        stats->inputs[i] += st.inputs[i];
+        stats->out_of_range[i] += st.out_of_range[i];
+      }
+    }
+  }
   return out;
 }
 

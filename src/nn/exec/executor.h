@@ -50,7 +50,9 @@ Tensor run_batch(const Graph& g, const Tensor& input, const RunHooks& hooks = {}
                  int threads = 0);
 
 /// Runs all of `images` [N, ...] in batches of options.batch_size and returns the outputs [N, ...].
-/// Reports progress per batch (stage "forward").
+/// Without an observer, batches run in parallel (one thread each); with observe_site_input they
+/// run in order with each node parallel inside. Results do not depend on the thread count.
+/// Reports progress per batch (stage "forward"; from one thread at a time).
 /// @throws ola::Error as run_batch.
 Tensor run_model(const Graph& g, const Tensor& images, const ExecOptions& options = {},
                  const RunHooks& hooks = {}, RunStats* stats = nullptr, const Progress& progress = {});

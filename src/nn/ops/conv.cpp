@@ -148,18 +148,18 @@ Tensor linear(const Tensor& x, const LinearAttrs& a, const Shape& out_shape, int
   y.shape = out_shape;
   y.shape[0] = x.shape[0];
   y.data.resize(static_cast<std::size_t>(rows * out));
-  const int parts = static_cast<int>(std::min<std::int64_t>(thread_count(threads), std::max<std::int64_t>(rows, 1)));
-#pragma omp parallel for num_threads(parts) schedule(static)
-  for (int p = 0; p < parts; ++p) {
-    const std::int64_t r0 = rows * p / parts, r1 = rows * (p + 1) / parts;
+  // Fixed row blocks (not one per thread), so results do not depend on the thread count.
+  constexpr std::int64_t kRowsPerBlock = 256;
+  const std::int64_t blocks = (rows + kRowsPerBlock - 1) / kRowsPerBlock;
+#pragma omp parallel for num_threads(thread_count(threads)) schedule(static) if (blocks > 1)
+  for (std::int64_t blk = 0; blk < blocks; ++blk) {
+    const std::int64_t r0 = blk * kRowsPerBlock, r1 = std::min(rows, r0 + kRowsPerBlock);
     for (std::int64_t r = r0; r < r1; ++r) {
       std::copy(a.bias.data.begin(), a.bias.data.end(), y.data.begin() + r * out);
     }
-    if (r1 > r0) {
-      cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, static_cast<int>(r1 - r0), static_cast<int>(out),
-                  static_cast<int>(in), 1.0f, x.data.data() + r0 * in, static_cast<int>(in), a.weight.data.data(),
-                  static_cast<int>(in), 1.0f, y.data.data() + r0 * out, static_cast<int>(out));
-    }
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, static_cast<int>(r1 - r0), static_cast<int>(out),
+                static_cast<int>(in), 1.0f, x.data.data() + r0 * in, static_cast<int>(in), a.weight.data.data(),
+                static_cast<int>(in), 1.0f, y.data.data() + r0 * out, static_cast<int>(out));
   }
   return y;
 }

@@ -2,7 +2,11 @@
 
 #include <omp.h>
 
+#include <algorithm>
 #include <cmath>
+#include <span>
+
+#include "approx/compiled.h"
 
 #include "util/error.h"
 
@@ -105,14 +109,20 @@ std::uint64_t approximate_inplace(Tensor& t, const approx::Approximation& a, int
     activation_inplace(t, a.activation, threads);
     return 0;
   }
+  // Compile once (the CKKS schedule order, approx/compiled.h), then evaluate in parallel chunks.
+  const approx::CompiledApproximation compiled = approx::compile(a);
   const std::int64_t n = t.size();
+  constexpr std::int64_t kChunk = 4096;
+  const std::int64_t chunks = (n + kChunk - 1) / kChunk;
   float* p = t.data.data();
+  const double lo = a.lo, hi = a.hi;
   std::uint64_t outside = 0;
-#pragma omp parallel for num_threads(thread_count(threads)) schedule(static) reduction(+ : outside) if (n > 4096)
-  for (std::int64_t i = 0; i < n; ++i) {
-    const double x = p[i];
-    outside += (x < a.lo || x > a.hi) ? 1u : 0u;
-    p[i] = static_cast<float>(approx::evaluate(a, x));
+#pragma omp parallel for num_threads(thread_count(threads)) schedule(static) reduction(+ : outside) if (chunks > 1)
+  for (std::int64_t c = 0; c < chunks; ++c) {
+    const std::int64_t i0 = c * kChunk, len = std::min(kChunk, n - i0);
+    for (std::int64_t i = i0; i < i0 + len; ++i) outside += (p[i] < lo || p[i] > hi) ? 1u : 0u;
+    const std::span<float> part(p + i0, static_cast<std::size_t>(len));
+    approx::evaluate(compiled, part, part);
   }
   return outside;
 }

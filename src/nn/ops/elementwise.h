@@ -17,8 +17,10 @@ Tensor binary(OpKind op, const Tensor& a, const Tensor& b, const Shape& out_shap
 /// Gimpel 2016, eq. 1); SiLU x / (1 + exp(-x)).
 void activation_inplace(Tensor& t, approx::Activation act, int threads);
 
-/// Replaces every element x by approx::evaluate(a, x) (in double, rounded to float): the polynomial
-/// is applied even outside [a.lo, a.hi], as under HE. Kind::exact applies the exact activation.
+/// Replaces every element x by a(x), evaluated by approx/compiled.h in the order of the CKKS
+/// schedule (vectorised, compiled once per call): the polynomial is applied even outside
+/// [a.lo, a.hi], as under HE. Kind::exact applies the exact activation.
+/// @throws approx::FitError if `a` is malformed (see approx::compile).
 /// @return the number of elements outside [a.lo, a.hi] (0 for Kind::exact).
 std::uint64_t approximate_inplace(Tensor& t, const approx::Approximation& a, int threads);
 
