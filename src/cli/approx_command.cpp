@@ -4,11 +4,13 @@
 //   ola approx --act gelu --degree 3 --range -6,6 [--dist FILE [--site NAME]]
 //              [--kind wls|minimax|composite] [--alpha 13] [--uniform-weight 1e-3] [--json]
 //   ola approx --write-composite-table src/approx/composite_table.cpp
+//   ola bench approx [--n N] [--json]     (speed of fitting and of plain evaluation)
 //
 // --dist FILE is either a histogram JSON {"edges":[...],"counts":[...]} (approx/distribution.h)
 // or a calibration file of `ola calibrate` (docs/calibration-format.md; pick the site with
 // --site NAME or index, whose [min, max] is also the default --range). Without --dist, WLS fits
 // against the uniform distribution on the range.
+#include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <fstream>
@@ -20,6 +22,7 @@
 #include <nlohmann/json.hpp>
 
 #include "approx/chebyshev.h"
+#include "approx/compiled.h"
 #include "approx/composite.h"
 #include "approx/distribution.h"
 #include "approx/fit_error.h"
@@ -227,7 +230,73 @@ void run(const ApproxOptions& o) {
   }
 }
 
+struct BenchOptions {
+  std::size_t n = std::size_t{1} << 22;
+  bool json = false;
+};
+
+double seconds_since(std::chrono::steady_clock::time_point t0) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+}
+
+// Median-free simple timing: best of `reps` runs of f.
+template <class F>
+double best_seconds(int reps, F&& f) {
+  double best = 1e300;
+  for (int r = 0; r < reps; ++r) {
+    const auto t0 = std::chrono::steady_clock::now();
+    f();
+    best = std::min(best, seconds_since(t0));
+  }
+  return best;
+}
+
+void run_bench(const BenchOptions& o) {
+  if (o.n == 0) throw ola::Error(ola::mismatch("ola bench approx", "--n", ">= 1", 0));
+  // A normal-shaped 2048-bin histogram on [-6, 8] (the shape of a ReLU input site).
+  std::vector<double> edges, counts;
+  for (int i = 0; i <= 2048; ++i) edges.push_back(-6.0 + 14.0 * i / 2048.0);
+  for (int i = 0; i < 2048; ++i) {
+    const double x = 0.5 * (edges[static_cast<std::size_t>(i)] + edges[static_cast<std::size_t>(i) + 1]);
+    counts.push_back(1e6 * std::exp(-0.5 * x * x));
+  }
+  const approx::Distribution dist = approx::Distribution::histogram(edges, counts);
+  nlohmann::json j;
+  approx::Approximation wls7, wls31, comp;
+  j["make_wls_relu_d7_ms"] = 1e3 * best_seconds(3, [&] { wls7 = approx::make_wls(approx::Activation::relu, 7, -6, 8, dist); });
+  j["make_wls_relu_d31_ms"] = 1e3 * best_seconds(3, [&] { wls31 = approx::make_wls(approx::Activation::relu, 31, -6, 8, dist); });
+  j["make_composite_relu_a13_ms"] = 1e3 * best_seconds(3, [&] { comp = approx::make_composite_relu(13, -6, 8); });
+  j["design_composite_a13_remez_ms"] =
+      1e3 * best_seconds(1, [&] { (void)approx::design_composite(13, approx::composite_sign(13).eps); });
+  std::vector<double> c63(64);
+  for (std::size_t k = 1; k < c63.size(); k += 2) c63[k] = 1.0 / static_cast<double>(k);
+  j["plan_poly_odd_d63_us"] = 1e6 * best_seconds(3, [&] { (void)ckks::plan_poly(c63); });
+  std::vector<float> in(o.n), out(o.n);
+  for (std::size_t i = 0; i < o.n; ++i) in[i] = -6.0f + 14.0f * static_cast<float>(i) / static_cast<float>(o.n);
+  for (const auto& [name, a] : {std::pair<std::string, const approx::Approximation*>{"wls_d7", &wls7},
+                                {"wls_d31", &wls31}, {"composite_a13", &comp}}) {
+    const approx::CompiledApproximation c = approx::compile(*a);
+    const double s = best_seconds(3, [&] { approx::evaluate(c, in, out); });
+    j["evaluate_" + name + "_mact_per_s"] = static_cast<double>(o.n) / s / 1e6;
+  }
+  j["n"] = o.n;
+  j["threads"] = 1;
+  if (o.json) {
+    print_json(j);
+  } else {
+    for (const auto& [k, v] : j.items()) std::printf("%-36s %s\n", k.c_str(), v.dump().c_str());
+  }
+}
+
 }  // namespace
+
+OLA_REGISTER_BENCH("approx", "Speed of polynomial fitting and of plain (schedule-order) evaluation, one thread",
+                   [](CLI::App& sub) {
+                     auto o = std::make_shared<BenchOptions>();
+                     sub.add_option("--n", o->n, "activations per evaluation run")->capture_default_str();
+                     sub.add_flag("--json", o->json, "print one JSON object");
+                     sub.callback([o] { run_bench(*o); });
+                   });
 
 OLA_REGISTER_COMMAND("approx", "Fit an activation polynomial (WLS, minimax or composite ReLU) and print its cost and error",
                      [](CLI::App& sub) {

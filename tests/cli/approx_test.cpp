@@ -87,6 +87,15 @@ TEST(CliApprox, CalibrationSite) {
   std::filesystem::remove(path);
 }
 
+TEST(CliApprox, BenchRunsAndReports) {
+  const auto r = run_ola("bench approx --n 1000 --json");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  const auto j = nlohmann::json::parse(r.output);
+  EXPECT_EQ(j["n"], 1000);
+  EXPECT_GT(j["evaluate_composite_a13_mact_per_s"].get<double>(), 0.0);
+  EXPECT_GT(j["make_wls_relu_d31_ms"].get<double>(), 0.0);
+}
+
 TEST(CliApprox, BadInputIsUsageError) {
   const char* cases[] = {
       "approx --act gelu --degree 3 --range 6,-6",       // inverted
