@@ -25,6 +25,7 @@ class CkksBackend {
   using Ciphertext = ckks::Ciphertext;
   using Plaintext = ckks::Plaintext;
 
+  /// @pre evaluator and encoder outlive the backend (it keeps references).
   /// @throws ola::Error if evaluator and encoder have different parameters.
   /// @throws ola::Error if slots is not a power of two in 1..N/2.
   CkksBackend(const ckks::Evaluator& evaluator, const ckks::Encoder& encoder, int slots,
