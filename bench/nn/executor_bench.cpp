@@ -13,6 +13,8 @@
 #include "nn/exec/executor.h"
 #include "nn/onnx/onnx_import.h"
 #include "nn/sim/metrics.h"
+#include "nn/sim/simulate.h"
+#include "nn/sim/site_cache.h"
 #include "util/data_paths.h"
 
 namespace {
@@ -69,6 +71,26 @@ void BM_FullTestSet_ResNet20(benchmark::State& state) { full(state, "resnet20");
 void BM_FullTestSet_ResNet32(benchmark::State& state) { full(state, "resnet32"); }
 BENCHMARK(BM_FullTestSet_ResNet20)->UseManualTime()->Unit(benchmark::kSecond)->Iterations(1);
 BENCHMARK(BM_FullTestSet_ResNet32)->UseManualTime()->Unit(benchmark::kSecond)->Iterations(1);
+
+/// Hook (c): cost of one (site, candidate) evaluation by suffix re-run vs a full simulation, on the
+/// bundled 100 test images; arg = site index. Counters: cache bytes per image, suffix nodes.
+void BM_SiteSuffix(benchmark::State& state) {
+  const auto dir = bundled_data_dir();
+  const Graph g = import_onnx(dir / "resnet20.onnx");
+  const ImageSet set = load_cifar10(dir / "cifar10_test_first100.bin");
+  const int site = static_cast<int>(state.range(0));
+  const SiteCache cache = build_site_cache(g, set.images, set.labels);
+  approx::Approximation cand;  // identity on [-8, 8] as a degree-1 Chebyshev polynomial
+  cand.kind = approx::Kind::wls;
+  cand.lo = -8;
+  cand.hi = 8;
+  cand.stages = {approx::ChebPoly{-8, 8, {0.0, 8.0}}};
+  for (auto _ : state) benchmark::DoNotOptimize(evaluate_site(g, cache, site, cand));
+  state.counters["cache_bytes_per_image"] = static_cast<double>(cache.bytes()) / 100.0;
+  state.counters["suffix_nodes"] = static_cast<double>(cache.plans[static_cast<std::size_t>(site)].nodes.size());
+  state.counters["graph_nodes"] = static_cast<double>(g.nodes.size());
+}
+BENCHMARK(BM_SiteSuffix)->Arg(0)->Arg(9)->Arg(18)->Unit(benchmark::kMillisecond);
 
 }  // namespace
 
