@@ -67,7 +67,7 @@ std::vector<double> uniform_inputs(std::size_t n) {
   return v;
 }
 
-void record_cost(const std::string& path, const nlohmann::json& entry) {
+void record_cost(const std::string& path, int log_n, const nlohmann::json& entry) {
   if (!std::filesystem::exists(path)) {
     throw Error(ola::mismatch("--costs", path, "an existing cost table (ola bench costs)", "no such file"));
   }
@@ -78,6 +78,9 @@ void record_cost(const std::string& path, const nlohmann::json& entry) {
     throw FormatError(path + ": not valid JSON: " + e.what());
   }
   if (!table.is_object()) throw FormatError(ola::mismatch(path, "top level", "a JSON object", table.type_name()));
+  if (table.contains("log_n") && table["log_n"] != log_n) {
+    throw Error(ola::mismatch(path, "log_n (the table's ring, vs --logn)", table["log_n"].dump(), log_n));
+  }
   nlohmann::json list = table.value("bootstrap", nlohmann::json::array());
   if (!list.is_array()) throw FormatError(ola::mismatch(path, "bootstrap", "an array", list.type_name()));
   nlohmann::json out = nlohmann::json::array();
@@ -150,7 +153,7 @@ void run(const BootstrapBenchOptions& o) {
   j["test_only"] = params.test_only();
   j["peak_rss_mb"] = peak_rss_mb();
   if (!o.costs.empty()) {
-    record_cost(o.costs, {{"slots", o.slots}, {"seconds", seconds}, {"levels_after", boot.levels_after()},
+    record_cost(o.costs, o.log_n, {{"slots", o.slots}, {"seconds", seconds}, {"levels_after", boot.levels_after()},
                           {"input_level", ckks::Bootstrapper::MinimumInputLevel()}});
   }
   if (o.json) {
