@@ -39,8 +39,11 @@ std::vector<int> bootstrap_rotation_steps(const Params& params, const BootstrapL
 /// levels_after() = L - depth(). The input may be at any level >= MinimumInputLevel() = 0 (it
 /// is dropped to level 0); its scale Delta must satisfy |m| Delta << q_0 (the EvalMod error grows
 /// as (Delta / q_0)^2, see docs/bootstrapping.md); the output has the input's scale.
-/// Scales inside: CoeffToSlot ends on scale q_(L-cts+1)... exactly the EvalMod target scale
-/// (CiphertextBackend), SlotToCoeff ends on the default scale times Delta_in / Delta_default.
+/// Scales inside: after ModRaise the scale is set to q_0 K (N / 2n) (slots hold t / (q_0 K));
+/// CoeffToSlot ends exactly on q_(L - cts), the scale of the first EvalMod level
+/// (CiphertextBackend keeps S_(l-1) = S_l^2 / q_l inside EvalMod); SlotToCoeff works at the
+/// default scale and the output is relabelled with the input's scale (the 1/(2 pi) and
+/// q_0 / Delta factors are folded into that relabelling, no level).
 /// Invariant: the encoded matrices match `slots`, the parameters and the evaluator's keys.
 /// Thread safety: const methods are safe to call concurrently (the evaluator's OpenMP inside).
 class Bootstrapper {
