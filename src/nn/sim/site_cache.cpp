@@ -1,5 +1,7 @@
 #include "nn/sim/site_cache.h"
 
+#include <omp.h>
+
 #include <algorithm>
 
 #include "util/error.h"
@@ -112,14 +114,30 @@ SiteImpact evaluate_site(const Graph& g, const SiteCache& cache, int site, const
                                 }) != plan.nodes.end();
   out.logits = cache.exact_logits;
   const std::int64_t bs = static_cast<std::int64_t>(std::max<std::size_t>(options.batch_size, 1));
+  const std::int64_t batches = (n + bs - 1) / bs;
   const int keep[] = {g.output};
-  for (std::int64_t first = 0; first < n; first += bs) {
-    const std::int64_t count = std::min(bs, n - first);
+  // Batches are independent: one thread each (as run_model), per-thread counters summed after.
+  const int threads = options.threads > 0 ? options.threads : omp_get_max_threads();
+  std::vector<RunStats> local(static_cast<std::size_t>(threads));
+#pragma omp parallel for num_threads(threads) schedule(dynamic)
+  for (std::int64_t b = 0; b < batches; ++b) {
+    const std::int64_t first = b * bs, count = std::min(bs, n - first);
     Env env(g.values.size());
     for (int id : plan.inputs) env[static_cast<std::size_t>(id)] = slice_batch(cache.values[static_cast<std::size_t>(id)], first, count);
-    run_nodes(g, env, plan.nodes, keep, hooks, &stats, options.threads);
+    run_nodes(g, env, plan.nodes, keep, hooks, &local[static_cast<std::size_t>(omp_get_thread_num())], 1);
     if (output_in_suffix) copy_batch_into(out.logits, env[static_cast<std::size_t>(g.output)], first);
   }
+  for (const RunStats& st : local) {
+    if (st.inputs.empty()) continue;
+    stats.inputs.resize(g.sites.size(), 0);
+    stats.out_of_range.resize(g.sites.size(), 0);
+    for (std::size_t i = 0; i < st.inputs.size(); ++i) {
+      stats.inputs[i] += st.inputs[i];
+      stats.out_of_range[i] += st.out_of_range[i];
+    }
+  }
+  stats.inputs.resize(g.sites.size(), 0);
+  stats.out_of_range.resize(g.sites.size(), 0);
   out.inputs = stats.inputs[static_cast<std::size_t>(site)];
   out.out_of_range = stats.out_of_range[static_cast<std::size_t>(site)];
   out.metrics = compare_logits(cache.exact_logits, out.logits, cache.labels);

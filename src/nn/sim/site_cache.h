@@ -30,8 +30,8 @@ SuffixPlan plan_suffix(const Graph& g, int site);
 /// Exact results of one image set plus the tensors the suffix plans read.
 /// Memory: bytes() (about N x the sum of the cached activations per image; for ResNet-20 about
 /// 1 MB per image). Invariant: values[v] is non-empty iff v is an input of some plan.
-/// Thread safety: read-only after build; evaluate_site may be called from several threads only
-/// if each call uses threads = 1 (the kernels use OpenMP themselves).
+/// Thread safety: read-only after build; evaluate_site may be called from several threads at once
+/// (each call runs its batches on options.threads OpenMP threads; use threads = 1 per call then).
 struct SiteCache {
   std::vector<int> labels;
   Tensor exact_logits;               ///< [N, K]
@@ -56,8 +56,8 @@ struct SiteImpact {
 };
 
 /// Replaces `site` by `candidate` (every other site exact) and re-runs only the site's suffix on
-/// the cached tensors, in batches of options.batch_size. Equal to a full run with that single
-/// replacement (same kernels, same order).
+/// the cached tensors, in batches of options.batch_size run in parallel (one thread each). Equal,
+/// bit for bit, to simulate() with that single replacement and the same batch size.
 /// @throws ola::Error if site is out of range, was not cached, or the candidate's activation
 ///         differs from the site's.
 SiteImpact evaluate_site(const Graph& g, const SiteCache& cache, int site, const approx::Approximation& candidate,
