@@ -34,6 +34,13 @@ CompiledApproximation compile(const Approximation& a) {
     const double bound = std::max(std::abs(a.lo), std::abs(a.hi));
     c.in_scale = 1.0 / bound;
     c.in_shift = 0.0;
+    for (std::size_t i = 0; i < a.stages.size(); ++i) {
+      if (a.stages[i].lo != -1.0 || a.stages[i].hi != 1.0) {
+        throw FitError(ola::mismatch("compile", "composite stages[" + std::to_string(i) + "] interval",
+                                     "[-1, 1]", "[" + std::to_string(a.stages[i].lo) + ", " +
+                                                    std::to_string(a.stages[i].hi) + "]"));
+      }
+    }
     for (std::size_t i = 0; i + 1 < a.stages.size(); ++i) c.plans.push_back(ckks::plan_poly(a.stages[i].coeffs));
     std::vector<double> h = a.stages.back().coeffs;
     for (double& v : h) v *= 0.5 * bound;

@@ -31,7 +31,7 @@ struct CompiledApproximation {
 };
 
 /// @throws FitError if a wls/minimax approximation does not have exactly one stage, a composite has
-///         no stage, a stage has no coefficients, or lo >= hi.
+///         no stage or a stage not on [-1, 1], a stage has no coefficients, or lo >= hi.
 CompiledApproximation compile(const Approximation& a);
 
 /// Runs the compiled schedule with any backend (see ckks/poly/schedule.h) on t (the mapped input).

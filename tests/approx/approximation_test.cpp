@@ -98,6 +98,12 @@ TEST(Approximation, CompileRejectsMalformed) {
   EXPECT_THROW(compile(a), FitError);
   Approximation b = cheb({1.0, 2.0}, 1.0, -1.0);
   EXPECT_THROW(compile(b), FitError);
+  Approximation c;
+  c.kind = Kind::composite_relu;
+  c.lo = -2.0;
+  c.hi = 2.0;
+  c.stages = {ChebPoly{0.0, 1.0, {0.0, 1.0}}};
+  EXPECT_THROW(compile(c), FitError);
 }
 
 }  // namespace

@@ -46,6 +46,19 @@ TEST(Schedule, DepthIsMinimalForEveryDegree) {
   }
 }
 
+TEST(Schedule, EvenPolynomialsUseMinimalDepth) {
+  std::mt19937_64 rng(6);
+  std::uniform_real_distribution<double> u(-1.0, 1.0);
+  for (int d = 2; d <= 62; d += 2) {
+    std::vector<double> c(static_cast<std::size_t>(d) + 1, 0.0);
+    for (int k = 0; k <= d; k += 2) c[static_cast<std::size_t>(k)] = u(rng);
+    const PolyPlan plan = plan_poly(c);
+    EXPECT_TRUE(plan.even) << d;
+    EXPECT_EQ(counts(plan).depth, ceil_log2(d + 1)) << d;
+    EXPECT_NEAR(evaluate_plain(plan, 0.61), static_cast<double>(clenshaw(c, 0.61L)), 1e-12 * d);
+  }
+}
+
 TEST(Schedule, PlainEvaluationAgreesWithClenshaw) {
   std::mt19937_64 rng(3);
   std::uniform_real_distribution<double> ut(-1.0, 1.0);
