@@ -377,3 +377,30 @@ TEST(OnnxImport, ImportOfMissingFileIsAnError) {
 
 }  // namespace
 }  // namespace ola::nn
+
+namespace ola::nn {
+namespace {
+
+// Deterministic byte mutations of a valid model: each import either succeeds or throws
+// ola::Error (ModelError for the file), never crashes or throws anything else.
+TEST(OnnxImport, MutatedFilesGiveErrorsNotCrashes) {
+  SmallCnn m;
+  const auto bytes = m.b.bytes();
+  std::mt19937 rng(99);
+  int rejected = 0;
+  for (int trial = 0; trial < 3000; ++trial) {
+    auto mutated = bytes;
+    const int flips = 1 + static_cast<int>(rng() % 4);
+    for (int f = 0; f < flips; ++f) mutated[rng() % mutated.size()] = static_cast<std::uint8_t>(rng());
+    try {
+      const Graph g = import_onnx_bytes(mutated, "mutated.onnx");
+      validate(g);
+    } catch (const ola::Error&) {
+      ++rejected;
+    }
+  }
+  EXPECT_GT(rejected, 100);
+}
+
+}  // namespace
+}  // namespace ola::nn

@@ -119,7 +119,11 @@ Shape infer_shape(const Graph& g, const Node& n) {
       }
       if (a.begin[0] != 0 || a.end[0] != 0) throw ModelError(ola::mismatch(where, "pads on the batch axis", 0, a.begin[0]));
       for (std::size_t i = 0; i < s.size(); ++i) {
-        if (a.begin[i] < 0 || a.end[i] < 0) throw ModelError(ola::mismatch(where, "pads", ">= 0", std::min(a.begin[i], a.end[i])));
+        constexpr std::int64_t kMaxPad = std::int64_t{1} << 28;
+        if (a.begin[i] < 0 || a.end[i] < 0 || a.begin[i] > kMaxPad || a.end[i] > kMaxPad) {
+          throw ModelError(ola::mismatch(where, "pads", "0.." + std::to_string(kMaxPad),
+                                         std::to_string(a.begin[i]) + "," + std::to_string(a.end[i])));
+        }
         s[i] += a.begin[i] + a.end[i];
       }
       return s;

@@ -8,10 +8,13 @@ namespace ola::nn::onnx_detail {
 namespace {
 
 std::int64_t expected_count(const onnx::TensorProto& t, const std::string& where) {
+  // Bounded so that no product overflows and no value count exceeds what a protobuf can hold.
+  constexpr std::int64_t kMaxCount = std::int64_t{1} << 31;
   std::int64_t n = 1;
   for (auto d : t.dims()) {
-    if (d < 0 || d > (std::int64_t{1} << 32)) throw ModelError(ola::mismatch(where, "dims", ">= 0", d));
+    if (d < 0 || d > kMaxCount) throw ModelError(ola::mismatch(where, "dims", "0.." + std::to_string(kMaxCount), d));
     n *= d;
+    if (n > kMaxCount) throw ModelError(ola::mismatch(where, "element count", "at most " + std::to_string(kMaxCount), "more"));
   }
   return n;
 }

@@ -102,6 +102,11 @@ struct Ctx {
     n.output = im.add_value(output_name(), shape ? *shape : Shape{});
     if (!shape) im.g.values.back().shape = infer_shape(im.g, n);
     const Shape s = infer_shape(im.g, n);
+    constexpr std::int64_t kMaxItem = std::int64_t{1} << 28;  // elements per image of any tensor
+    for (auto d : s) {
+      if (d < 0 || d > kMaxItem) throw ModelError(ola::mismatch(where, "output shape", "dims 0.." + std::to_string(kMaxItem), to_string(s, true)));
+    }
+    if (numel(s) > kMaxItem) throw ModelError(ola::mismatch(where, "output size", "at most " + std::to_string(kMaxItem) + " per image", to_string(s, true)));
     if (s != im.g.values.back().shape) throw ModelError(ola::mismatch(where, "output shape", to_string(s), to_string(im.g.values.back().shape)));
     im.g.nodes.push_back(std::move(n));
   }
@@ -136,6 +141,13 @@ void import_conv(Ctx& c) {
   const auto pads = c.attrs.get_ints("pads", {0, 0, 0, 0});
   if (st.size() != 2) throw ModelError(ola::mismatch(c.where, "attribute strides", "2 values", st.size()));
   if (pads.size() != 4) throw ModelError(ola::mismatch(c.where, "attribute pads", "4 values", pads.size()));
+  constexpr std::int64_t kMaxConvParam = 1 << 16;
+  for (auto v : st) {
+    if (v < 1 || v > kMaxConvParam) throw ModelError(ola::mismatch(c.where, "attribute strides", "1.." + std::to_string(kMaxConvParam), to_string(st)));
+  }
+  for (auto v : pads) {
+    if (v < 0 || v > kMaxConvParam) throw ModelError(ola::mismatch(c.where, "attribute pads", "0.." + std::to_string(kMaxConvParam), to_string(pads)));
+  }
   const std::int64_t group = c.attrs.get_int("group", 1);
   if (group < 1 || group > 65536) throw ModelError(ola::mismatch(c.where, "attribute group", ">= 1", group));
   a.group = static_cast<int>(group);
@@ -272,7 +284,10 @@ void import_slice(Ctx& c) {
   for (std::size_t i = 0; i < axes.size(); ++i) {
     const auto ax = static_cast<std::size_t>(normalize_axis(c, axes[i], rank, "axes"));
     const std::int64_t d = x[ax], step = steps[i];
-    if (step == 0) throw ModelError(ola::mismatch(c.where, "steps", "non-zero", 0));
+    constexpr std::int64_t kMaxStep = std::int64_t{1} << 28;
+    if (step == 0 || step > kMaxStep || step < -kMaxStep) {
+      throw ModelError(ola::mismatch(c.where, "steps", "non-zero, |step| <= " + std::to_string(kMaxStep), step));
+    }
     std::int64_t s = starts[i], e = ends[i];
     if (s < 0) s += d;
     if (e < 0 && e > std::numeric_limits<std::int64_t>::min() / 2) e += d;
@@ -348,8 +363,8 @@ void emit_reshape(Ctx& c, std::vector<std::int64_t> target) {
       if (infer >= 0) throw ModelError(ola::mismatch(c.where, "shape", "at most one -1", "two"));
       infer = static_cast<int>(i);
       continue;
-    } else if (target[i] < 0) {
-      throw ModelError(ola::mismatch(c.where, "shape[" + std::to_string(i) + "]", ">= -1", target[i]));
+    } else if (target[i] < 0 || target[i] > (std::int64_t{1} << 28)) {
+      throw ModelError(ola::mismatch(c.where, "shape[" + std::to_string(i) + "]", "-1..2^28", target[i]));
     } else {
       out[i] = target[i];
     }
@@ -373,6 +388,9 @@ void import_reshape(Ctx& c) {
     std::int64_t known = 1;
     int infer = -1;
     for (std::size_t i = 0; i < target.size(); ++i) {
+      if (target[i] < -1 || target[i] > (std::int64_t{1} << 28)) {
+        throw ModelError(ola::mismatch(c.where, "shape[" + std::to_string(i) + "]", "-1..2^28", target[i]));
+      }
       if (target[i] == 0 && i < t.shape.size()) target[i] = t.shape[i];
       if (target[i] == -1) infer = static_cast<int>(i);
       else known *= target[i];
