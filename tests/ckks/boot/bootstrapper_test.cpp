@@ -105,6 +105,37 @@ TEST(Bootstrapper, RealPairCarriesTwoVectors) {
   EXPECT_LT(std::log2(max_error(c.encoder.decode(c.decryptor.decrypt(rb)), b)), -15);
 }
 
+TEST(Bootstrapper, StagesMatchThePlainPipeline) {
+  // Decrypt after each stage and compare with the plain matrices / EvalMod applied to the
+  // decrypted input of that stage.
+  Ctx& c = ctx();
+  const std::size_t slots = 64;
+  const BootstrapLiteral lit = bootstrap_test_literal();
+  const Evaluator ev = c.evaluator_for(slots, lit);
+  const Bootstrapper boot(ev, c.encoder, lit, slots);
+  const BootMatrices bm = make_boot_matrices(64, static_cast<int>(c.params.max_slots()), 2, 2);
+  const Ciphertext raised = boot.raise(encrypt_at_zero(c, random_slots(slots, 8)));
+  ASSERT_EQ(raised.slots, static_cast<std::size_t>(bm.dim));
+  ComplexVector x = c.encoder.decode(c.decryptor.decrypt(raised));  // V(t / (q0 K)), 2n-periodic
+  for (const auto& m : bm.cts) x = apply_matrix(m, x);
+  const std::vector<Ciphertext> u = boot.coeff_to_slot(raised);
+  ASSERT_EQ(u.size(), 1u);  // sparse: [Re | Im] in one ciphertext
+  const auto got_u = c.encoder.decode(c.decryptor.decrypt(u[0]));
+  double err_cts = 0;
+  for (int p = 0; p < bm.dim; ++p) err_cts = std::max(err_cts, std::abs(got_u[p] - 2.0 * x[p].real()));
+  EXPECT_LT(err_cts, 1e-9) << err_cts;
+  const Ciphertext g = boot.eval_mod_ct(u[0]);
+  EXPECT_EQ(u[0].level - g.level, boot.eval_mod().depth());
+  const auto got_g = c.encoder.decode(c.decryptor.decrypt(g));
+  const double k = lit.eval_mod.k_range;
+  double err_mod = 0;
+  for (int p = 0; p < bm.dim; ++p) {
+    const long double want = eval_mod_plain(boot.eval_mod(), k * got_u[p].real()) / boot.eval_mod().output_factor();
+    err_mod = std::max(err_mod, std::abs(got_g[p].real() - static_cast<double>(want)));
+  }
+  EXPECT_LT(err_mod, 1e-9) << err_mod;
+}
+
 TEST(Bootstrapper, MissingKeysAndWrongSlotsAreReported) {
   Ctx& c = ctx();
   const BootstrapLiteral lit = bootstrap_test_literal();
