@@ -1,0 +1,239 @@
+// `ola bench costs`: measures our CKKS operations at a few levels of the bootstrapping chain and
+// writes the per-level cost table the optimizer prices plans with (format "ola-cost-table",
+// version 1; docs/file-formats.md). Levels between the sampled ones are filled by linear
+// interpolation in the limb count and marked "interpolated": true.
+//
+// Clock: with --threads 1 each time is the calling thread's CPU time (the kernels then run on that
+// thread only), so a loaded machine does not inflate the table; with more threads it is wall time.
+// Rescaling is impossible at level 0; its level-0 entry is extrapolated from the two lowest
+// sampled levels above 0 (the other level-0 fields are measured when level 0 is sampled).
+#include <time.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <array>
+#include <chrono>
+#include <cstdio>
+#include <ctime>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <random>
+#include <string>
+#include <vector>
+
+#include <sodium.h>
+
+#include "ckks/boot/boot_params.h"
+#include "ckks/core/ckks.h"
+#include "cli/command.h"
+#include "cli/json_output.h"
+#include "ola/cost_table.h"
+#include "util/atomic_file.h"
+#include "util/error.h"
+
+namespace ola::cli {
+namespace {
+
+struct CostsOptions {
+  int log_n = 16;
+  int threads = 1;
+  int samples = 4;
+  int repeat = 3;
+  std::string out;
+  bool json = false;
+};
+
+/// The fields of one level, in the JSON order.
+constexpr std::array<const char*, 8> kFields = {"mul_relin_ms",  "rescale_ms",         "rotate_ms",
+                                                "hoisted_rotate_ms", "hoist_decompose_ms", "mul_plain_ms",
+                                                "mul_const_ms",  "add_ms"};
+using LevelTimes = std::array<double, kFields.size()>;
+constexpr std::size_t kRescale = 1;
+
+double now_seconds(bool thread_cpu) {
+  if (thread_cpu) {
+    timespec ts{};
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return static_cast<double>(ts.tv_sec) + 1e-9 * static_cast<double>(ts.tv_nsec);
+  }
+  return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
+}
+
+/// Median over `repeat` runs of f, in milliseconds.
+double median_ms(int repeat, bool thread_cpu, const std::function<void()>& f) {
+  std::vector<double> t;
+  for (int r = 0; r < repeat; ++r) {
+    const double t0 = now_seconds(thread_cpu);
+    f();
+    t.push_back(1e3 * (now_seconds(thread_cpu) - t0));
+  }
+  std::sort(t.begin(), t.end());
+  return t[t.size() / 2];
+}
+
+/// Levels to measure: `samples` levels spread evenly over 0..max_level, both ends included.
+std::vector<int> sample_levels(int max_level, int samples) {
+  std::vector<int> out;
+  for (int i = 0; i < samples; ++i) {
+    const int l = samples == 1 ? max_level : static_cast<int>(std::lround(1.0 * i * max_level / (samples - 1)));
+    if (out.empty() || out.back() != l) out.push_back(l);
+  }
+  return out;
+}
+
+std::string utc_now() {
+  const std::time_t t = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+std::string host_name() {
+  char buf[256] = {};
+  if (gethostname(buf, sizeof buf - 1) != 0) return "unknown";
+  return buf;
+}
+
+/// Bootstrap entries of an existing table at `path` (same log_n), kept when it is overwritten.
+nlohmann::json existing_bootstrap(const std::string& path, int log_n) {
+  if (path.empty() || !std::filesystem::exists(path)) return nlohmann::json::array();
+  try {
+    const opt::CostTable t = opt::load_cost_table(path);
+    if (t.log_n == log_n) return opt::cost_table_to_json(t)["bootstrap"];
+  } catch (const ola::Error&) {
+    // An unreadable old table is replaced entirely.
+  }
+  return nlohmann::json::array();
+}
+
+nlohmann::json run(const CostsOptions& o) {
+  if (o.log_n < 12 || o.log_n > 16 || o.log_n == 15) {
+    throw Error(ola::mismatch("ola bench costs", "--logn", "12, 13, 14 (test-only chains) or 16", o.log_n));
+  }
+  if (o.threads < 1) throw Error(ola::mismatch("ola bench costs", "--threads", ">= 1", o.threads));
+  if (o.samples < 2) throw Error(ola::mismatch("ola bench costs", "--samples", ">= 2", o.samples));
+  if (o.repeat < 1) throw Error(ola::mismatch("ola bench costs", "--repeat", ">= 1", o.repeat));
+  if (sodium_init() < 0) throw std::runtime_error("ola bench costs: libsodium failed to initialise");
+  ckks::set_threads(o.threads);
+  const bool thread_cpu = o.threads == 1;
+  // The chain encrypted inference runs on (ckks/boot), so per-level costs match its limb counts.
+  const ckks::Params params(o.log_n == 16 ? ckks::bootstrap_params_n16() : ckks::bootstrap_test_params(o.log_n));
+  const ckks::KeyGenerator keygen(params);
+  const std::vector<int> steps = {1, 2};
+  const ckks::Evaluator eval(params, ckks::EvaluationKeys{std::make_shared<ckks::RelinKey>(keygen.relin_key()),
+                                                          std::make_shared<ckks::GaloisKeys>(keygen.galois_keys(steps))});
+  const ckks::Encoder encoder(params);
+  const ckks::Encryptor encryptor(params, keygen.secret_key());
+  std::mt19937_64 rng(1);
+  std::uniform_real_distribution<double> u(-1, 1);
+  std::vector<double> x(params.max_slots()), y(params.max_slots());
+  for (auto& v : x) v = u(rng);
+  for (auto& v : y) v = u(rng);
+  const int top = params.max_level();
+  const ckks::Ciphertext ax = encryptor.encrypt(encoder.encode(std::span<const double>(x), top, params.default_scale()));
+  const ckks::Ciphertext ay = encryptor.encrypt(encoder.encode(std::span<const double>(y), top, params.default_scale()));
+
+  const std::vector<int> levels = sample_levels(top, o.samples);
+  std::vector<LevelTimes> measured;
+  for (int l : levels) {
+    const auto t0 = std::chrono::steady_clock::now();
+    const ckks::Ciphertext a = eval.drop_to_level(ax, l), b = eval.drop_to_level(ay, l);
+    const ckks::Plaintext p = encoder.encode(std::span<const double>(y), l, params.default_scale());
+    const ckks::Ciphertext prod = eval.mul(a, b);
+    const ckks::HoistedDecomposition d = eval.decompose(a);
+    const double q_l = static_cast<double>(params.q(static_cast<std::size_t>(l)));
+    LevelTimes t{};
+    t[0] = median_ms(o.repeat, thread_cpu, [&] { (void)eval.mul(a, b); });
+    t[kRescale] = l == 0 ? -1.0 : median_ms(o.repeat, thread_cpu, [&] { (void)eval.rescale(prod); });
+    t[2] = median_ms(o.repeat, thread_cpu, [&] { (void)eval.rotate(a, 1); });
+    t[3] = median_ms(o.repeat, thread_cpu, [&] { (void)eval.rotate_hoisted(a, d, 2); });
+    t[4] = median_ms(o.repeat, thread_cpu, [&] { (void)eval.decompose(a); });
+    t[5] = median_ms(o.repeat, thread_cpu, [&] { (void)eval.mul(a, p); });
+    t[6] = median_ms(o.repeat, thread_cpu, [&] { (void)eval.mul_const(a, 0.7312, q_l); });
+    t[7] = median_ms(o.repeat, thread_cpu, [&] { (void)eval.add(a, b); });
+    measured.push_back(t);
+    std::fprintf(stderr, "ola bench costs: level %d (%d limbs) measured in %.1f s\n", l, l + 1,
+                 std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
+  }
+  // Level-0 rescale: linear extrapolation in limbs from the two lowest sampled levels above 0.
+  if (levels.front() == 0) {
+    double& r0 = measured.front()[kRescale];
+    if (levels.size() >= 3) {
+      const double l1 = levels[1] + 1, l2 = levels[2] + 1;
+      const double t1 = measured[1][kRescale], t2 = measured[2][kRescale];
+      r0 = std::max(0.0, t1 + (1.0 - l1) * (t2 - t1) / (l2 - l1));
+    } else {
+      r0 = measured[1][kRescale] / (levels[1] + 1);
+    }
+  }
+
+  nlohmann::json out_levels = nlohmann::json::array();
+  std::size_t s = 0;
+  for (int l = 0; l <= top; ++l) {
+    while (levels[s] < l) ++s;  // levels[s] >= l; levels.back() == top
+    nlohmann::json e;
+    e["level"] = l;
+    e["limbs"] = l + 1;
+    const bool exact = levels[s] == l;
+    for (std::size_t f = 0; f < kFields.size(); ++f) {
+      double v = measured[s][f];
+      if (!exact) {
+        // Linear in the limb count between the neighbouring sampled levels.
+        const double w = static_cast<double>(l - levels[s - 1]) / (levels[s] - levels[s - 1]);
+        v = (1 - w) * measured[s - 1][f] + w * measured[s][f];
+      }
+      e[kFields[f]] = v;
+    }
+    e["interpolated"] = !exact;
+    out_levels.push_back(e);
+  }
+  nlohmann::json table = {{"format", "ola-cost-table"},
+                          {"version", 1},
+                          {"log_n", o.log_n},
+                          {"threads", o.threads},
+                          {"date", utc_now()},
+                          {"host", host_name()},
+                          {"levels", out_levels},
+                          {"bootstrap", existing_bootstrap(o.out, o.log_n)}};
+  // What we write must be what the optimizer reads.
+  (void)opt::cost_table_from_json(table, "ola bench costs");
+  return table;
+}
+
+void print_table(const nlohmann::json& t) {
+  std::printf("level limbs  mul_relin  rescale   rotate  hoisted  decomp  mul_pt  mul_const   add   (ms)\n");
+  for (const auto& e : t["levels"]) {
+    std::printf("%5d %5d %10.2f %8.2f %8.2f %8.2f %7.2f %7.2f %9.3f %7.3f%s\n", e["level"].get<int>(),
+                e["limbs"].get<int>(), e["mul_relin_ms"].get<double>(), e["rescale_ms"].get<double>(),
+                e["rotate_ms"].get<double>(), e["hoisted_rotate_ms"].get<double>(),
+                e["hoist_decompose_ms"].get<double>(), e["mul_plain_ms"].get<double>(),
+                e["mul_const_ms"].get<double>(), e["add_ms"].get<double>(),
+                e["interpolated"].get<bool>() ? "  (interpolated)" : "");
+  }
+}
+
+OLA_REGISTER_BENCH("costs", "measure CKKS operation costs per level and write the optimizer's cost table",
+                   [](CLI::App& sub) {
+                     auto o = std::make_shared<CostsOptions>();
+                     sub.add_option("--logn", o->log_n, "ring degree log2 N: 16, or 12..14 (test-only chains)");
+                     sub.add_option("--threads", o->threads, "CKKS threads (1: times are thread CPU time)");
+                     sub.add_option("--samples", o->samples, "levels measured (spread over 0..L, both ends); >= 2");
+                     sub.add_option("--repeat", o->repeat, "runs per operation (the median is kept)");
+                     sub.add_option("--out", o->out, "write the cost table here (keeps its bootstrap entries)");
+                     sub.add_flag("--json", o->json, "print the cost table as one JSON object on stdout");
+                     sub.callback([o] {
+                       const nlohmann::json t = run(*o);
+                       if (!o->out.empty()) write_file_atomic(o->out, t.dump(2) + "\n");
+                       if (o->json) {
+                         print_json(t);
+                       } else {
+                         print_table(t);
+                       }
+                     });
+                   });
+
+}  // namespace
+}  // namespace ola::cli
