@@ -7,7 +7,9 @@
 //    by rescale consumes one level; rescale needs level >= 1.
 //  * encode_for_mul(v, level) makes a plaintext whose scale equals the prime rescale will divide
 //    by at that level, so mul_plain + rescale returns a ciphertext at the input's scale; hence all
-//    ciphertexts of a layer share one scale and residual additions only need level alignment.
+//    ciphertexts of a layer share one scale. Polynomial evaluation may move the scale slightly
+//    (ckks/poly keeps S_(l-1) = S_l^2 / q_l); match_scale(ct, s) brings a ciphertext to scale s
+//    exactly at the cost of one level (a product by 1 encoded at the right scale, then rescale).
 #pragma once
 
 #include <concepts>
@@ -40,6 +42,8 @@ concept SlotBackend = requires(B& b, const typename B::Ciphertext& ct, typename 
                                int level, int step, const std::vector<int>& steps, double c) {
   { b.slots() } -> std::convertible_to<int>;
   { b.level(ct) } -> std::convertible_to<int>;
+  { b.scale(ct) } -> std::convertible_to<double>;
+  { b.match_scale(ct, c) } -> std::same_as<typename B::Ciphertext>;
   { b.encode_for_mul(values, level) } -> std::same_as<typename B::Plaintext>;
   { b.encode_like(values, ct) } -> std::same_as<typename B::Plaintext>;
   { b.add(ct, ct) } -> std::same_as<typename B::Ciphertext>;

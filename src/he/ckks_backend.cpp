@@ -84,6 +84,19 @@ ckks::Ciphertext CkksBackend::rescale(const ckks::Ciphertext& ct) {
   return ev_.rescale(ct);
 }
 
+ckks::Ciphertext CkksBackend::match_scale(const ckks::Ciphertext& ct, double scale) {
+  if (ct.level < 1 || !(scale > 0.0)) {
+    throw Error(ola::mismatch("CkksBackend::match_scale", "level, scale", ">= 1, > 0",
+                              std::to_string(ct.level) + ", " + std::to_string(scale)));
+  }
+  const double q = static_cast<double>(ev_.params().q(static_cast<std::size_t>(ct.level)));
+  ++stats_.const_mults;
+  ++stats_.rescales;
+  ckks::Ciphertext r = ev_.rescale(ev_.mul_const(ct, 1.0, scale * q / ct.scale));
+  r.scale = scale;  // equal up to the rounding of the constant (relative 2^-52)
+  return r;
+}
+
 ckks::Ciphertext CkksBackend::drop_to_level(const ckks::Ciphertext& ct, int level) {
   if (level < ct.level) ++stats_.level_drops;
   return ev_.drop_to_level(ct, level);

@@ -35,6 +35,7 @@ class CkksBackend {
   const OpStats& stats() const { return stats_; }
   void reset_stats() { stats_ = {}; }
   int level(const Ciphertext& ct) const { return ct.level; }
+  double scale(const Ciphertext& ct) const { return ct.scale; }
 
   /// Plaintext at `level` with scale q_level.
   /// @throws ola::Error if level is outside 1..max_level or values.size() != slots().
@@ -53,6 +54,9 @@ class CkksBackend {
   Ciphertext mul_const(const Ciphertext& ct, double c);
   /// Level - 1. @throws ckks::OperandError at level 0.
   Ciphertext rescale(const Ciphertext& ct);
+  /// Level - 1, scale exactly `scale`: a product by 1 at const scale scale * q_level / ct.scale,
+  /// then rescale. @throws ola::Error if ct.level < 1 or scale <= 0.
+  Ciphertext match_scale(const Ciphertext& ct, double scale);
   /// @throws ckks::OperandError if level > ct.level.
   Ciphertext drop_to_level(const Ciphertext& ct, int level);
   /// Left rotation. @throws ckks::OperandError if the Galois key is missing.

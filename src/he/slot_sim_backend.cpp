@@ -135,6 +135,22 @@ SimCiphertext SlotSimBackend::rescale(const SimCiphertext& ct) {
   return r;
 }
 
+SimCiphertext SlotSimBackend::match_scale(const SimCiphertext& ct, double scale) {
+  OLA_CHECK(ct.level >= 1 && scale > 0.0, "match_scale: level " << ct.level << " scale " << scale);
+  SimCiphertext r = ct;
+  r.level = ct.level - 1;
+  r.scale = scale;
+  ++stats_.const_mults;
+  ++stats_.rescales;
+  return r;
+}
+
+SimCiphertext SlotSimBackend::with_scale_factor(const SimCiphertext& ct, double f) const {
+  SimCiphertext r = ct;
+  r.scale *= f;
+  return r;
+}
+
 SimCiphertext SlotSimBackend::drop_to_level(const SimCiphertext& ct, int level) {
   OLA_CHECK(level >= 0 && level <= ct.level, "drop_to_level: " << level << " from " << ct.level);
   SimCiphertext r = ct;

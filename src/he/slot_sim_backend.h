@@ -84,6 +84,10 @@ class SlotSimBackend {
   Ciphertext mul_const(const Ciphertext& ct, double c);
   /// Level - 1, scale / prime(level). @pre level >= 1.
   Ciphertext rescale(const Ciphertext& ct);
+  /// Level - 1, scale exactly `scale` (counted as a const_mult and a rescale). @pre level >= 1.
+  Ciphertext match_scale(const Ciphertext& ct, double scale);
+  /// Moves the scale of ct by the factor f (tests: models ckks/poly's scale drift).
+  Ciphertext with_scale_factor(const Ciphertext& ct, double f) const;
   /// Drops to `level` (free; scale unchanged). @pre level <= ct.level.
   Ciphertext drop_to_level(const Ciphertext& ct, int level);
   /// Left rotation by step (mod slots); step 0 is free.

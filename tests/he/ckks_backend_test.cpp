@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <iostream>
 #include <memory>
 
@@ -86,6 +87,27 @@ TEST(CkksBackend, EncryptedDownsamplingBlockAndHeadOnSparseSlots) {
   const auto want = test::reference_pool_fc(r, fc);
   const auto got = unpack_logits(head, k.decrypt(logits));
   for (std::size_t j = 0; j < want.size(); ++j) EXPECT_NEAR(got[j], want[j], 1e-5) << j;
+}
+
+TEST(CkksBackend, ResidualAddAlignsADriftedScale) {
+  const Keys k;
+  const ckks::Evaluator ev = k.evaluator({});
+  CkksBackend be(ev, k.encoder, 2048);
+  std::vector<double> v(2048);
+  for (std::size_t i = 0; i < v.size(); ++i) v[i] = std::sin(0.01 * static_cast<double>(i));
+  const ckks::Ciphertext ct = k.encrypt(v);
+  const int top = ct.level;
+  const double q = static_cast<double>(k.params.q(static_cast<std::size_t>(top)));
+  // One level down with a scale 0.1% off (as after a polynomial), against a branch two levels down.
+  const ckks::Ciphertext drifted = ev.rescale(ev.mul_const(ct, 1.0, q * 1.001));
+  const ckks::Ciphertext deep = be.rescale(be.mul_const(be.rescale(be.mul_const(ct, 2.0)), 1.0));
+  EXPECT_THROW(ev.add(ev.drop_to_level(drifted, deep.level), deep), ckks::OperandError);
+  const ckks::Ciphertext sum = add_residual(be, drifted, deep);
+  EXPECT_EQ(sum.level, top - 2);
+  const auto got = k.decrypt(sum);
+  double err = 0.0;
+  for (std::size_t i = 0; i < v.size(); ++i) err = std::max(err, std::abs(got[i] - 3.0 * v[i]));
+  EXPECT_LT(err, 1e-5);
 }
 
 TEST(CkksBackend, RefusesMissingKeysAndBadSettings) {

@@ -85,6 +85,19 @@ TEST(SlotSimBackend, ResidualAddAlignsLevelsByDropping) {
   EXPECT_EQ(be.stats().level_drops, 2);
 }
 
+TEST(SlotSimBackend, ResidualAddAlignsDriftedScalesWithASpareLevel) {
+  auto be = small();
+  const auto a = be.encrypt(std::vector<double>(8, 1.0));
+  const auto drifted = be.with_scale_factor(be.rescale(be.mul_const(a, 2.0)), 1.0 + 1e-6);  // level 4
+  const auto deep = be.rescale(be.mul_const(be.rescale(be.mul_const(a, 3.0)), 1.0));      // level 3
+  EXPECT_THROW(be.add(deep, be.drop_to_level(drifted, 3)), std::logic_error);
+  const auto s = add_residual(be, drifted, deep);
+  EXPECT_EQ(be.level(s), 3);
+  EXPECT_DOUBLE_EQ(be.scale(s), be.scale(deep));
+  EXPECT_DOUBLE_EQ(be.decrypt(s)[0], 5.0);
+  EXPECT_THROW(add_residual(be, be.drop_to_level(drifted, 3), deep), Error);
+}
+
 TEST(SlotSimBackend, RejectsBadConfig) {
   EXPECT_THROW(SlotSimBackend({6, 5, 3, 30, std::nullopt}), Error);
   EXPECT_THROW(SlotSimBackend({8, 5, 6, 30, std::nullopt}), Error);
