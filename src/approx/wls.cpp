@@ -2,7 +2,7 @@
 #include "approx/wls.h"
 
 // Eigen3 (header-only) through its system path: ola_approx does not link Eigen3::Eigen yet.
-#include <eigen3/Eigen/Dense>
+#include <Eigen/Dense>
 
 #include <cmath>
 #include <numbers>
