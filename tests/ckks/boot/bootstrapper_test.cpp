@@ -81,7 +81,7 @@ TEST_P(BootSlots, BootstrapRecoversTheMessageAtLevelsAfter) {
   EXPECT_EQ(out.slots, slots);
   EXPECT_DOUBLE_EQ(out.scale, c.params.default_scale());
   const double err = max_error(c.encoder.decode(c.decryptor.decrypt(out)), z);
-  EXPECT_LT(std::log2(err), -15) << "precision bits " << -std::log2(err);
+  EXPECT_LT(std::log2(err), -20) << "precision bits " << -std::log2(err);
   // The output is usable: one more multiplication by a constant and a rescale.
   Ciphertext half = ev.mul_const(out, 0.5, static_cast<double>(c.params.q(out.level)));
   ev.rescale_inplace(half);
@@ -101,8 +101,8 @@ TEST(Bootstrapper, RealPairCarriesTwoVectors) {
   const auto b = random_slots(slots, 4, true);
   const auto [ra, rb] = boot.bootstrap_real_pair(encrypt_at_zero(c, a), encrypt_at_zero(c, b));
   EXPECT_EQ(ra.level, boot.levels_after());
-  EXPECT_LT(std::log2(max_error(c.encoder.decode(c.decryptor.decrypt(ra)), a)), -15);
-  EXPECT_LT(std::log2(max_error(c.encoder.decode(c.decryptor.decrypt(rb)), b)), -15);
+  EXPECT_LT(std::log2(max_error(c.encoder.decode(c.decryptor.decrypt(ra)), a)), -20);
+  EXPECT_LT(std::log2(max_error(c.encoder.decode(c.decryptor.decrypt(rb)), b)), -20);
 }
 
 TEST(Bootstrapper, StagesMatchThePlainPipeline) {
