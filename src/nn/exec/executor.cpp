@@ -53,6 +53,14 @@ void run_nodes(const Graph& g, Env& env, std::span<const int> nodes, std::span<c
   auto dies_here = [&](int id, std::size_t k) {
     return !g.value(id).is_constant && last_use[static_cast<std::size_t>(id)] == static_cast<std::ptrdiff_t>(k);
   };
+  // In-place ops steal their input when this node is its last reader (no copy), else copy it.
+  auto take_or_copy = [&](Tensor& y, int id, std::size_t k) {
+    if (dies_here(id, k)) {
+      y = std::move(env[static_cast<std::size_t>(id)]);
+    } else {
+      y = operand(g, env, id);
+    }
+  };
   for (std::size_t k = 0; k < nodes.size(); ++k) {
     const Node& n = g.nodes[static_cast<std::size_t>(nodes[k])];
     const Tensor& x = operand(g, env, n.inputs.at(0));
@@ -68,7 +76,7 @@ void run_nodes(const Graph& g, Env& env, std::span<const int> nodes, std::span<c
       case OpKind::activation:
       case OpKind::erf:
       case OpKind::affine: {
-        y = dies_here(n.inputs[0], k) ? std::move(env[static_cast<std::size_t>(n.inputs[0])]) : x;
+        take_or_copy(y, n.inputs[0], k);
         if (n.op == OpKind::erf) {
           erf_inplace(y, threads);
         } else if (n.op == OpKind::affine) {
@@ -128,7 +136,7 @@ void run_nodes(const Graph& g, Env& env, std::span<const int> nodes, std::span<c
         y = reduce_mean(x, std::get<ReduceAttrs>(n.attrs).axes, out_shape(g, n, batch), threads);
         break;
       case OpKind::reshape:
-        y = dies_here(n.inputs[0], k) ? std::move(env[static_cast<std::size_t>(n.inputs[0])]) : x;
+        take_or_copy(y, n.inputs[0], k);
         y.shape = out_shape(g, n, batch);
         break;
     }
