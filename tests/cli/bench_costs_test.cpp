@@ -49,7 +49,7 @@ constexpr const char* kFields[] = {"mul_relin_ms",       "rescale_ms",   "rotate
 
 TEST(CliBenchCosts, Logn13TableHasSchemaAndSampledLevels) {
   const auto out = temp_path("n13.json");
-  const auto r = run_ola("bench costs --logn 13 --samples 3 --repeat 1 --json --out " + out.string(), "2>/dev/null");
+  const auto r = run_ola("bench costs --logn 13 --samples 3 --repeat 3 --json --out " + out.string(), "2>/dev/null");
   ASSERT_EQ(r.exit_code, 0) << r.output;
   const auto j = nlohmann::json::parse(r.output);
   EXPECT_EQ(j, read_json(out));  // the file holds exactly what --json printed
