@@ -199,3 +199,30 @@ TEST(ApproximationJson, ReplacementListBySiteNameIndexOrOnnxName) {
 
 }  // namespace
 }  // namespace ola::nn
+
+namespace ola::nn {
+namespace {
+
+TEST(Executor, ResultsDoNotDependOnThreadsOrBatchSize) {
+  const Graph g = residual_model();
+  const Tensor images = test::random_tensor({37, 2, 6, 6}, 77);
+  ExecOptions one{5, 1}, two{5, 2}, big{37, 2};
+  const Tensor a = run_model(g, images, one);
+  EXPECT_EQ(run_model(g, images, two).data, a.data) << "threads";
+  // Another batch size only changes how images are grouped; each image's logits stay close.
+  const Tensor c = run_model(g, images, big);
+  EXPECT_LT(test::max_abs_diff(a, c), 1e-5);
+  RunStats stats;
+  SiteReplacements rep(3);
+  rep[2] = identity_poly(-0.25, 0.25);
+  RunHooks hooks;
+  hooks.replacements = &rep;
+  run_model(g, images, two, hooks, &stats);
+  RunStats serial;
+  run_model(g, images, one, hooks, &serial);
+  EXPECT_EQ(stats.out_of_range, serial.out_of_range);
+  EXPECT_EQ(stats.inputs[2], 37u * 4 * 6 * 6);
+}
+
+}  // namespace
+}  // namespace ola::nn
