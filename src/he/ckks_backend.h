@@ -32,6 +32,7 @@ class CkksBackend {
               Bootstrapper bootstrapper = {});
 
   int slots() const { return slots_; }
+  const ckks::Evaluator& evaluator() const { return ev_; }
   const OpStats& stats() const { return stats_; }
   void reset_stats() { stats_ = {}; }
   int level(const Ciphertext& ct) const { return ct.level; }

@@ -8,6 +8,7 @@
 #include <iostream>
 #include <memory>
 
+#include "he/ckks_activation.h"
 #include "he/conv.h"
 #include "he/linear_cost.h"
 #include "he/pool_fc.h"
@@ -26,8 +27,9 @@ struct Keys {
   ckks::Encryptor encryptor{params, keygen.public_key()};
   ckks::Decryptor decryptor{params, keygen.secret_key()};
 
-  ckks::Evaluator evaluator(const std::vector<int>& steps) const {
-    return ckks::Evaluator(params, {nullptr, std::make_shared<const ckks::GaloisKeys>(keygen.galois_keys(steps))});
+  ckks::Evaluator evaluator(const std::vector<int>& steps, bool relin = false) const {
+    return ckks::Evaluator(params, {relin ? std::make_shared<const ckks::RelinKey>(keygen.relin_key()) : nullptr,
+                                    std::make_shared<const ckks::GaloisKeys>(keygen.galois_keys(steps))});
   }
   ckks::Ciphertext encrypt(const std::vector<double>& slots) const {
     return encryptor.encrypt(encoder.encode(slots, params.max_level(), params.default_scale(), slots.size()));
@@ -108,6 +110,35 @@ TEST(CkksBackend, ResidualAddAlignsADriftedScale) {
   double err = 0.0;
   for (std::size_t i = 0; i < v.size(); ++i) err = std::max(err, std::abs(got[i] - 3.0 * v[i]));
   EXPECT_LT(err, 1e-5);
+}
+
+// conv -> activation polynomial (ckks/poly) -> residual add with the block input, whose scale differs
+// from the polynomial's output scale.
+TEST(CkksBackend, ConvActivationResidualWithTheActivationHook) {
+  const Keys k;
+  const int slots = 512;
+  const Layout in = make_layout(4, 8, 8, 1, slots);
+  Conv2d c = test::random_conv(4, 4, 1, 97);
+  for (double& w : c.weights) w *= 0.2;
+  for (double& w : c.bias) w *= 0.2;
+  const CompiledConv cc = compile_conv(in, c);
+  const ckks::Evaluator ev = k.evaluator(rotation_steps(cc.transform), true);
+  CkksBackend be(ev, k.encoder, slots);
+  const approx::ChebPoly p{-1.0, 1.0, {0.1, 0.5, 0.3, -0.2}};  // degree 3: depth 2
+  const auto act = ckks_chebyshev_activation(p);
+
+  const FeatureMap x = test::random_map(4, 8, 8, 98);
+  const ckks::Ciphertext ct = k.encrypt(pack(in, x));
+  const ckks::Ciphertext h = act(be, conv(be, ct, cc));
+  EXPECT_EQ(h.level, ct.level - 3);
+  const ckks::Ciphertext y = add_residual(be, h, ct);
+  EXPECT_EQ(y.level, h.level);
+
+  FeatureMap r = test::reference_conv(x, c);
+  for (double& v : r.data) v = approx::evaluate(p, v);
+  r = test::add_maps(r, x);
+  EXPECT_LT(test::max_abs_diff(unpack(in, k.decrypt(y)), r), 1e-5);
+  EXPECT_THROW(ckks_chebyshev_activation(approx::ChebPoly{-1.0, 1.0, {0.5}}), Error);
 }
 
 TEST(CkksBackend, RefusesMissingKeysAndBadSettings) {

@@ -1,0 +1,212 @@
+#include "he/io/party_files.h"
+
+#include <cstring>
+#include <sstream>
+
+#include <nlohmann/json.hpp>
+
+#include "util/atomic_file.h"
+#include "util/error.h"
+#include "util/hash.h"
+
+namespace ola::he {
+namespace {
+
+// Container: magic (8 bytes), u32 version (1), u32 sections, then per section u64 size + bytes.
+constexpr char kSecretMagic[] = "OLASKEY1";
+constexpr char kEvalMagic[] = "OLAEVK01";
+constexpr char kLogitsMagic[] = "OLALOGT1";
+constexpr char kCkksMagic[] = "OLACKKS1";
+constexpr std::uint32_t kVersion = 1;
+
+using Bytes = std::vector<std::uint8_t>;
+
+void put_u32(Bytes& b, std::uint32_t v) {
+  for (int i = 0; i < 4; ++i) b.push_back(static_cast<std::uint8_t>(v >> (8 * i)));
+}
+void put_u64(Bytes& b, std::uint64_t v) {
+  for (int i = 0; i < 8; ++i) b.push_back(static_cast<std::uint8_t>(v >> (8 * i)));
+}
+
+Bytes pack_container(const char* magic, const std::vector<Bytes>& sections) {
+  Bytes out(magic, magic + 8);
+  put_u32(out, kVersion);
+  put_u32(out, static_cast<std::uint32_t>(sections.size()));
+  for (const auto& s : sections) {
+    put_u64(out, s.size());
+    out.insert(out.end(), s.begin(), s.end());
+  }
+  return out;
+}
+
+std::string magic_of(const Bytes& b) { return b.size() >= 8 ? std::string(b.begin(), b.begin() + 8) : ""; }
+
+/// What a file is, for refusal messages.
+std::string describe(const Bytes& b) {
+  const std::string m = magic_of(b);
+  if (m == kSecretMagic) return "a client secret key file (OLASKEY1)";
+  if (m == kEvalMagic) return "an evaluation key file (OLAEVK01)";
+  if (m == kLogitsMagic) return "an encrypted logits file (OLALOGT1)";
+  if (m == kCkksMagic && b.size() >= 16) {
+    std::uint32_t kind = 0;
+    for (int i = 0; i < 4; ++i) kind |= static_cast<std::uint32_t>(b[12 + static_cast<std::size_t>(i)]) << (8 * i);
+    if (kind == 2) return "a CKKS secret key file (OLACKKS1 kind 2)";
+    return "a CKKS file of kind " + std::to_string(kind);
+  }
+  return "an unknown file (" + std::to_string(b.size()) + " bytes)";
+}
+
+bool is_secret(const Bytes& b) { return describe(b).find("secret") != std::string::npos; }
+
+std::vector<Bytes> unpack_container(const Bytes& b, const char* magic, std::size_t count, const std::string& where) {
+  if (magic_of(b) != magic) {
+    throw FormatError(ola::mismatch(where, "kind", std::string("a ") + magic + " file", describe(b)));
+  }
+  std::size_t pos = 8;
+  auto get = [&](int n, const char* field) {
+    if (b.size() < pos + static_cast<std::size_t>(n)) {
+      throw FormatError(ola::mismatch(where, field, std::to_string(n) + " more bytes", "end of file (truncated)"));
+    }
+    std::uint64_t v = 0;
+    for (int i = 0; i < n; ++i) v |= static_cast<std::uint64_t>(b[pos + static_cast<std::size_t>(i)]) << (8 * i);
+    pos += static_cast<std::size_t>(n);
+    return v;
+  };
+  const auto version = get(4, "version");
+  if (version != kVersion) throw FormatError(ola::mismatch(where, "version", kVersion, version));
+  const auto sections = get(4, "sections");
+  if (sections != count) throw FormatError(ola::mismatch(where, "sections", count, sections));
+  std::vector<Bytes> out;
+  for (std::size_t i = 0; i < count; ++i) {
+    const auto size = get(8, "section size");
+    if (size > b.size() - pos) {
+      throw FormatError(ola::mismatch(where, "section " + std::to_string(i), std::to_string(size) + " bytes",
+                                      std::to_string(b.size() - pos) + " (truncated)"));
+    }
+    out.emplace_back(b.begin() + static_cast<std::ptrdiff_t>(pos), b.begin() + static_cast<std::ptrdiff_t>(pos + size));
+    pos += size;
+  }
+  if (pos != b.size()) throw FormatError(ola::mismatch(where, "size", pos, std::to_string(b.size()) + " (trailing data)"));
+  return out;
+}
+
+Bytes json_bytes(const nlohmann::json& j) {
+  const std::string s = j.dump();
+  return Bytes(s.begin(), s.end());
+}
+
+nlohmann::json parse_json(const Bytes& b, const std::string& where) {
+  try {
+    return nlohmann::json::parse(b.begin(), b.end());
+  } catch (const nlohmann::json::exception& e) {
+    throw FormatError(ola::mismatch(where, "metadata", "JSON", e.what()));
+  }
+}
+
+template <class T>
+T field(const nlohmann::json& j, const char* name, const std::string& where) {
+  try {
+    return j.at(name).get<T>();
+  } catch (const nlohmann::json::exception&) {
+    throw FormatError(ola::mismatch(where, std::string("metadata.") + name, "present and well typed", "missing or mistyped"));
+  }
+}
+
+}  // namespace
+
+ckks::ParamsLiteral params_literal_by_name(const std::string& name) {
+  if (name == "test-n12") return ckks::test_literal_n12();
+  if (name == "test-n13") return ckks::test_literal_n13();
+  if (name == "test-n14") return ckks::test_literal_n14();
+  throw Error(ola::mismatch("--params", "name", "test-n12, test-n13 or test-n14", name));
+}
+
+ProgramOptions program_options_for(const ckks::Params& params) {
+  return {.slots = static_cast<int>(params.max_slots()), .fresh_level = params.max_level(), .boot_level = 1,
+          .allow_bootstrap = false};
+}
+
+std::string program_fingerprint(const Program& p) {
+  std::ostringstream os;
+  os.precision(17);
+  const Layout& l = p.input_layout;
+  os << "layout " << l.channels << ' ' << l.height << ' ' << l.width << ' ' << l.gap << ' ' << l.slots << '\n';
+  os << "levels " << p.options.fresh_level << ' ' << p.options.boot_level << "\nrot";
+  for (int s : p.rotation_steps) os << ' ' << s;
+  os << "\nlogits";
+  for (int s : p.head.logit_slots) os << ' ' << s;
+  for (const auto& s : p.steps) os << '\n' << to_string(s.op) << ' ' << s.level_before << ' ' << s.level_after;
+  for (const auto& a : p.activations) {
+    os << "\nact " << a.site << ' ' << a.t_scale << ' ' << a.t_shift << ' ' << a.out_factor;
+    for (const auto& st : a.approximation.stages) {
+      for (double c : st.coeffs) os << ' ' << c;
+    }
+  }
+  return hash_hex(os.str());
+}
+
+void save_client_secret(const std::filesystem::path& path, const ClientSecret& s) {
+  const Layout& l = s.input_layout;
+  const nlohmann::json meta{{"channels", l.channels}, {"height", l.height}, {"width", l.width}, {"gap", l.gap},
+                            {"slots", l.slots},       {"fresh_level", s.fresh_level}, {"program", s.program}};
+  write_file_atomic(path, pack_container(kSecretMagic, {ckks::to_bytes(s.params), ckks::to_bytes(s.secret, s.params),
+                                                        json_bytes(meta)}),
+                    0600);
+}
+
+ClientSecret load_client_secret(const std::filesystem::path& path) {
+  const std::string where = path.string();
+  const auto parts = unpack_container(read_file_bytes(path), kSecretMagic, 3, where);
+  ckks::Params params = ckks::params_from_bytes(parts[0], where + ": params");
+  ckks::SecretKey sk = ckks::secret_key_from_bytes(parts[1], params, where + ": secret key");
+  const auto meta = parse_json(parts[2], where);
+  const Layout l = make_layout(field<int>(meta, "channels", where), field<int>(meta, "height", where),
+                               field<int>(meta, "width", where), field<int>(meta, "gap", where),
+                               field<int>(meta, "slots", where));
+  return {std::move(params), std::move(sk), l, field<int>(meta, "fresh_level", where),
+          field<std::string>(meta, "program", where)};
+}
+
+void save_evaluation_keys(const std::filesystem::path& path, const EvaluationKeys& k) {
+  const nlohmann::json meta{{"rotation_steps", k.rotation_steps}, {"program", k.program}};
+  write_file_atomic(path, pack_container(kEvalMagic, {ckks::to_bytes(k.params), ckks::to_bytes(k.relin, k.params),
+                                                      ckks::to_bytes(k.galois, k.params), json_bytes(meta)}));
+}
+
+EvaluationKeys load_evaluation_keys(const std::filesystem::path& path) {
+  const std::string where = path.string();
+  const Bytes b = read_file_bytes(path);
+  if (is_secret(b)) {
+    throw FormatError(ola::mismatch(where, "kind", "evaluation keys (the server never reads a secret key)", describe(b)));
+  }
+  const auto parts = unpack_container(b, kEvalMagic, 4, where);
+  ckks::Params params = ckks::params_from_bytes(parts[0], where + ": params");
+  ckks::RelinKey relin = ckks::relin_key_from_bytes(parts[1], params, where + ": relin key");
+  ckks::GaloisKeys galois = ckks::galois_keys_from_bytes(parts[2], params, where + ": galois keys");
+  const auto meta = parse_json(parts[3], where);
+  return {std::move(params), std::move(relin), std::move(galois),
+          field<std::vector<int>>(meta, "rotation_steps", where), field<std::string>(meta, "program", where)};
+}
+
+void save_encrypted_logits(const std::filesystem::path& path, const EncryptedLogits& l, const ckks::Params& params) {
+  const nlohmann::json meta{{"logit_slots", l.logit_slots}, {"program", l.program}};
+  write_file_atomic(path, pack_container(kLogitsMagic, {ckks::to_bytes(l.ct, params), json_bytes(meta)}));
+}
+
+EncryptedLogits load_encrypted_logits(const std::filesystem::path& path, const ckks::Params& params) {
+  const std::string where = path.string();
+  const auto parts = unpack_container(read_file_bytes(path), kLogitsMagic, 2, where);
+  ckks::Ciphertext ct = ckks::ciphertext_from_bytes(parts[0], params, where + ": ciphertext");
+  const auto meta = parse_json(parts[1], where);
+  return {std::move(ct), field<std::vector<int>>(meta, "logit_slots", where), field<std::string>(meta, "program", where)};
+}
+
+ckks::Ciphertext load_input_ciphertext(const std::filesystem::path& path, const ckks::Params& params) {
+  const Bytes b = read_file_bytes(path);
+  if (is_secret(b)) {
+    throw FormatError(ola::mismatch(path.string(), "kind", "a ciphertext (the server never reads a secret key)", describe(b)));
+  }
+  return ckks::ciphertext_from_bytes(b, params, path.string());
+}
+
+}  // namespace ola::he

@@ -1,0 +1,77 @@
+// The files of the client/server workflow (docs/he-workflow.md): the client's secret file, the
+// server's evaluation keys, and the encrypted logits, each a container of ckks/core serialized
+// objects (docs/file-formats.md) with a program fingerprint, so a file of another parameter set,
+// model or plan is refused by name and value.
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "ckks/core/ckks.h"
+#include "he/layout.h"
+#include "he/program/program.h"
+
+namespace ola::he {
+
+/// A named parameter set: "test-n12", "test-n13", "test-n14" (test-only, insecure rings).
+/// @throws ola::Error naming the known sets if `name` is none of them.
+ckks::ParamsLiteral params_literal_by_name(const std::string& name);
+
+/// Compile options matching `params` (slots N/2, fresh level L, no bootstrapper at these sets).
+ProgramOptions program_options_for(const ckks::Params& params);
+
+/// Digest of what the keys and ciphertexts of a program depend on: the input layout, the rotation
+/// set, the steps with their levels and the activation polynomials (util/hash.h hex).
+std::string program_fingerprint(const Program& p);
+
+/// The client's file: parameters, secret key, and what `encrypt` needs of the program.
+/// Thread safety: a plain value.
+struct ClientSecret {
+  ckks::Params params;
+  ckks::SecretKey secret;
+  Layout input_layout;
+  int fresh_level = 0;
+  std::string program;  ///< program_fingerprint
+};
+
+/// The server's keys: relinearisation key and exactly the program's Galois keys.
+/// Thread safety: a plain value.
+struct EvaluationKeys {
+  ckks::Params params;
+  ckks::RelinKey relin;
+  ckks::GaloisKeys galois;
+  std::vector<int> rotation_steps;  ///< the steps the Galois keys were made for
+  std::string program;              ///< program_fingerprint
+};
+
+/// Encrypted logits and where they sit in the slots.
+/// Thread safety: a plain value.
+struct EncryptedLogits {
+  ckks::Ciphertext ct;
+  std::vector<int> logit_slots;
+  std::string program;
+};
+
+/// Writes atomically with mode 0600. @throws ola::Error if the file cannot be written.
+void save_client_secret(const std::filesystem::path& path, const ClientSecret& s);
+/// @throws ola::FormatError if the file is not a client secret file (naming what it is) or is malformed.
+ClientSecret load_client_secret(const std::filesystem::path& path);
+
+/// Writes atomically (0644). @throws ola::Error if the file cannot be written.
+void save_evaluation_keys(const std::filesystem::path& path, const EvaluationKeys& k);
+/// Never parses secret material: the kind is checked from the first 8 bytes.
+/// @throws ola::FormatError if the file is a secret key (client file or ckks secret key file), of
+///         another kind, or malformed.
+EvaluationKeys load_evaluation_keys(const std::filesystem::path& path);
+
+/// @throws ola::Error if the file cannot be written.
+void save_encrypted_logits(const std::filesystem::path& path, const EncryptedLogits& l, const ckks::Params& params);
+/// @throws ola::FormatError if the file is not encrypted logits, or of other parameters than `params`.
+EncryptedLogits load_encrypted_logits(const std::filesystem::path& path, const ckks::Params& params);
+
+/// Reads a ckks ciphertext file, refusing a secret key file first.
+/// @throws ola::FormatError if the file is a secret key, or as ckks::load_ciphertext (other params).
+ckks::Ciphertext load_input_ciphertext(const std::filesystem::path& path, const ckks::Params& params);
+
+}  // namespace ola::he

@@ -1,0 +1,24 @@
+// The activation functions a Program's sites run with, per backend: slot-wise evaluation on the
+// simulator, the ckks/poly Chebyshev evaluator on CKKS ciphertexts.
+#pragma once
+
+#include <vector>
+
+#include "he/ckks_backend.h"
+#include "he/program/program.h"
+#include "he/slot_sim_backend.h"
+
+namespace ola::he {
+
+/// One function per p.activations[i]: u -> out_factor * f(x) with x = (u - t_shift) / t_scale and f
+/// the approximation evaluated in plain (approx::evaluate, as the nn simulation does), consuming
+/// the site's depth. Any approximation kind.
+std::vector<ActivationFn<SlotSimBackend>> sim_program_activations(const Program& p);
+
+/// One function per p.activations[i]: the Chebyshev polynomial of a one-stage approximation (wls,
+/// minimax) with coefficients times out_factor, on t (he/ckks_activation.h).
+/// @throws ola::Error if a site's approximation is composite_relu (the CKKS backend has no
+///         ciphertext-ciphertext product for its x * (1 + s(x / B)) / 2 form yet).
+std::vector<ActivationFn<CkksBackend>> ckks_program_activations(const Program& p);
+
+}  // namespace ola::he

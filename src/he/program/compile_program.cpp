@@ -1,0 +1,384 @@
+// compile_program: nn::Graph + per-site approximations -> he::Program (he/program/program.h).
+#include <algorithm>
+#include <cmath>
+#include <optional>
+#include <string>
+
+#include "ckks/poly/schedule.h"
+#include "he/program/program.h"
+#include "he/shortcut.h"
+#include "util/error.h"
+
+namespace ola::he {
+
+std::string to_string(ProgramOp op) {
+  switch (op) {
+    case ProgramOp::conv: return "conv";
+    case ProgramOp::shortcut: return "shortcut";
+    case ProgramOp::activation: return "activation";
+    case ProgramOp::add: return "add";
+    case ProgramOp::pool_fc: return "pool_fc";
+    case ProgramOp::bootstrap: return "bootstrap";
+  }
+  return "?";
+}
+
+int step_depth(const Program& p, const ProgramStep& s) {
+  switch (s.op) {
+    case ProgramOp::conv:
+    case ProgramOp::shortcut:
+    case ProgramOp::pool_fc: return 1;
+    case ProgramOp::activation: return p.activations.at(static_cast<std::size_t>(s.index)).depth;
+    case ProgramOp::add: return s.level_before - s.level_after;
+    case ProgramOp::bootstrap: return 0;
+  }
+  return 0;
+}
+
+namespace {
+
+/// The interval the affine map x -> t uses: the polynomial's own for one-stage kinds.
+std::pair<double, double> poly_interval(const approx::Approximation& a) {
+  if (a.kind != approx::Kind::composite_relu && !a.stages.empty()) return {a.stages[0].lo, a.stages[0].hi};
+  return {a.lo, a.hi};
+}
+
+int activation_depth(const approx::Approximation& a) {
+  if (a.kind == approx::Kind::composite_relu) return a.counts.depth;
+  return ckks::plan_poly(a.stages.at(0).coeffs).depth;
+}
+
+bool same_scale(double x, double y) { return std::abs(x - y) <= 1e-12 * std::max(std::abs(x), std::abs(y)); }
+
+enum class PendingKind { none, subsample, pool };
+struct Pending {
+  PendingKind kind = PendingKind::none;
+  int src = -1;
+  int sy = 1, sx = 1;
+};
+
+class Compiler {
+ public:
+  Compiler(const nn::Graph& g, std::span<const approx::Approximation> sites, const ProgramOptions& o)
+      : g_(g), sites_(sites), n_(g.values.size()), req_(n_), scale_(n_, 0.0), level_(n_, -1), layout_(n_),
+        pending_(n_) {
+    p_.model = g.source;
+    p_.options = o;
+    p_.registers = static_cast<int>(n_);
+  }
+
+  Program run() {
+    check_inputs();
+    required_scales();
+    const auto& in = g_.value(g_.input);
+    const int c = static_cast<int>(in.shape[1]), h = static_cast<int>(in.shape[2]), w = static_cast<int>(in.shape[3]);
+    p_.input_layout = make_layout(c, h, w, 1, p_.options.slots);
+    p_.input_register = g_.input;
+    const auto v_in = static_cast<std::size_t>(g_.input);
+    if (req_[v_in] && !same_scale(*req_[v_in], 1.0)) {
+      throw Error(where() + ": input: expected to feed convolutions or additions, got an activation site directly");
+    }
+    scale_[v_in] = 1.0;
+    level_[v_in] = p_.options.fresh_level;
+    layout_[v_in] = p_.input_layout;
+    for (const nn::Node& node : g_.nodes) compile_node(node);
+    if (p_.output_register != g_.output) {
+      throw Error(where() + ": output: expected the output of a final linear layer (after average pooling), got " +
+                  g_.value(g_.output).name);
+    }
+    std::vector<std::vector<int>> lists;
+    for (const auto& cc : p_.convs) lists.push_back(rotation_steps(cc.transform));
+    lists.push_back(rotation_steps(p_.head));
+    p_.rotation_steps = merge_steps(lists);
+    return std::move(p_);
+  }
+
+ private:
+  std::string where() const { return "compile_program(" + g_.source + ")"; }
+  std::string where(const nn::Node& n) const { return where() + ": node " + n.name; }
+
+  void check_inputs() {
+    const auto& o = p_.options;
+    if (o.slots < 1 || (o.slots & (o.slots - 1)) != 0) {
+      throw Error(ola::mismatch("ProgramOptions", "slots", "a power of two", o.slots));
+    }
+    if (o.fresh_level < 1 || o.boot_level < 1) {
+      throw Error(ola::mismatch("ProgramOptions", "fresh_level and boot_level >= 1",
+                                std::to_string(o.fresh_level) + ", " + std::to_string(o.boot_level)));
+    }
+    if (sites_.size() != g_.sites.size()) {
+      throw Error(ola::mismatch(where(), "sites", std::to_string(g_.sites.size()) + " approximations", sites_.size()));
+    }
+    if (!o.bootstrap_before.empty() && o.bootstrap_before.size() != g_.sites.size()) {
+      throw Error(ola::mismatch(where(), "bootstrap_before", std::to_string(g_.sites.size()) + " flags",
+                                o.bootstrap_before.size()));
+    }
+    for (std::size_t i = 0; i < sites_.size(); ++i) {
+      const auto& a = sites_[i];
+      if (a.kind == approx::Kind::exact || a.stages.empty()) {
+        throw Error(ola::mismatch(where() + ": site " + g_.sites[i].short_name, "approximation",
+                                  "a polynomial", approx::to_string(a.kind)));
+      }
+      const auto [lo, hi] = poly_interval(a);
+      if (!(std::isfinite(lo) && std::isfinite(hi) && lo < hi)) {
+        throw Error(ola::mismatch(where() + ": site " + g_.sites[i].short_name, "interval", "finite lo < hi",
+                                  std::to_string(lo) + ".." + std::to_string(hi)));
+      }
+    }
+    const auto& in = g_.value(g_.input);
+    if (in.shape.size() != 4) {
+      throw Error(ola::mismatch(where() + ": input", "shape", "[N,C,H,W]", nn::to_string(in.shape, true)));
+    }
+  }
+
+  void require(int v, double s, const std::string& by) {
+    auto& r = req_[static_cast<std::size_t>(v)];
+    if (r && !same_scale(*r, s)) {
+      throw Error(ola::mismatch(where() + ": value " + g_.value(v).name + " (needed by " + by + ")", "scale",
+                                std::to_string(*r), std::to_string(s)));
+    }
+    r = s;
+  }
+
+  /// Backward pass: the factor each value must carry for the activation or add that reads it.
+  void required_scales() {
+    for (auto it = g_.nodes.rbegin(); it != g_.nodes.rend(); ++it) {
+      const nn::Node& n = *it;
+      if (n.op == nn::OpKind::activation) {
+        const int site = std::get<nn::ActivationAttrs>(n.attrs).site;
+        const auto [lo, hi] = poly_interval(sites_[static_cast<std::size_t>(site)]);
+        require(n.inputs.at(0), 2.0 / (hi - lo), n.name);
+      } else if (n.op == nn::OpKind::add) {
+        auto& r = req_[static_cast<std::size_t>(n.output)];
+        if (!r) r = 1.0;
+        for (int v : n.inputs) require(v, *r, n.name);
+      }
+    }
+  }
+
+  int reg(const nn::Node& n, int v) const {
+    if (g_.value(v).is_constant || pending_[static_cast<std::size_t>(v)].kind != PendingKind::none ||
+        level_[static_cast<std::size_t>(v)] < 0) {
+      throw Error(ola::mismatch(where(n), "input " + g_.value(v).name, "an encrypted feature map",
+                                g_.value(v).is_constant ? "a constant" : "a pending slice/pool"));
+    }
+    return v;
+  }
+
+  /// Bootstraps register v in place if it has fewer than `need` levels (or if forced).
+  void ensure(int v, int need, const std::string& why, bool force = false) {
+    auto& l = level_[static_cast<std::size_t>(v)];
+    if (l >= need && !force) return;
+    if (!p_.options.allow_bootstrap) {
+      throw Error(ola::mismatch(why, "levels", ">= " + std::to_string(need) + " without bootstrapping", l));
+    }
+    if (p_.options.boot_level < need) {
+      throw Error(ola::mismatch(why, "levels after a bootstrap", ">= " + std::to_string(need), p_.options.boot_level));
+    }
+    p_.steps.push_back({ProgramOp::bootstrap, "bootstrap", v, -1, v, -1, l, p_.options.boot_level});
+    l = p_.options.boot_level;
+    ++p_.bootstraps;
+  }
+
+  double out_scale(int v) const { return req_[static_cast<std::size_t>(v)].value_or(1.0); }
+
+  void emit_conv(const nn::Node& n, ProgramOp op, int in, Conv2d c) {
+    const auto ui = static_cast<std::size_t>(in);
+    const auto uo = static_cast<std::size_t>(n.output);
+    const double so = out_scale(n.output);
+    for (double& w : c.weights) w *= so / scale_[ui];
+    for (double& b : c.bias) b *= so;
+    CompiledConv cc = compile_conv(layout_[ui], c);
+    if (cc.out.channels != g_.value(n.output).shape[1] || cc.out.height != g_.value(n.output).shape[2]) {
+      throw Error(ola::mismatch(where(n), "output shape", nn::to_string(g_.value(n.output).shape, true),
+                                std::to_string(cc.out.channels) + "x" + std::to_string(cc.out.height)));
+    }
+    ensure(in, 1, where(n));
+    layout_[uo] = cc.out;
+    scale_[uo] = so;
+    level_[uo] = level_[ui] - 1;
+    p_.steps.push_back({op, n.name, in, -1, n.output, static_cast<int>(p_.convs.size()), level_[ui], level_[uo]});
+    p_.convs.push_back(std::move(cc));
+  }
+
+  void compile_conv_node(const nn::Node& n) {
+    const auto& a = std::get<nn::ConvAttrs>(n.attrs);
+    const int in = reg(n, n.inputs.at(0));
+    const auto& ws = a.weight.shape;
+    const int k = static_cast<int>(ws.at(2));
+    if (a.group != 1) throw Error(ola::mismatch(where(n), "group", 1, a.group));
+    if (ws.at(3) != k || k % 2 == 0) {
+      throw Error(ola::mismatch(where(n), "kernel", "square and odd", nn::to_string(ws)));
+    }
+    const int pad = (k - 1) / 2;
+    if (a.pad_top != pad || a.pad_left != pad || a.pad_bottom != pad || a.pad_right != pad) {
+      throw Error(ola::mismatch(where(n), "pads", "all " + std::to_string(pad), a.pad_top));
+    }
+    if (a.stride_h != a.stride_w || (a.stride_h != 1 && a.stride_h != 2)) {
+      throw Error(ola::mismatch(where(n), "strides", "1,1 or 2,2",
+                                std::to_string(a.stride_h) + "," + std::to_string(a.stride_w)));
+    }
+    Conv2d c{static_cast<int>(ws[0]), static_cast<int>(ws[1]), k, a.stride_h, pad,
+             std::vector<double>(a.weight.data.begin(), a.weight.data.end()),
+             std::vector<double>(a.bias.data.begin(), a.bias.data.end())};
+    emit_conv(n, ProgramOp::conv, in, std::move(c));
+  }
+
+  void compile_activation(const nn::Node& n) {
+    const int site = std::get<nn::ActivationAttrs>(n.attrs).site;
+    const int in = reg(n, n.inputs.at(0));
+    const auto ui = static_cast<std::size_t>(in);
+    const auto uo = static_cast<std::size_t>(n.output);
+    ProgramActivation pa;
+    pa.site = site;
+    pa.approximation = sites_[static_cast<std::size_t>(site)];
+    const auto [lo, hi] = poly_interval(pa.approximation);
+    pa.t_scale = 2.0 / (hi - lo);
+    pa.t_shift = -(lo + hi) / (hi - lo);
+    pa.out_factor = out_scale(n.output);
+    pa.depth = activation_depth(pa.approximation);
+    OLA_CHECK(same_scale(scale_[ui], pa.t_scale), "activation scale " << scale_[ui] << " vs " << pa.t_scale);
+    const auto& force = p_.options.bootstrap_before;
+    ensure(in, pa.depth, where(n), !force.empty() && force[static_cast<std::size_t>(site)]);
+    layout_[uo] = layout_[ui];
+    scale_[uo] = pa.out_factor;
+    level_[uo] = level_[ui] - pa.depth;
+    p_.steps.push_back({ProgramOp::activation, n.name, in, -1, n.output, static_cast<int>(p_.activations.size()),
+                        level_[ui], level_[uo]});
+    p_.activations.push_back(std::move(pa));
+  }
+
+  void compile_add(const nn::Node& n) {
+    const int a = reg(n, n.inputs.at(0));
+    const int b = reg(n, n.inputs.at(1));
+    const auto ua = static_cast<std::size_t>(a), ub = static_cast<std::size_t>(b);
+    if (!(layout_[ua] == layout_[ub])) {
+      throw Error(ola::mismatch(where(n), "layouts of the two inputs", "equal", "different packings"));
+    }
+    OLA_CHECK(same_scale(scale_[ua], scale_[ub]), "add scales " << scale_[ua] << " vs " << scale_[ub]);
+    if (level_[ua] == 0 && level_[ub] == 0) ensure(a, 1, where(n), true);
+    const int la = level_[ua], lb = level_[ub];
+    const auto uo = static_cast<std::size_t>(n.output);
+    level_[uo] = la == lb ? la - 1 : std::min(la, lb);
+    layout_[uo] = layout_[ua];
+    scale_[uo] = scale_[ua];
+    p_.steps.push_back({ProgramOp::add, n.name, a, b, n.output, -1, std::max(la, lb), level_[uo]});
+  }
+
+  void compile_slice(const nn::Node& n) {
+    const auto& s = std::get<nn::SliceAttrs>(n.attrs);
+    const int v = n.inputs.at(0);
+    Pending p = pending_[static_cast<std::size_t>(v)];
+    if (p.kind == PendingKind::none) p = {PendingKind::subsample, reg(n, v), 1, 1};
+    if (p.kind != PendingKind::subsample || s.starts.size() != 4) {
+      throw Error(ola::mismatch(where(n), "slice", "a spatial subsampling of a 4-D feature map", "another slice"));
+    }
+    const auto& shape = g_.value(v).shape;
+    for (std::size_t ax = 1; ax < 4; ++ax) {
+      const bool identity = s.starts[ax] == 0 && s.steps[ax] == 1 && s.sizes[ax] == shape[ax];
+      const bool half = ax >= 2 && s.starts[ax] == 0 && s.steps[ax] == 2 && s.sizes[ax] == (shape[ax] + 1) / 2;
+      if (!identity && !half) {
+        throw Error(ola::mismatch(where(n), "slice axis " + std::to_string(ax), "all or ::2 of a spatial axis",
+                                  "start " + std::to_string(s.starts[ax]) + " step " + std::to_string(s.steps[ax])));
+      }
+      if (half) (ax == 2 ? p.sy : p.sx) *= 2;
+    }
+    pending_[static_cast<std::size_t>(n.output)] = p;
+  }
+
+  void compile_pad(const nn::Node& n) {
+    const auto& a = std::get<nn::PadAttrs>(n.attrs);
+    const Pending p = pending_[static_cast<std::size_t>(n.inputs.at(0))];
+    if (p.kind != PendingKind::subsample || p.sy != 2 || p.sx != 2) {
+      throw Error(ola::mismatch(where(n), "input", "x[:, :, ::2, ::2] (option-A shortcut)", "another value"));
+    }
+    if (a.value != 0.0f || a.begin.size() != 4 || a.begin[2] != 0 || a.begin[3] != 0 || a.end[2] != 0 || a.end[3] != 0) {
+      throw Error(ola::mismatch(where(n), "pad", "zero padding of the channel axis only", "other padding"));
+    }
+    const int c_in = layout_[static_cast<std::size_t>(p.src)].channels;
+    const int c_out = static_cast<int>(g_.value(n.output).shape[1]);
+    emit_conv(n, ProgramOp::shortcut, p.src, option_a_shortcut(c_in, c_out, static_cast<int>(a.begin[1])));
+  }
+
+  void compile_linear(const nn::Node& n) {
+    const auto& a = std::get<nn::LinearAttrs>(n.attrs);
+    const Pending p = pending_[static_cast<std::size_t>(n.inputs.at(0))];
+    if (p.kind != PendingKind::pool) {
+      throw Error(ola::mismatch(where(n), "input", "global average pooling of a feature map", "another value"));
+    }
+    const auto us = static_cast<std::size_t>(p.src);
+    Dense d{static_cast<int>(a.weight.shape.at(0)), static_cast<int>(a.weight.shape.at(1)),
+            std::vector<double>(a.weight.data.begin(), a.weight.data.end()),
+            std::vector<double>(a.bias.data.begin(), a.bias.data.end())};
+    for (double& w : d.weights) w /= scale_[us];
+    p_.head = compile_pool_fc(layout_[us], d);
+    p_.classes = d.out_features;
+    ensure(p.src, 1, where(n));
+    const auto uo = static_cast<std::size_t>(n.output);
+    level_[uo] = level_[us] - 1;
+    scale_[uo] = 1.0;
+    p_.steps.push_back({ProgramOp::pool_fc, n.name, p.src, -1, n.output, -1, level_[us], level_[uo]});
+    p_.output_register = n.output;
+  }
+
+  void compile_node(const nn::Node& n) {
+    if (p_.output_register >= 0) {
+      throw Error(ola::mismatch(where(n), "position", "nothing after the final linear layer", nn::to_string(n.op)));
+    }
+    switch (n.op) {
+      case nn::OpKind::conv: return compile_conv_node(n);
+      case nn::OpKind::activation: return compile_activation(n);
+      case nn::OpKind::add: return compile_add(n);
+      case nn::OpKind::slice: return compile_slice(n);
+      case nn::OpKind::pad: return compile_pad(n);
+      case nn::OpKind::global_average_pool:
+        pending_[static_cast<std::size_t>(n.output)] = {PendingKind::pool, reg(n, n.inputs.at(0)), 1, 1};
+        return;
+      case nn::OpKind::reshape: {
+        const Pending p = pending_[static_cast<std::size_t>(n.inputs.at(0))];
+        if (p.kind != PendingKind::pool) {
+          throw Error(ola::mismatch(where(n), "input", "the output of global average pooling", "another value"));
+        }
+        pending_[static_cast<std::size_t>(n.output)] = p;
+        return;
+      }
+      case nn::OpKind::linear: return compile_linear(n);
+      default:
+        throw Error(ola::mismatch(where(n), "op",
+                                  "conv, activation, add, slice, pad, global_average_pool, reshape or linear",
+                                  nn::to_string(n.op)));
+    }
+  }
+
+  const nn::Graph& g_;
+  std::span<const approx::Approximation> sites_;
+  std::size_t n_;
+  std::vector<std::optional<double>> req_;
+  std::vector<double> scale_;
+  std::vector<int> level_;
+  std::vector<Layout> layout_;
+  std::vector<Pending> pending_;
+  Program p_;
+};
+
+}  // namespace
+
+Program compile_program(const nn::Graph& g, std::span<const approx::Approximation> sites,
+                        const ProgramOptions& options) {
+  return Compiler(g, sites, options).run();
+}
+
+Program compile_program(const nn::Graph& g, const opt::Plan& plan, ProgramOptions options) {
+  if (plan.sites.size() != g.sites.size()) {
+    throw Error(ola::mismatch("compile_program(" + plan.model + ")", "plan sites", g.sites.size(), plan.sites.size()));
+  }
+  std::vector<approx::Approximation> sites;
+  options.bootstrap_before.assign(plan.sites.size(), false);
+  for (std::size_t i = 0; i < plan.sites.size(); ++i) {
+    sites.push_back(plan.sites[i].approximation);
+    options.bootstrap_before[i] = plan.sites[i].bootstrap_before;
+  }
+  return compile_program(g, sites, options);
+}
+
+}  // namespace ola::he

@@ -1,0 +1,108 @@
+// An encrypted program: a whole nn::Graph plus one polynomial per activation site, compiled into
+// a straight-line sequence of he/ layers on the multiplexed packing (he/layout.h), with statically
+// known levels, the bootstraps it needs and the rotation steps (Galois keys) it uses.
+//
+// Scale folding (our choice; approx/approximation.h convention): a polynomial on [lo, hi] works on
+// t = a x + b, a = 2 / (hi - lo), b = -(lo + hi) / (hi - lo). Every register r holds s_r times its
+// true value; convolutions, shortcuts and activation polynomials absorb any input/output factor
+// for free (weights, bias and Chebyshev coefficients are rescaled at compile time), so the value
+// reaching an activation already holds a x, and b is added as a constant plaintext (no level).
+#pragma once
+
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "approx/approximation.h"
+#include "he/conv.h"
+#include "he/layout.h"
+#include "he/pool_fc.h"
+#include "nn/ir/graph.h"
+#include "ola/plan.h"
+
+namespace ola::he {
+
+enum class ProgramOp {
+  conv,        ///< convolution with folded BN (and folded activation scales)
+  shortcut,    ///< option-A shortcut (subsample + zero channels) as a 0/1 convolution
+  activation,  ///< add_plain(b), then the site's polynomial
+  add,         ///< residual add with level/scale alignment
+  pool_fc,     ///< global average pooling + the final linear layer
+  bootstrap,   ///< refreshes `input` in place
+};
+std::string to_string(ProgramOp op);
+
+/// One step. Registers are indices into the program's register file (nn value ids).
+struct ProgramStep {
+  ProgramOp op = ProgramOp::conv;
+  std::string name;       ///< nn node name ("bootstrap" for inserted bootstraps)
+  int input = -1;         ///< register read (bootstrap: read and written)
+  int input2 = -1;        ///< add: second register
+  int output = -1;        ///< register written
+  int index = -1;         ///< conv/shortcut: into Program::convs; activation: into activations
+  int level_before = 0;   ///< level of `input` (add: the higher of the two) before the step
+  int level_after = 0;    ///< level of `output`
+};
+
+/// An activation site as compiled: the plan's approximation, its affine input map and the factor
+/// its output is multiplied by (to serve the next consumer's scale).
+struct ProgramActivation {
+  int site = -1;
+  approx::Approximation approximation;
+  double t_scale = 1.0;     ///< a: the register entering holds a * x
+  double t_shift = 0.0;     ///< b: added before the polynomial, giving t = a x + b in [-1, 1]
+  double out_factor = 1.0;  ///< the register leaving holds out_factor * f(x)
+  int depth = 0;            ///< levels the polynomial consumes (ckks/poly schedule)
+};
+
+/// Compile-time settings: the slot count and the level model of the target parameters.
+struct ProgramOptions {
+  int slots = 1 << 15;       ///< n, power of two (N/2 or sparse)
+  int fresh_level = 16;      ///< level of a freshly encrypted input
+  int boot_level = 12;       ///< level after a bootstrap
+  bool allow_bootstrap = true;          ///< false: throw instead of inserting a bootstrap
+  std::vector<bool> bootstrap_before;   ///< per site: force a bootstrap before it (from a plan)
+};
+
+/// A compiled network. Invariants (compile_program): steps read only registers written earlier;
+/// levels never negative; every rotation any step performs is in rotation_steps.
+/// Thread safety: a plain value; concurrent reads are safe.
+struct Program {
+  std::string model;            ///< nn::Graph::source
+  ProgramOptions options;
+  Layout input_layout;          ///< the client packs the image with pack(input_layout, image)
+  int input_register = -1;
+  int output_register = -1;
+  int registers = 0;
+  std::vector<CompiledConv> convs;
+  std::vector<ProgramActivation> activations;
+  CompiledPoolFc head;
+  std::vector<ProgramStep> steps;
+  std::vector<int> rotation_steps;  ///< ascending, in [1, slots): the Galois keys needed
+  int bootstraps = 0;
+  int classes = 0;
+};
+
+/// Compiles `g` with `sites[i]` replacing activation site i.
+/// Supported graphs (CIFAR ResNets, plain CNNs): one data input [1, C, H, W]; conv (group 1, square
+/// odd kernel, "same" padding, stride 1 or 2); activation; add of two data values; the option-A
+/// shortcut as slice(s) with step 2 on both spatial axes then pad on the channel axis;
+/// global_average_pool, reshape, and one final linear layer producing the output.
+/// Bootstraps: before a site whose bootstrap_before is set, and wherever the next step needs more
+/// levels than its input has.
+/// @throws ola::Error if sites.size() differs from the site count, a site's approximation is exact,
+///         a node is of an unsupported kind or shape (naming the node), a register would need two
+///         different scales, or a bootstrap is needed while allow_bootstrap is false.
+Program compile_program(const nn::Graph& g, std::span<const approx::Approximation> sites,
+                        const ProgramOptions& options);
+
+/// compile_program with the plan's approximations and bootstrap placement.
+/// @throws ola::Error if the plan's site count differs from the graph's, or as compile_program.
+Program compile_program(const nn::Graph& g, const opt::Plan& plan, ProgramOptions options);
+
+/// Levels consumed per step kind: 1 for conv/shortcut/pool_fc, the polynomial's depth for an
+/// activation, 0 or 1 for add (1 when both inputs are at the same level: scale alignment).
+int step_depth(const Program& p, const ProgramStep& s);
+
+}  // namespace ola::he

@@ -1,0 +1,206 @@
+// compile_program + run_program on the slot simulator: a small CNN built here and ResNet-20 from
+// data/resnet20.onnx, logits against nn's float executor with the same approximations.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <iostream>
+#include <set>
+
+#include "approx/wls.h"
+#include "he/program/activations.h"
+#include "he/program/program.h"
+#include "he/program/run_program.h"
+#include "he/slot_sim_backend.h"
+#include "nn/data/cifar10.h"
+#include "nn/exec/executor.h"
+#include "nn/onnx/onnx_import.h"
+#include "nn/onnx_builder.h"
+#include "util/data_paths.h"
+#include "util/error.h"
+
+namespace ola::he {
+namespace {
+
+// conv(3->4, 3x3) -> relu -> conv(4->8, 3x3, stride 2) -> relu -> avgpool -> fc(8->10)
+nn::Graph small_cnn() {
+  nn::test::OnnxBuilder b({3, 8, 8});
+  b.random("w1", {4, 3, 3, 3}, 0.5f);
+  b.random("b1", {4}, 0.3f);
+  b.random("w2", {8, 4, 3, 3}, 0.5f);
+  b.random("b2", {8}, 0.3f);
+  b.random("fc", {10, 8}, 0.8f);
+  b.random("fc_b", {10}, 0.2f);
+  auto& c1 = b.node("Conv", {"input", "w1", "b1"}, "c1", "/c1");
+  nn::test::OnnxBuilder::attr(c1, "pads", std::vector<std::int64_t>{1, 1, 1, 1});
+  b.node("Relu", {"c1"}, "r1", "/r1");
+  auto& c2 = b.node("Conv", {"r1", "w2", "b2"}, "c2", "/c2");
+  nn::test::OnnxBuilder::attr(c2, "pads", std::vector<std::int64_t>{1, 1, 1, 1});
+  nn::test::OnnxBuilder::attr(c2, "strides", std::vector<std::int64_t>{2, 2});
+  b.node("Relu", {"c2"}, "r2", "/r2");
+  b.node("GlobalAveragePool", {"r2"}, "p");
+  auto& fl = b.node("Flatten", {"p"}, "f");
+  nn::test::OnnxBuilder::attr(fl, "axis", std::int64_t{1});
+  auto& gemm = b.node("Gemm", {"f", "fc", "fc_b"}, "logits");
+  nn::test::OnnxBuilder::attr(gemm, "transB", std::int64_t{1});
+  b.output("logits");
+  return nn::import_onnx_bytes(b.bytes(), "small_cnn.onnx");
+}
+
+nn::Tensor random_images(int n, int c, int h, int w, unsigned seed) {
+  std::mt19937 rng(seed);
+  std::uniform_real_distribution<float> u(-1.0f, 1.0f);
+  nn::Tensor t = nn::zeros({n, c, h, w});
+  for (float& v : t.data) v = u(rng);
+  return t;
+}
+
+/// One minimax ReLU polynomial per site on the observed input range of `images` plus 20%.
+std::vector<approx::Approximation> fit_sites(const nn::Graph& g, const nn::Tensor& images, int degree) {
+  std::vector<double> lo(g.sites.size(), 0.0), hi(g.sites.size(), 0.0);
+  nn::RunHooks hooks;
+  hooks.observe_site_input = [&](int site, const nn::Tensor& t) {
+    const auto [mn, mx] = std::minmax_element(t.data.begin(), t.data.end());
+    lo[static_cast<std::size_t>(site)] = std::min(lo[static_cast<std::size_t>(site)], static_cast<double>(*mn));
+    hi[static_cast<std::size_t>(site)] = std::max(hi[static_cast<std::size_t>(site)], static_cast<double>(*mx));
+  };
+  nn::run_model(g, images, {}, hooks);
+  std::vector<approx::Approximation> sites;
+  for (std::size_t i = 0; i < g.sites.size(); ++i) {
+    const double m = 0.2 * (hi[i] - lo[i]) + 1e-3;
+    sites.push_back(approx::make_minimax(approx::Activation::relu, degree, lo[i] - m, hi[i] + m));
+  }
+  return sites;
+}
+
+std::vector<double> float_logits(const nn::Graph& g, const nn::Tensor& image,
+                                 const std::vector<approx::Approximation>& sites) {
+  nn::SiteReplacements repl(sites.begin(), sites.end());
+  nn::RunHooks hooks;
+  hooks.replacements = &repl;
+  const nn::Tensor out = nn::run_model(g, image, {}, hooks);
+  return {out.data.begin(), out.data.end()};
+}
+
+FeatureMap to_map(const nn::Tensor& images, std::int64_t index) {
+  const auto c = static_cast<int>(images.shape[1]), h = static_cast<int>(images.shape[2]),
+             w = static_cast<int>(images.shape[3]);
+  FeatureMap m = zero_feature_map(c, h, w);
+  const auto n = static_cast<std::size_t>(c) * h * w;
+  std::copy_n(images.data.begin() + static_cast<std::ptrdiff_t>(index * static_cast<std::int64_t>(n)), n,
+              m.data.begin());
+  return m;
+}
+
+struct SimRun {
+  std::vector<double> logits;
+  OpStats stats;
+};
+
+SimRun run_sim(const Program& p, const FeatureMap& image, bool restrict_keys) {
+  SlotSimConfig cfg{p.options.slots, p.options.fresh_level, p.options.boot_level, 40, std::nullopt};
+  if (restrict_keys) cfg.rotation_keys = std::set<int>(p.rotation_steps.begin(), p.rotation_steps.end());
+  SlotSimBackend be(cfg);
+  const auto acts = sim_program_activations(p);
+  const auto out = run_program<SlotSimBackend>(be, p, be.encrypt(pack(p.input_layout, image)), acts);
+  return {unpack_logits(p.head, be.decrypt(out)), be.stats()};
+}
+
+double max_abs(const std::vector<double>& v) {
+  double m = 0.0;
+  for (double x : v) m = std::max(m, std::abs(x));
+  return m;
+}
+
+TEST(ProgramSim, SmallCnnMatchesTheFloatExecutorWithTheSameApproximations) {
+  const nn::Graph g = small_cnn();
+  const nn::Tensor images = random_images(4, 3, 8, 8, 7);
+  const auto sites = fit_sites(g, images, 3);
+  const Program p = compile_program(g, sites, {.slots = 1 << 12, .fresh_level = 7, .boot_level = 5});
+  ASSERT_EQ(p.activations.size(), 2u);
+  EXPECT_EQ(p.bootstraps, 0);
+  EXPECT_EQ(p.classes, 10);
+  // conv 1 + relu (degree 3: depth 2) + conv 1 + relu 2 + pool_fc 1 = 7 levels
+  EXPECT_EQ(p.steps.back().level_after, 0);
+  for (std::int64_t i = 0; i < 4; ++i) {
+    const auto want = float_logits(g, nn::slice_batch(images, i, 1), sites);
+    const auto got = run_sim(p, to_map(images, i), true).logits;
+    ASSERT_EQ(got.size(), want.size());
+    const double scale = max_abs(want);
+    ASSERT_GT(scale, 1e-3);
+    for (std::size_t j = 0; j < want.size(); ++j) EXPECT_NEAR(got[j], want[j], 1e-5 * (1.0 + scale)) << i << "," << j;
+  }
+}
+
+TEST(ProgramSim, InsertsBootstrapsWhereLevelsRunOutAndWherePlanned) {
+  const nn::Graph g = small_cnn();
+  const nn::Tensor images = random_images(1, 3, 8, 8, 8);
+  const auto sites = fit_sites(g, images, 7);  // depth 3 each: 1 + 3 + 1 + 3 + 1 = 9 levels > 5
+  const Program p = compile_program(g, sites, {.slots = 1 << 12, .fresh_level = 5, .boot_level = 4});
+  EXPECT_GE(p.bootstraps, 1);
+  int booted = 0;
+  for (std::size_t i = 0; i < p.steps.size(); ++i) {
+    const auto& s = p.steps[i];
+    EXPECT_GE(s.level_after, 0) << i;
+    if (s.op == ProgramOp::bootstrap) ++booted;
+    else EXPECT_EQ(s.level_before - s.level_after, step_depth(p, s)) << i;
+  }
+  EXPECT_EQ(booted, p.bootstraps);
+  const SimRun r = run_sim(p, to_map(images, 0), true);
+  EXPECT_EQ(r.stats.bootstraps, p.bootstraps);
+  const auto want = float_logits(g, images, sites);
+  for (std::size_t j = 0; j < want.size(); ++j) EXPECT_NEAR(r.logits[j], want[j], 1e-5 * (1.0 + max_abs(want)));
+
+  ProgramOptions forced{.slots = 1 << 12, .fresh_level = 9, .boot_level = 9, .bootstrap_before = {false, true}};
+  const Program q = compile_program(g, sites, forced);
+  EXPECT_EQ(q.bootstraps, 1);
+  ProgramOptions no_boot{.slots = 1 << 12, .fresh_level = 5, .boot_level = 4, .allow_bootstrap = false};
+  EXPECT_THROW(compile_program(g, sites, no_boot), Error);
+}
+
+TEST(ProgramSim, RejectsWrongSiteCountsAndExactSites) {
+  const nn::Graph g = small_cnn();
+  const auto sites = fit_sites(g, random_images(1, 3, 8, 8, 9), 3);
+  const ProgramOptions o{.slots = 1 << 12, .fresh_level = 7, .boot_level = 5};
+  try {
+    compile_program(g, std::span(sites).first(1), o);
+    FAIL() << "no error";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("sites: expected 2 approximations, got 1"), std::string::npos) << e.what();
+  }
+  auto exact = sites;
+  exact[1] = approx::Approximation{};
+  EXPECT_THROW(compile_program(g, exact, o), Error);
+}
+
+TEST(ProgramSim, ResNet20OneImageMatchesTheFloatExecutor) {
+  const auto dir = bundled_data_dir();
+  const nn::Graph g = nn::import_onnx(dir / "resnet20.onnx");
+  const nn::ImageSet set = nn::load_cifar10(dir / "cifar10_test_first100.bin", {.first = 1});
+  const auto sites = fit_sites(g, set.images, 15);
+  const Program p = compile_program(g, sites, {.slots = 1 << 15, .fresh_level = 16, .boot_level = 12});
+  EXPECT_EQ(p.activations.size(), 19u);
+  int convs = 0, shortcuts = 0, adds = 0;
+  for (const auto& s : p.steps) {
+    convs += s.op == ProgramOp::conv;
+    shortcuts += s.op == ProgramOp::shortcut;
+    adds += s.op == ProgramOp::add;
+  }
+  EXPECT_EQ(convs, 19);
+  EXPECT_EQ(shortcuts, 2);
+  EXPECT_EQ(adds, 9);
+  const auto want = float_logits(g, set.images, sites);
+  const SimRun r = run_sim(p, to_map(set.images, 0), true);
+  const double scale = max_abs(want);
+  double err = 0.0;
+  for (std::size_t j = 0; j < want.size(); ++j) err = std::max(err, std::abs(r.logits[j] - want[j]));
+  std::cout << "ResNet-20 sim: " << p.bootstraps << " bootstraps, " << p.rotation_steps.size()
+            << " rotation keys, max logit error " << err << " (max |logit| " << scale << ")\n";
+  EXPECT_LT(err, 1e-3 * (1.0 + scale));
+  EXPECT_EQ(std::max_element(r.logits.begin(), r.logits.end()) - r.logits.begin(),
+            std::max_element(want.begin(), want.end()) - want.begin());
+  EXPECT_EQ(r.stats.bootstraps, p.bootstraps);
+}
+
+}  // namespace
+}  // namespace ola::he
