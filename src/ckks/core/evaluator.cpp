@@ -399,16 +399,10 @@ void Evaluator::rescale_inplace(Ciphertext& a) const {
       const u64 q = m.value;
       std::vector<u64> t(n);
       // Centered residue of the last limb, so the division rounds instead of flooring.
-      const u64 ql_mod = reduce_64(ql, m);
-      for (std::size_t j = 0; j < n; ++j) {
-        const u64 v = last[j];
-        const u64 r = reduce_64(v, m);
-        t[j] = v > (ql >> 1) ? sub_mod(r, ql_mod, q) : r;
-      }
+      centered_residue(last.data(), t.data(), n, ql, m);
       ctx.q_ntt[i].forward(t.data());
-      const u64 w = inv[i], ws = shoup(w, q);
-      u64* x = p.limb(i);
-      for (std::size_t j = 0; j < n; ++j) x[j] = mul_shoup(x[j] + q - t[j], w, ws, q);
+      const u64 w = inv[i];
+      sub_mul_shoup(p.limb(i), t.data(), n, w, shoup(w, q), q);
     }
     p.truncate(l);
   }

@@ -1,5 +1,6 @@
 #include "ckks/ring/rns_poly.h"
 
+#include "ckks/ring/simd.h"
 #include "ckks/ring/threads.h"
 #include "util/error.h"
 
@@ -119,6 +120,47 @@ void poly_add_scalar(const RnsPoly& a, std::span<const u64> scalars, RnsPoly& ou
       z[j] = s >= q ? s - q : s;
     }
   }
+}
+
+void centered_residue(const u64* in, u64* out, std::size_t n, u64 q_from, const Modulus& m) {
+  const u64 q = m.value;
+  const u64 one_s = shoup(1, q);  // floor(2^64 / q): v mod q = v - floor(v / q) q, off by < 1
+  const u64 neg = neg_mod(reduce_64(q_from, m), q);  // -q_from mod q
+  const u64 half = q_from >> 1;
+  std::size_t j0 = 0;
+#ifdef OLA_CKKS_AVX512
+  const __m512i vq = _mm512_set1_epi64(static_cast<long long>(q));
+  const __m512i vone = _mm512_set1_epi64(1);
+  const __m512i vs = _mm512_set1_epi64(static_cast<long long>(one_s));
+  const __m512i vneg = _mm512_set1_epi64(static_cast<long long>(neg));
+  const __m512i vhalf = _mm512_set1_epi64(static_cast<long long>(half));
+  for (; j0 + 8 <= n; j0 += 8) {
+    const __m512i v = _mm512_loadu_si512(in + j0);
+    const __m512i r = simd::reduce_once(simd::mul_shoup_lazy(v, vone, vs, vq), vq);
+    const __m512i shifted = simd::reduce_once(_mm512_add_epi64(r, vneg), vq);
+    const __mmask8 upper = _mm512_cmpgt_epu64_mask(v, vhalf);
+    _mm512_storeu_si512(out + j0, _mm512_mask_blend_epi64(upper, r, shifted));
+  }
+#endif
+  for (std::size_t j = j0; j < n; ++j) {
+    const u64 v = in[j];
+    const u64 r = mul_shoup(v, 1, one_s, q);
+    out[j] = v > half ? add_mod(r, neg, q) : r;
+  }
+}
+
+void sub_mul_shoup(u64* x, const u64* t, std::size_t n, u64 w, u64 ws, u64 q) {
+  std::size_t j0 = 0;
+#ifdef OLA_CKKS_AVX512
+  const __m512i vq = _mm512_set1_epi64(static_cast<long long>(q));
+  const __m512i vw = _mm512_set1_epi64(static_cast<long long>(w));
+  const __m512i vws = _mm512_set1_epi64(static_cast<long long>(ws));
+  for (; j0 + 8 <= n; j0 += 8) {
+    const __m512i d = _mm512_sub_epi64(_mm512_add_epi64(_mm512_loadu_si512(x + j0), vq), _mm512_loadu_si512(t + j0));
+    _mm512_storeu_si512(x + j0, simd::reduce_once(simd::mul_shoup_lazy(d, vw, vws, vq), vq));
+  }
+#endif
+  for (std::size_t j = j0; j < n; ++j) x[j] = mul_shoup(x[j] + q - t[j], w, ws, q);
 }
 
 }  // namespace ola::ckks

@@ -49,4 +49,11 @@ void poly_mul_scalar(const RnsPoly& a, std::span<const u64> scalars, RnsPoly& ou
 void poly_add_scalar(const RnsPoly& a, std::span<const u64> scalars, RnsPoly& out, std::span<const Modulus> mods,
                      std::size_t count);
 
+/// Rescaling kernels of one limb (n values). centered_residue: out[j] = the centered lift of
+/// in[j] (a residue mod q_from in [0, q_from): in[j] if in[j] <= q_from / 2, else in[j] - q_from)
+/// reduced modulo m, in [0, m). `out` may alias `in`.
+void centered_residue(const u64* in, u64* out, std::size_t n, u64 q_from, const Modulus& m);
+/// x[j] = (x[j] - t[j]) * w mod q for x[j], t[j] in [0, q), given ws = shoup(w, q).
+void sub_mul_shoup(u64* x, const u64* t, std::size_t n, u64 w, u64 ws, u64 q);
+
 }  // namespace ola::ckks
