@@ -122,8 +122,12 @@ ckks::ParamsLiteral params_literal_by_name(const std::string& name) {
 }
 
 ProgramOptions program_options_for(const ckks::Params& params) {
-  return {.slots = static_cast<int>(params.max_slots()), .fresh_level = params.max_level(), .boot_level = 1,
-          .allow_bootstrap = false};
+  ProgramOptions o;
+  o.slots = static_cast<int>(params.max_slots());
+  o.fresh_level = params.max_level();
+  o.boot_level = 1;
+  o.allow_bootstrap = false;
+  return o;
 }
 
 std::string program_fingerprint(const Program& p) {

@@ -103,7 +103,7 @@ class Compiler {
       throw Error(ola::mismatch("ProgramOptions", "slots", "a power of two", o.slots));
     }
     if (o.fresh_level < 1 || o.boot_level < 1) {
-      throw Error(ola::mismatch("ProgramOptions", "fresh_level and boot_level >= 1",
+      throw Error(ola::mismatch("ProgramOptions", "fresh_level, boot_level", ">= 1",
                                 std::to_string(o.fresh_level) + ", " + std::to_string(o.boot_level)));
     }
     if (sites_.size() != g_.sites.size()) {
