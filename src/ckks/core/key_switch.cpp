@@ -151,10 +151,7 @@ void mod_down(RnsPoly& x, int level, const Params& params) {
     ctx.q_ntt[i].forward(conv.limb(i));
     const u64 q = ctx.q[i].value;
     const u64 w = ctx.p_inv_mod_q[i];
-    const u64 ws = shoup(w, q);
-    u64* xi = x.limb(i);
-    const u64* ci = conv.limb(i);
-    for (std::size_t c = 0; c < n; ++c) xi[c] = mul_shoup(xi[c] + q - ci[c], w, ws, q);
+    sub_mul_shoup(x.limb(i), conv.limb(i), n, w, shoup(w, q), q);
   }
   x.truncate(nq);
 }
