@@ -91,7 +91,7 @@ Bootstrapper::Bootstrapper(const Evaluator& evaluator, const Encoder& encoder, B
   const double q0 = static_cast<double>(params.q(0));
   const double k = literal.eval_mod.k_range;
   const double subsum = static_cast<double>(params.max_slots() / slots);
-  raise_scale_ = q0 * k * subsum;
+  raise_scale_ = q0 * k * subsum * static_cast<double>(kRaiseBoost);
   const int eval_level = top - literal.cts_levels;
   eval_scale_ = static_cast<double>(params.q(eval_level));
   const int stc_level = eval_level - eval_mod_.depth();
@@ -108,14 +108,21 @@ Bootstrapper::Bootstrapper(const Evaluator& evaluator, const Encoder& encoder, B
     sigma = eval_scale_;
     report(progress, ++done, total, "CoeffToSlot matrices");
   }
+  // SlotToCoeff keeps its intermediate results at the scale q of its last level (not at the
+  // output scale): the rotations' key-switching noise is then 2^(log q - log Delta) times smaller
+  // relative to the message, and the last plaintext is still encoded at scale Delta.
   const double delta = params.default_scale();
+  const int stc_count = static_cast<int>(matrices_.stc.size());
+  const double stc_inner = static_cast<double>(params.q(stc_level - stc_count + 1));
   sigma = eval_out_scale_ * 2.0 * std::numbers::pi * delta / q0;
-  for (std::size_t i = 0; i < matrices_.stc.size(); ++i) {
-    const int level = stc_level - static_cast<int>(i);
-    const double pt_scale = delta * static_cast<double>(params.q(level)) / sigma;
-    const auto& m = matrices_.stc[i];
+  for (int i = 0; i < stc_count; ++i) {
+    const int level = stc_level - i;
+    const double out_scale = i + 1 < stc_count ? stc_inner : delta;
+    const double pt_scale = out_scale * static_cast<double>(params.q(level)) / sigma;
+    const auto& m = matrices_.stc[static_cast<std::size_t>(i)];
     stc_.push_back(encode_linear_transform(encoder, m, plan_bsgs(m), level, pt_scale));
-    sigma = delta;
+    stc_scales_.push_back(out_scale);
+    sigma = out_scale;
     report(progress, ++done, total, "SlotToCoeff matrices");
   }
 }
@@ -126,6 +133,9 @@ Ciphertext Bootstrapper::raise(const Ciphertext& ct) const {
   const Params& params = evaluator_.params();
   Ciphertext low = ct.level > 0 ? evaluator_.drop_to_level(ct, 0) : ct;
   Ciphertext r = mod_raise(params, low, params.max_level());
+  // Exact integer boost: the rotations of SubSum and of the first CoeffToSlot level then add
+  // key-switching noise that is kRaiseBoost times smaller relative to t.
+  evaluator_.mul_integer_inplace(r, kRaiseBoost);
   r.slots = params.max_slots();
   for (int s : subsum_steps(slots_, params.max_slots())) evaluator_.add_inplace(r, evaluator_.rotate(r, s));
   r.slots = static_cast<std::size_t>(matrices_.dim);
@@ -168,10 +178,10 @@ Ciphertext Bootstrapper::slot_to_coeff(const std::vector<Ciphertext>& y, double 
   }
   const double delta = params.default_scale();
   x.scale = eval_out_scale_ * 2.0 * std::numbers::pi * delta / static_cast<double>(params.q(0));
-  for (const auto& lt : stc_) {
-    x = apply_linear_transform(evaluator_, x, lt);
+  for (std::size_t i = 0; i < stc_.size(); ++i) {
+    x = apply_linear_transform(evaluator_, x, stc_[i]);
     evaluator_.rescale_inplace(x);
-    x.scale = delta;
+    x.scale = stc_scales_[i];
   }
   x.scale = input_scale;
   x.slots = slots_;

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <utility>
 #include <vector>
 
@@ -39,10 +40,12 @@ std::vector<int> bootstrap_rotation_steps(const Params& params, const BootstrapL
 /// levels_after() = L - depth(). The input may be at any level >= MinimumInputLevel() = 0 (it
 /// is dropped to level 0); its scale Delta must satisfy |m| Delta << q_0 (the EvalMod error grows
 /// as (Delta / q_0)^2, see docs/bootstrapping.md); the output has the input's scale.
-/// Scales inside: after ModRaise the scale is set to q_0 K (N / 2n) (slots hold t / (q_0 K));
+/// Scales inside: after ModRaise the ciphertext is multiplied by the integer 512 (exact) and its
+/// scale set to 512 q_0 K (N / 2n) (slots hold t / (q_0 K));
 /// CoeffToSlot ends exactly on q_(L - cts), the scale of the first EvalMod level
-/// (CiphertextBackend keeps S_(l-1) = S_l^2 / q_l inside EvalMod); SlotToCoeff works at the
-/// default scale and the output is relabelled with the input's scale (the 1/(2 pi) and
+/// (CiphertextBackend keeps S_(l-1) = S_l^2 / q_l inside EvalMod); SlotToCoeff keeps the scale
+/// q of its last level between its levels, ends on the default scale, and the output is
+/// relabelled with the input's scale (the 1/(2 pi) and
 /// q_0 / Delta factors are folded into that relabelling, no level).
 /// Invariant: the encoded matrices match `slots`, the parameters and the evaluator's keys.
 /// Thread safety: const methods are safe to call concurrently (the evaluator's OpenMP inside).
@@ -92,7 +95,9 @@ class Bootstrapper {
   PolyPlan arcsine_plan_;
   std::vector<LinearTransform> cts_;
   std::vector<LinearTransform> stc_;
-  double raise_scale_ = 1.0;  ///< scale metadata after ModRaise: q_0 K (N / 2n)
+  static constexpr std::int64_t kRaiseBoost = 512;  ///< exact integer factor applied after ModRaise
+  double raise_scale_ = 1.0;  ///< scale metadata after ModRaise: q_0 K (N / 2n) kRaiseBoost
+  std::vector<double> stc_scales_;  ///< scale after each SlotToCoeff level
   double eval_scale_ = 1.0;   ///< EvalMod input scale = q of the first EvalMod level
   double eval_out_scale_ = 1.0;
 };
