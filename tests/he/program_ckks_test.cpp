@@ -22,6 +22,15 @@
 namespace ola::he {
 namespace {
 
+ProgramOptions options(int slots, int fresh_level, int boot_level, bool allow_bootstrap = true) {
+  ProgramOptions o;
+  o.slots = slots;
+  o.fresh_level = fresh_level;
+  o.boot_level = boot_level;
+  o.allow_bootstrap = allow_bootstrap;
+  return o;
+}
+
 nn::Graph small_cnn() {
   nn::test::OnnxBuilder b({3, 8, 8});
   b.random("w1", {4, 3, 3, 3}, 0.5f);
@@ -68,8 +77,7 @@ TEST(ProgramCkks, SmallCnnEncryptedMatchesTheSimulation) {
 
   const ckks::Params params(ckks::test_literal_n13());
   const int slots = static_cast<int>(params.max_slots());
-  const Program p = compile_program(g, sites, {.slots = slots, .fresh_level = params.max_level(), .boot_level = 1,
-                                               .allow_bootstrap = false});
+  const Program p = compile_program(g, sites, options(slots, params.max_level(), 1, false));
   ASSERT_EQ(p.bootstraps, 0);
 
   // Simulation of the same program.

@@ -22,6 +22,15 @@
 namespace ola::he {
 namespace {
 
+ProgramOptions options(int slots, int fresh_level, int boot_level, bool allow_bootstrap = true) {
+  ProgramOptions o;
+  o.slots = slots;
+  o.fresh_level = fresh_level;
+  o.boot_level = boot_level;
+  o.allow_bootstrap = allow_bootstrap;
+  return o;
+}
+
 // conv(3->4, 3x3) -> relu -> conv(4->8, 3x3, stride 2) -> relu -> avgpool -> fc(8->10)
 nn::Graph small_cnn() {
   nn::test::OnnxBuilder b({3, 8, 8});
@@ -116,7 +125,7 @@ TEST(ProgramSim, SmallCnnMatchesTheFloatExecutorWithTheSameApproximations) {
   const nn::Graph g = small_cnn();
   const nn::Tensor images = random_images(4, 3, 8, 8, 7);
   const auto sites = fit_sites(g, images, 3);
-  const Program p = compile_program(g, sites, {.slots = 1 << 12, .fresh_level = 7, .boot_level = 5});
+  const Program p = compile_program(g, sites, options(1 << 12, 7, 5));
   ASSERT_EQ(p.activations.size(), 2u);
   EXPECT_EQ(p.bootstraps, 0);
   EXPECT_EQ(p.classes, 10);
@@ -136,7 +145,7 @@ TEST(ProgramSim, InsertsBootstrapsWhereLevelsRunOutAndWherePlanned) {
   const nn::Graph g = small_cnn();
   const nn::Tensor images = random_images(1, 3, 8, 8, 8);
   const auto sites = fit_sites(g, images, 7);  // depth 3 each: 1 + 3 + 1 + 3 + 1 = 9 levels > 5
-  const Program p = compile_program(g, sites, {.slots = 1 << 12, .fresh_level = 5, .boot_level = 4});
+  const Program p = compile_program(g, sites, options(1 << 12, 5, 4));
   EXPECT_GE(p.bootstraps, 1);
   int booted = 0;
   for (std::size_t i = 0; i < p.steps.size(); ++i) {
@@ -151,17 +160,18 @@ TEST(ProgramSim, InsertsBootstrapsWhereLevelsRunOutAndWherePlanned) {
   const auto want = float_logits(g, images, sites);
   for (std::size_t j = 0; j < want.size(); ++j) EXPECT_NEAR(r.logits[j], want[j], 1e-5 * (1.0 + max_abs(want)));
 
-  ProgramOptions forced{.slots = 1 << 12, .fresh_level = 9, .boot_level = 9, .bootstrap_before = {false, true}};
+  ProgramOptions forced = options(1 << 12, 9, 9);
+  forced.bootstrap_before = {false, true};
   const Program q = compile_program(g, sites, forced);
   EXPECT_EQ(q.bootstraps, 1);
-  ProgramOptions no_boot{.slots = 1 << 12, .fresh_level = 5, .boot_level = 4, .allow_bootstrap = false};
+  const ProgramOptions no_boot = options(1 << 12, 5, 4, false);
   EXPECT_THROW(compile_program(g, sites, no_boot), Error);
 }
 
 TEST(ProgramSim, RejectsWrongSiteCountsAndExactSites) {
   const nn::Graph g = small_cnn();
   const auto sites = fit_sites(g, random_images(1, 3, 8, 8, 9), 3);
-  const ProgramOptions o{.slots = 1 << 12, .fresh_level = 7, .boot_level = 5};
+  const ProgramOptions o = options(1 << 12, 7, 5);
   try {
     compile_program(g, std::span(sites).first(1), o);
     FAIL() << "no error";
@@ -178,7 +188,7 @@ TEST(ProgramSim, ResNet20OneImageMatchesTheFloatExecutor) {
   const nn::Graph g = nn::import_onnx(dir / "resnet20.onnx");
   const nn::ImageSet set = nn::load_cifar10(dir / "cifar10_test_first100.bin", {.first = 1});
   const auto sites = fit_sites(g, set.images, 15);
-  const Program p = compile_program(g, sites, {.slots = 1 << 15, .fresh_level = 16, .boot_level = 12});
+  const Program p = compile_program(g, sites, options(1 << 15, 16, 12));
   EXPECT_EQ(p.activations.size(), 19u);
   int convs = 0, shortcuts = 0, adds = 0;
   for (const auto& s : p.steps) {
