@@ -5,7 +5,7 @@
 //   ola optimize --model M --calib C --budget 0.5 --out plan.json [--costs costs.json]
 //                [--report DIR] [--json] [--heldout FILE --heldout-skip N] [--heldout-count 500]
 //                [--calib-images 1000] [--cache-dir DIR] [--impact simulate|proxy] [--margin 0.05]
-//                [--units 200] [--threads T] [--quiet]
+//                [--degrees 2,3,5] [--alphas 7,13] [--units 200] [--threads T] [--quiet]
 //
 // --calib is a calibration JSON of `ola calibrate` or a CIFAR-10 binary (its first --calib-images
 // records are calibrated on). Held-out images default to the records right after those.
@@ -14,6 +14,7 @@
 #include <filesystem>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -33,6 +34,7 @@ struct OptimizeOptions {
   double budget = 0.5, margin = 0.05;
   std::size_t heldout_skip = 0, heldout_count = 500, calib_images = 1000;
   int units = 200, threads = 0;
+  std::vector<int> degrees, alphas;
   bool json = false, quiet = false;
 };
 
@@ -61,6 +63,8 @@ void run(const OptimizeOptions& o) {
     throw Error(ola::mismatch("optimize", "--impact", "simulate or proxy", o.impact));
   }
   s.candidates.margin = o.margin;
+  if (!o.degrees.empty()) s.candidates.wls_degrees = o.degrees;
+  if (!o.alphas.empty()) s.candidates.alphas = o.alphas;
   s.impact.exec.threads = o.threads;
   s.impact.cache_dir = o.cache_dir;
   s.optimizer.budget = o.budget;
@@ -73,9 +77,11 @@ void run(const OptimizeOptions& o) {
 
   const opt::Baseline* base = nullptr;
   const opt::Baseline* wls = nullptr;
+  const opt::Baseline* native = nullptr;
   for (const auto& b : p.baselines) {
     if (b.name == "uniform_relu_alpha13" && b.feasible) base = &b;
     if (b.name == "uniform_wls" && b.feasible) wls = &b;
+    if (b.name == "uniform_relu_alpha13_native" && b.feasible) native = &b;
   }
   if (o.json) {
     nlohmann::json j = {{"plan", o.out},
@@ -93,6 +99,8 @@ void run(const OptimizeOptions& o) {
     j["baseline_seconds"] = base ? nlohmann::json(base->totals.predicted_ms / 1000.0) : nlohmann::json(nullptr);
     j["baseline_bootstraps"] = base ? nlohmann::json(base->totals.bootstraps) : nlohmann::json(nullptr);
     j["speedup"] = base ? nlohmann::json(base->totals.predicted_ms / p.totals.predicted_ms) : nlohmann::json(nullptr);
+    j["baseline_native_seconds"] = native ? nlohmann::json(native->totals.predicted_ms / 1000.0) : nlohmann::json(nullptr);
+    j["baseline_native_bootstraps"] = native ? nlohmann::json(native->totals.bootstraps) : nlohmann::json(nullptr);
     j["wls_baseline_seconds"] = wls ? nlohmann::json(wls->totals.predicted_ms / 1000.0) : nlohmann::json(nullptr);
     j["wls_baseline"] = wls ? nlohmann::json(wls->description) : nlohmann::json(nullptr);
     print_json(j);
@@ -134,6 +142,8 @@ OLA_REGISTER_COMMAND("optimize", "Choose a polynomial per activation site and bo
                        sub.add_option("--cache-dir", o->cache_dir, "folder of the impact cache (default: no cache)");
                        sub.add_option("--impact", o->impact, "simulate (every candidate) or proxy (s_l * MSE)")->capture_default_str();
                        sub.add_option("--margin", o->margin, "range margin, fraction of the calibrated width per side")->capture_default_str();
+                       sub.add_option("--degrees", o->degrees, "WLS degrees (default 2..15,19,23,27,31)")->delimiter(',');
+                       sub.add_option("--alphas", o->alphas, "composite ReLU precisions, 4..14 (default all)")->delimiter(',');
                        sub.add_option("--units", o->units, "DP quantisation: units per budget")->capture_default_str();
                        sub.add_option("--threads", o->threads, "threads (0: OpenMP default)")->capture_default_str();
                        sub.add_flag("--quiet", o->quiet, "no progress bar");

@@ -52,8 +52,10 @@ struct OptimizerOutput {
 std::vector<DpChoice> price_candidates(const SiteCandidates& site, const TimeModel& tm, std::int64_t ciphertexts,
                                        double quantum, int max_units, std::vector<int>& kept);
 
-/// Runs the DP for the budget and builds the plan (with the alpha = 13 and uniform-WLS baselines
-/// when `relu13` is non-empty: relu13[site] is the alpha = 13 composite for that site's range).
+/// Runs the DP for the budget and builds the plan with its baselines: when `relu13` is non-empty
+/// (relu13[site] = the alpha = 13 composite on that site's range), "uniform_relu_alpha13" (MPCNN
+/// placement with a 16-level window at this bootstrap price, a lower bound for the baseline) and
+/// "uniform_relu_alpha13_native" (this parameter set's window); always "uniform_wls".
 /// @pre sites.size() == net.num_sites.
 /// @throws PlanError if the budget is not positive, no plan meets the budget (naming the smallest
 ///         predicted loss that is feasible), or a site has no usable candidate.

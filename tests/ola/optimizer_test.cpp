@@ -134,18 +134,30 @@ TEST(Optimizer, BudgetTradesLossForTime) {
   EXPECT_TRUE(found);
   // Baselines: alpha 13 everywhere is slower; the uniform WLS baseline picks the medium degree
   // (cheap x3 exceeds the budget).
-  ASSERT_EQ(p.baselines.size(), 2U);
+  ASSERT_EQ(p.baselines.size(), 3U);
   EXPECT_EQ(p.baselines[0].name, "uniform_relu_alpha13");
   EXPECT_GT(p.baselines[0].totals.predicted_ms, p.totals.predicted_ms);
   EXPECT_EQ(p.baselines[0].totals.bootstraps, 2);  // one per convolution but the first
-  EXPECT_TRUE(p.baselines[1].feasible);
-  EXPECT_NE(p.baselines[1].description.find("d=7"), std::string::npos) << p.baselines[1].description;
-  EXPECT_GE(p.baselines[1].totals.predicted_ms, p.totals.predicted_ms);
+  EXPECT_EQ(p.baselines[1].name, "uniform_relu_alpha13_native");
+  EXPECT_EQ(p.baselines[1].totals.bootstraps, 2);  // 16 levels: the same placement fits
+  EXPECT_TRUE(p.baselines[2].feasible);
+  EXPECT_NE(p.baselines[2].description.find("d=7"), std::string::npos) << p.baselines[2].description;
+  EXPECT_GE(p.baselines[2].totals.predicted_ms, p.totals.predicted_ms);
   // Steps and totals agree.
   double sum = 0.0;
   for (const auto& st : p.steps) sum += st.ms;
   EXPECT_NEAR(sum, p.totals.predicted_ms, 1e-6);
   EXPECT_NEAR(p.totals.bootstrap_ms + p.totals.activation_ms + p.totals.linear_ms, p.totals.predicted_ms, 1e-6);
+}
+
+TEST(Optimizer, NativeBaselineBootstrapsInsideActivationsWhenWindowIsShort) {
+  const TimeModel tm = make_time_model(table(20, 10));
+  const std::vector<approx::Approximation> relu13(3, poly(approx::Kind::composite_relu, 14, 27, 13));
+  const auto out = run_optimizer(small_net(), tm, sites_with(1e-3, 1e-4), LossModel{10.0, 3}, {0.5, 200, 4}, relu13);
+  ASSERT_EQ(out.plan.baselines.size(), 3U);
+  EXPECT_EQ(out.plan.baselines[0].totals.bootstraps, 2);      // granted a 16-level window
+  EXPECT_EQ(out.plan.baselines[1].totals.bootstraps, 2 + 3);  // one more inside each ReLU
+  EXPECT_LT(out.plan.baselines[0].totals.predicted_ms, out.plan.baselines[1].totals.predicted_ms);
 }
 
 TEST(Optimizer, LargerBudgetIsNeverSlower) {

@@ -59,7 +59,7 @@ TEST(Charts, ParetoMarksPlanBudgetAndBaselines) {
 TEST(Charts, TimeBarsStackBootstrapOverOwnTime) {
   const std::string s = time_svg(plan());
   EXPECT_NE(s.find("conv&lt;0&gt;: bootstrap"), std::string::npos);
-  EXPECT_NE(s.find("relu_0: 3 s"), std::string::npos);
+  EXPECT_NE(s.find("relu_0: 3.00 s"), std::string::npos);
   EXPECT_EQ(s.find("skip:"), std::string::npos);  // zero-time steps have no bar
 }
 

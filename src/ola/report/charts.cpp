@@ -2,10 +2,19 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 
 #include "ola/report/svg.h"
 
 namespace ola::opt {
+
+namespace {
+std::string seconds_label(double s) {
+  char buf[48];
+  std::snprintf(buf, sizeof buf, "%.2f s", s);
+  return buf;
+}
+}  // namespace
 
 std::string pareto_svg(const std::vector<FrontPoint>& front, const Plan& plan) {
   svg::Svg s;
@@ -129,7 +138,7 @@ std::string time_svg(const Plan& plan) {
     svg::rect(s, x, y_boot, bw * 0.8, a.py(0) - y_boot, "#7f7f7f", st.name + ": bootstrap");
     const double y_own = a.py((boot + own) / 1000.0);
     svg::rect(s, x, y_own, bw * 0.8, y_boot - y_own, st.kind == StepKind::activation ? "#d62728" : "#1f77b4",
-              st.name + ": " + std::to_string(own / 1000.0) + " s");
+              st.name + ": " + seconds_label(own / 1000.0));
   }
   svg::text(s, a.left + 8, a.top + 14, "grey: bootstrap; red: activation polynomial; blue: linear layer / add", 10);
   return svg::to_string(s);
