@@ -239,4 +239,22 @@ TEST(HeCli, SmallCnnThroughKeygenEncryptInferDecryptMatchesTheSimulation) {
   EXPECT_NE(r.all.find("program"), std::string::npos) << r.all;
 }
 
+TEST(HeCli, BenchInferReportsAgreementAndErrorAgainstTheSimulation) {
+  const Files f;
+  write_text(f("small.onnx"), small_cnn_onnx());
+  write_text(f("plan.json"), plan_json({6.0, 6.0}).dump());
+  const auto r = run_ola("bench infer --model " + f("small.onnx") + " --plan " + f("plan.json") + " --images 2 --json");
+  ASSERT_EQ(r.exit_code, 0) << r.all;
+  const auto j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["images"], 2);
+  EXPECT_EQ(j["bootstraps"], 0);
+  EXPECT_EQ(j["agreement"], 1.0);
+  EXPECT_GT(j["seconds_per_image"].get<double>(), 0.0);
+  EXPECT_GT(j["peak_rss_mb"].get<double>(), 1.0);
+  EXPECT_LT(j["max_logit_error_bits"].get<double>(), -12.0);
+  const auto bad = run_ola("bench infer --model " + f("small.onnx") + " --plan " + f("plan.json") + " --params nope");
+  EXPECT_EQ(bad.exit_code, 2) << bad.all;
+  EXPECT_NE(bad.all.find("--params: name: expected test-n12, test-n13 or test-n14, got nope"), std::string::npos) << bad.all;
+}
+
 }  // namespace
