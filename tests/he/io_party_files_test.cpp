@@ -1,0 +1,95 @@
+// he/io party files: round trips, the 0600 secret file, and refusals (secret key given to the
+// server, truncated file, other parameters, wrong kind).
+#include "he/io/party_files.h"
+
+#include <gtest/gtest.h>
+#include <sys/stat.h>
+
+#include <filesystem>
+#include <fstream>
+#include <unistd.h>
+
+#include "util/atomic_file.h"
+#include "util/error.h"
+
+namespace ola::he {
+namespace {
+
+struct Dir {
+  std::filesystem::path p = std::filesystem::temp_directory_path() / ("he_io_" + std::to_string(::getpid()));
+  Dir() { std::filesystem::create_directories(p); }
+  ~Dir() { std::filesystem::remove_all(p); }
+};
+
+std::string error_of(const std::function<void()>& f) {
+  try {
+    f();
+  } catch (const FormatError& e) {
+    return e.what();
+  }
+  return "no FormatError";
+}
+
+TEST(IoPartyFiles, RoundTripsAndRefusals) {
+  const Dir d;
+  const ckks::Params params(ckks::test_literal_n12());
+  const ckks::KeyGenerator kg(params);
+  const std::vector<int> steps{1, 2, 16};
+  const Layout l = make_layout(3, 8, 8, 1, 2048);
+  save_client_secret(d.p / "sk.bin", {params, kg.secret_key(), l, 4, "fp1"});
+  save_evaluation_keys(d.p / "evk.bin", {params, kg.relin_key(), kg.galois_keys(steps), steps, "fp1"});
+
+  struct stat st {};
+  ASSERT_EQ(::stat((d.p / "sk.bin").c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0600u);
+  const ClientSecret s = load_client_secret(d.p / "sk.bin");
+  EXPECT_EQ(s.params, params);
+  EXPECT_EQ(s.secret.coeffs, kg.secret_key().coeffs);
+  EXPECT_EQ(s.input_layout, l);
+  EXPECT_EQ(s.fresh_level, 4);
+  EXPECT_EQ(s.program, "fp1");
+  const EvaluationKeys k = load_evaluation_keys(d.p / "evk.bin");
+  EXPECT_EQ(k.rotation_steps, steps);
+  EXPECT_EQ(k.galois.keys.size(), 3u);
+  EXPECT_EQ(k.program, "fp1");
+
+  // The server refuses secret keys (ours and a plain CKKS secret key file) by kind.
+  EXPECT_NE(error_of([&] { load_evaluation_keys(d.p / "sk.bin"); }).find("kind: expected evaluation keys"),
+            std::string::npos);
+  ckks::save(d.p / "raw_sk.bin", kg.secret_key(), params);
+  EXPECT_NE(error_of([&] { load_evaluation_keys(d.p / "raw_sk.bin"); }).find("CKKS secret key file"), std::string::npos);
+  EXPECT_NE(error_of([&] { load_input_ciphertext(d.p / "sk.bin", params); }).find("secret key"), std::string::npos);
+  // The client refuses evaluation keys as its secret file.
+  EXPECT_NE(error_of([&] { load_client_secret(d.p / "evk.bin"); }).find("got an evaluation key file"), std::string::npos);
+
+  // Truncation is reported, not read past.
+  auto bytes = read_file_bytes(d.p / "evk.bin");
+  bytes.resize(bytes.size() / 2);
+  write_file_atomic(d.p / "cut.bin", bytes);
+  EXPECT_NE(error_of([&] { load_evaluation_keys(d.p / "cut.bin"); }).find("truncated"), std::string::npos);
+
+  // Logits: round trip, and refused under other parameters (fingerprint).
+  const ckks::Encoder enc(params);
+  const ckks::Encryptor encryptor(params, kg.secret_key());
+  const std::vector<double> v(2048, 0.25);
+  const ckks::Ciphertext ct = encryptor.encrypt(enc.encode(v, params.max_level(), params.default_scale(), v.size()));
+  save_encrypted_logits(d.p / "logits.ct", {ct, {0, 5, 9}, "fp1"}, params);
+  const EncryptedLogits back = load_encrypted_logits(d.p / "logits.ct", params);
+  EXPECT_EQ(back.logit_slots, (std::vector<int>{0, 5, 9}));
+  EXPECT_EQ(back.ct.level, ct.level);
+  const ckks::Params other(ckks::test_literal_n13());
+  EXPECT_NE(error_of([&] { load_encrypted_logits(d.p / "logits.ct", other); }).find("fingerprint"), std::string::npos);
+}
+
+TEST(IoPartyFiles, ParameterNames) {
+  EXPECT_EQ(ckks::Params(params_literal_by_name("test-n13")).max_level(), 7);
+  try {
+    params_literal_by_name("n16");
+    FAIL() << "no error";
+  } catch (const Error& e) {
+    EXPECT_STREQ(e.what(), "--params: name: expected test-n12, test-n13 or test-n14, got n16");
+  }
+}
+
+}  // namespace
+}  // namespace ola::he
