@@ -34,6 +34,7 @@ enum class ProgramOp {
 std::string to_string(ProgramOp op);
 
 /// One step. Registers are indices into the program's register file (nn value ids).
+/// Thread safety: a plain value.
 struct ProgramStep {
   ProgramOp op = ProgramOp::conv;
   std::string name;       ///< nn node name ("bootstrap" for inserted bootstraps)
@@ -47,6 +48,7 @@ struct ProgramStep {
 
 /// An activation site as compiled: the plan's approximation, its affine input map and the factor
 /// its output is multiplied by (to serve the next consumer's scale).
+/// Thread safety: a plain value.
 struct ProgramActivation {
   int site = -1;
   approx::Approximation approximation;
@@ -57,6 +59,7 @@ struct ProgramActivation {
 };
 
 /// Compile-time settings: the slot count and the level model of the target parameters.
+/// Thread safety: a plain value.
 struct ProgramOptions {
   int slots = 1 << 15;       ///< n, power of two (N/2 or sparse)
   int fresh_level = 16;      ///< level of a freshly encrypted input
