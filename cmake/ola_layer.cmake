@@ -16,11 +16,11 @@ function(ola_add_layer target dir)
   endif()
 endfunction()
 
-# ola_add_test_suite(<name> <dir> LABEL <label> DEPS <libs...>)
+# ola_add_test_suite(<name> <dir> LABEL <label> [TIMEOUT s] [RUN_SERIAL] DEPS <libs...>)
 # One GoogleTest executable per test folder (tests/<dir>/*_test.cpp), registered with ctest
 # under the label <label> (ctest -L <label>).
 function(ola_add_test_suite name dir)
-  cmake_parse_arguments(ARG "" "LABEL;TIMEOUT" "DEPS" ${ARGN})
+  cmake_parse_arguments(ARG "RUN_SERIAL" "LABEL;TIMEOUT" "DEPS" ${ARGN})
   file(GLOB sources CONFIGURE_DEPENDS ${PROJECT_SOURCE_DIR}/tests/${dir}/*_test.cpp)
   if(NOT sources)
     return()
@@ -31,7 +31,11 @@ function(ola_add_test_suite name dir)
   add_executable(${name} ${sources})
   target_include_directories(${name} PRIVATE ${PROJECT_SOURCE_DIR}/tests)
   target_link_libraries(${name} PRIVATE ${ARG_DEPS} GTest::gtest_main)
+  set(serial FALSE)
+  if(ARG_RUN_SERIAL)
+    set(serial TRUE)  # memory-heavy (N = 2^16): never beside another test under ctest -j
+  endif()
   gtest_discover_tests(${name}
-    PROPERTIES LABELS ${ARG_LABEL} TIMEOUT ${ARG_TIMEOUT}
+    PROPERTIES LABELS ${ARG_LABEL} TIMEOUT ${ARG_TIMEOUT} RUN_SERIAL ${serial}
     DISCOVERY_TIMEOUT 60)
 endfunction()

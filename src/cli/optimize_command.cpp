@@ -50,7 +50,7 @@ void run(const OptimizeOptions& o) {
   s.calibration_images = o.calib_images;
   s.costs = o.costs.empty() ? default_costs() : o.costs;
   if (s.costs.empty()) {
-    throw Error("optimize: --costs: expected a cost table JSON (`ola bench costs`; data/costs-n16.json is not bundled yet), got none");
+    throw Error("optimize: --costs: expected a cost table JSON (`ola bench costs`), got none");
   }
   s.heldout = o.heldout;
   s.heldout_skip = o.heldout_skip;
