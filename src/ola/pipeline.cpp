@@ -94,6 +94,8 @@ ImpactTable proxy_impacts(const nn::Graph& g, const nn::Tensor& images, std::spa
 
 PipelineResult run_pipeline(const PipelineSettings& s, const Progress& progress) {
   PipelineResult r;
+  const CostTable costs = load_cost_table(s.costs);  // first: fail fast on a bad table
+  r.time_model = make_time_model(costs);
   const nn::Graph g = nn::import_onnx(s.model);
   const std::string model_fp = hash_hex(read_file_bytes(s.model));
   if (s.calibration.extension() == ".json") {
@@ -116,8 +118,6 @@ PipelineResult run_pipeline(const PipelineSettings& s, const Progress& progress)
     throw PlanError(ola::mismatch(s.calibration.string(), "source.model_fingerprint", model_fp.substr(0, 16) + "... (of " + s.model.string() + ")",
                                   r.calibration.source.model_fingerprint.substr(0, 16) + "..."));
   }
-  const CostTable costs = load_cost_table(s.costs);
-  r.time_model = make_time_model(costs);
   r.network = network_from_graph(g);
 
   // Candidates (none deeper than a bootstrap window minus the linear layer before it).

@@ -1,0 +1,95 @@
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+
+#include <array>
+#include <cstdio>
+#include <filesystem>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "util/atomic_file.h"
+
+namespace {
+
+struct RunResult {
+  int exit_code;
+  std::string output;
+};
+
+RunResult run(const std::string& args) {
+  const std::string cmd = std::string(OLA_BINARY) + " " + args + " 2>&1";
+  FILE* pipe = ::popen(cmd.c_str(), "r");
+  if (pipe == nullptr) return {-1, ""};
+  std::string out;
+  std::array<char, 4096> buf{};
+  while (std::fgets(buf.data(), buf.size(), pipe) != nullptr) out += buf.data();
+  const int status = ::pclose(pipe);
+  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
+}
+
+// A small cost table: 26 levels, no bootstrap entry (so the bootstrap is estimated).
+std::string write_costs(const std::filesystem::path& dir) {
+  nlohmann::json levels = nlohmann::json::array();
+  for (int l = 0; l <= 25; ++l) {
+    const double n = l + 1;
+    levels.push_back({{"level", l}, {"limbs", l + 1}, {"mul_relin_ms", 6.0 * n}, {"rescale_ms", 1.4 * n},
+                      {"rotate_ms", 6.0 * n}, {"hoisted_rotate_ms", 3.5 * n}, {"hoist_decompose_ms", 2.7 * n},
+                      {"mul_plain_ms", 0.4 * n}, {"mul_const_ms", 0.2 * n}, {"add_ms", 0.17 * n},
+                      {"interpolated", false}});
+  }
+  const nlohmann::json t = {{"format", "ola-cost-table"}, {"version", 1}, {"log_n", 16}, {"threads", 1},
+                            {"date", "test"}, {"host", "test"}, {"levels", levels},
+                            {"bootstrap", nlohmann::json::array()}};
+  const auto path = dir / "costs.json";
+  ola::write_file_atomic(path, t.dump());
+  return path.string();
+}
+
+TEST(CliOptimize, WritesPlanReportAndJson) {
+  const auto dir = std::filesystem::temp_directory_path() / "ola_cli_optimize_test";
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  const std::string data = std::string(OLA_SOURCE_DIR) + "/data/";
+  const std::string args = "optimize --model " + data + "resnet20.onnx --calib " + data +
+                           "cifar10_calib_first1000.bin --calib-images 64 --heldout-count 96 --degrees 3,7,15 "
+                           "--alphas 5 --budget 2 --costs " + write_costs(dir) + " --out " + (dir / "plan.json").string() +
+                           " --report " + (dir / "report").string() + " --cache-dir " + (dir / "cache").string() +
+                           " --threads 2 --json";
+  const auto r = run(args);
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  const auto j = nlohmann::json::parse(r.output.substr(r.output.find('{')));
+  for (const char* key : {"predicted_seconds", "baseline_seconds", "bootstraps", "baseline_bootstraps", "predicted_loss"}) {
+    EXPECT_TRUE(j.contains(key)) << key;
+  }
+  EXPECT_GT(j["predicted_seconds"].get<double>(), 0.0);
+  EXPECT_LE(j["predicted_seconds"].get<double>(), j["baseline_seconds"].get<double>());
+  EXPECT_LE(j["predicted_loss"].get<double>(), 2.0);
+  EXPECT_EQ(j["bootstrap_cost"], "estimated");
+  EXPECT_TRUE(std::filesystem::exists(dir / "report" / "report.md"));
+  EXPECT_TRUE(std::filesystem::exists(dir / "report" / "pareto.svg"));
+  EXPECT_TRUE(std::filesystem::exists(dir / "report" / "sites" / "site_18.svg"));
+  const auto plan = nlohmann::json::parse(ola::read_file_text(dir / "plan.json"));
+  EXPECT_EQ(plan["format"], "ola-plan");
+  EXPECT_EQ(plan["sites"].size(), 19U);
+  // A second run hits the impact cache and gives the same plan.
+  const auto again = run(args);
+  ASSERT_EQ(again.exit_code, 0) << again.output;
+  const auto j2 = nlohmann::json::parse(again.output.substr(again.output.find('{')));
+  EXPECT_LT(j2["impact_seconds"].get<double>(), j["impact_seconds"].get<double>());
+  EXPECT_DOUBLE_EQ(j2["predicted_seconds"].get<double>(), j["predicted_seconds"].get<double>());
+  std::filesystem::remove_all(dir);
+}
+
+TEST(CliOptimize, MissingCostsOrBadBudgetIsUsageError) {
+  const std::string data = std::string(OLA_SOURCE_DIR) + "/data/";
+  auto r = run("optimize --model " + data + "resnet20.onnx --calib " + data +
+               "cifar10_calib_first1000.bin --costs /nonexistent/costs.json --out /tmp/x.json");
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  r = run("optimize --model " + data + "resnet20.onnx --calib " + data +
+          "cifar10_calib_first1000.bin --impact guess --out /tmp/x.json");
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_NE(r.output.find("--impact"), std::string::npos) << r.output;
+}
+
+}  // namespace
