@@ -1,8 +1,8 @@
 // `ola simulate --model M [--plan P] [--images FILE] [--count N] --json`: runs images through the
 // exact model and through the model whose activation sites are replaced by the plan's polynomials,
 // and prints top-1, agreement with the exact model, mean KL and per-site out-of-range counts.
-// The plan is nn's replacement list [{"site": name or index, "approximation": {...}}]
-// (nn/sim/approximation_json.h); without --plan every site stays exact.
+// The plan is an OLA plan (`ola optimize`) or nn's replacement list [{"site": name or index,
+// "approximation": {...}}] (nn/sim/approximation_json.h); without --plan every site stays exact.
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -11,6 +11,7 @@
 
 #include "cli/command.h"
 #include "cli/json_output.h"
+#include "cli/plan_replacements.h"
 #include "cli/progress_bar.h"
 #include "nn/data/cifar10.h"
 #include "nn/data/data_files.h"
@@ -41,15 +42,7 @@ void run(const SimulateOptions& o) {
   const auto image_path = nn::resolve_data_file(nn::DataRole::test_images, o.images, o.data);
   const nn::Graph g = nn::import_onnx(model_path);
   nn::SiteReplacements rep(g.sites.size());
-  if (!o.plan.empty()) {
-    nlohmann::json j;
-    try {
-      j = nlohmann::json::parse(read_file_text(o.plan));
-    } catch (const nlohmann::json::parse_error& e) {
-      throw nn::DataError(ola::mismatch(o.plan, "contents", "JSON", e.what()));
-    }
-    rep = nn::replacements_from_json(g, j, o.plan);
-  }
+  if (!o.plan.empty()) rep = load_replacements(g, o.plan);  // OLA plan or nn replacement list
   if (o.mean.size() != 3 || o.std.size() != 3) {
     throw ola::Error(ola::mismatch("ola simulate", "--mean/--std", "3 values each", std::to_string(o.mean.size()) + "/" + std::to_string(o.std.size())));
   }
@@ -111,7 +104,7 @@ OLA_REGISTER_COMMAND("simulate", "Plaintext simulation of a plan: top-1, agreeme
                      [](CLI::App& sub) {
                        auto o = std::make_shared<SimulateOptions>();
                        sub.add_option("--model", o->model, "ONNX file or name (default: bundled resnet20.onnx)");
-                       sub.add_option("--plan", o->plan, "replacement list JSON [{site, approximation}] (default: exact)");
+                       sub.add_option("--plan", o->plan, "OLA plan (ola optimize) or replacement list JSON [{site, approximation}] (default: exact)");
                        sub.add_option("--images", o->images, "CIFAR-10 binary file (default: bundled 100 test images)");
                        sub.add_option("--count", o->count, "use the first N images (default: all)");
                        sub.add_option("--data", o->data, "full data folder (default $OLA_DATA)");
