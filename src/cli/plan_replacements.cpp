@@ -32,7 +32,7 @@ nn::SiteReplacements load_replacements(const nn::Graph& g, const std::filesystem
   nlohmann::json j;
   try {
     j = nlohmann::json::parse(read_file_text(path));
-  } catch (const nlohmann::json::parse_error& e) {
+  } catch (const nlohmann::json::exception& e) {  // parse_error, and out_of_range for numbers like 1e999
     throw FormatError(ola::mismatch(path.string(), "contents", "JSON", e.what()));
   }
   if (j.is_object() && j.value("format", "") == "ola-plan") {

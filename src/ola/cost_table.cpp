@@ -99,7 +99,7 @@ CostTable load_cost_table(const std::filesystem::path& path) {
   nlohmann::json j;
   try {
     j = nlohmann::json::parse(text);
-  } catch (const nlohmann::json::parse_error& e) {
+  } catch (const nlohmann::json::exception& e) {  // parse_error, and out_of_range for numbers like 1e999
     throw FormatError(path.string() + ": JSON: expected a valid JSON document, got parse error: " + e.what());
   }
   return cost_table_from_json(j, path.string());

@@ -45,7 +45,7 @@ Entries load_cache(const std::filesystem::path& path, const std::string& key) {
   nlohmann::json j;
   try {
     j = nlohmann::json::parse(read_file_text(path));
-  } catch (const nlohmann::json::parse_error& ex) {
+  } catch (const nlohmann::json::exception& ex) {  // parse_error, and out_of_range for numbers like 1e999
     throw FormatError(where + ": JSON: expected a valid JSON document, got parse error: " + ex.what());
   }
   jf::expect_string(j, "format", "ola-impact-cache", where);

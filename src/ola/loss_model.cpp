@@ -11,7 +11,10 @@ LossModel fit_loss_model(const ImpactTable& t) {
   int pairs = 0;
   for (const auto& site : t) {
     for (const Impact& im : site) {
-      if (!im.measured || !(im.disagreement > 0.0) || im.disagreement > kMaxFitDisagreement || !(im.mean_kl > 0.0)) {
+      // A candidate whose logits overflow has infinite KL: it says nothing about the slope, and one
+      // infinite term would make gamma 0 (every loss predicted free).
+      if (!im.measured || !(im.disagreement > 0.0) || im.disagreement > kMaxFitDisagreement || !(im.mean_kl > 0.0) ||
+          !std::isfinite(im.mean_kl)) {
         continue;
       }
       num += im.disagreement * std::sqrt(im.mean_kl);

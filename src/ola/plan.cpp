@@ -201,7 +201,7 @@ Plan load_plan(const std::filesystem::path& path) {
   nlohmann::json j;
   try {
     j = nlohmann::json::parse(text);
-  } catch (const nlohmann::json::parse_error& e) {
+  } catch (const nlohmann::json::exception& e) {  // parse_error, and out_of_range for numbers like 1e999
     throw FormatError(path.string() + ": JSON: expected a valid JSON document, got parse error: " + e.what());
   }
   return plan_from_json(j, path.string());

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <limits>
+
 #include <cmath>
 
 #include "ola/baselines.h"
@@ -99,6 +101,8 @@ TEST(LossModel, FitsGammaOnSqrtKl) {
   for (double kl : {1e-4, 4e-4, 1e-2}) t[0].push_back({true, kl, 10.0 * std::sqrt(kl), 10, 0});
   t[0].push_back({true, 5.0, 60.0, 10, 0});  // saturated pair, excluded (> 10 points)
   t[0].push_back({false, 1.0, 1.0, 0, 0});  // unmeasured, excluded
+  // Overflowing logits (infinite KL) with few changed predictions: excluded, else gamma would be 0.
+  t[0].push_back({true, std::numeric_limits<double>::infinity(), 5.0, 10, 0});
   const LossModel m = fit_loss_model(t);
   EXPECT_EQ(m.pairs, 3);
   EXPECT_NEAR(m.gamma, 10.0, 1e-9);

@@ -132,7 +132,7 @@ Calibration load_calibration(const std::filesystem::path& path) {
   nlohmann::json j;
   try {
     j = nlohmann::json::parse(text);
-  } catch (const nlohmann::json::parse_error& e) {
+  } catch (const nlohmann::json::exception& e) {  // parse_error, and out_of_range for numbers like 1e999
     throw DataError(ola::mismatch(path.string(), "contents", "JSON", e.what()));
   }
   return calibration_from_json(j, path.string());
