@@ -1,4 +1,5 @@
 #include "ola/impact.h"
+#include "ola/loss_model.h"
 
 #include <algorithm>
 #include <cmath>
@@ -128,7 +129,7 @@ ImpactTable measure_impacts(const nn::Graph& g, const nn::Tensor& heldout, std::
         const nn::SiteImpact r = nn::evaluate_site(g, *site_cache, static_cast<int>(s), cand, options.exec);
         Impact im;
         im.measured = true;
-        im.mean_kl = std::isfinite(r.metrics.mean_kl) ? r.metrics.mean_kl : 1e30;
+        im.mean_kl = std::isfinite(r.metrics.mean_kl) ? r.metrics.mean_kl : kNonfiniteKl;
         im.disagreement = 100.0 * (1.0 - r.metrics.agreement);
         im.inputs = r.inputs;
         im.out_of_range = r.out_of_range;

@@ -22,8 +22,11 @@ struct LossModel {
 
 /// Pairs used by the fit: measured, 0 < disagreement <= kMaxFitDisagreement, 0 < KL.
 inline constexpr double kMaxFitDisagreement = 10.0;
+/// KL stored for a candidate whose logits are not finite (impact.cpp); never used by the fit.
+inline constexpr double kNonfiniteKl = 1e30;
 
-/// Fits gamma = sum(d_i sqrt(kl_i)) / sum(kl_i) (least squares of d = gamma sqrt(kl)).
+/// Fits gamma as the median of d_i / sqrt(kl_i) over the qualifying pairs (robust to overflowing
+/// candidates, whose KL is huge while few predictions change).
 /// @throws PlanError if fewer than 3 pairs qualify (too few held-out images, or every candidate is
 ///         exact to the measurement's resolution): "impact: pairs with 0 < disagreement <= 10:
 ///         expected >= 3, got N".
