@@ -1,29 +1,21 @@
 // `ola demo` end to end on the bundled data: the README's main command.
 #include <gtest/gtest.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
-#include <array>
-#include <cstdio>
 #include <filesystem>
 #include <string>
 
 #include <nlohmann/json.hpp>
 
+#include "cli/run_ola.h"
+
 namespace {
 
 TEST(CliDemo, RunsOnBundledDataAndBeatsTheBaselineWithoutLosingAccuracy) {
   const auto out = std::filesystem::temp_directory_path() / ("ola_demo_test_" + std::to_string(::getpid()));
-  const std::string cmd = std::string(OLA_BINARY) + " demo --json --quiet --out " + out.string();
-  FILE* pipe = ::popen(cmd.c_str(), "r");
-  ASSERT_NE(pipe, nullptr);
-  std::string text;
-  std::array<char, 4096> buf{};
-  while (std::fgets(buf.data(), buf.size(), pipe) != nullptr) text += buf.data();
-  const int status = ::pclose(pipe);
-  ASSERT_TRUE(WIFEXITED(status));
-  ASSERT_EQ(WEXITSTATUS(status), 0) << text;
-  const auto j = nlohmann::json::parse(text);
+  const auto r = ola::test::run_ola("demo --json --quiet --out " + out.string(), /*merge_stderr=*/false);
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  const auto j = nlohmann::json::parse(r.output);
   EXPECT_EQ(j["images"].get<int>(), 100);
   // The plan keeps the exact model's predictions on the bundled test images (budget 0.5 points:
   // at most one image of 100 may change) and is predicted faster than uniform alpha = 13.
