@@ -10,23 +10,11 @@
 
 #include <nlohmann/json.hpp>
 
+#include "cli/run_ola.h"
+
 namespace {
 
-struct RunResult {
-  int exit_code;
-  std::string output;
-};
-
-RunResult run_ola(const std::string& args) {
-  const std::string cmd = std::string(OLA_BINARY) + " " + args + " 2>&1";
-  FILE* pipe = ::popen(cmd.c_str(), "r");
-  if (pipe == nullptr) return {-1, ""};
-  std::string out;
-  std::array<char, 4096> buf{};
-  while (std::fgets(buf.data(), buf.size(), pipe) != nullptr) out += buf.data();
-  const int status = ::pclose(pipe);
-  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
-}
+using ola::test::run_ola;
 
 TEST(CliApprox, GeluDegree3Json) {
   const auto r = run_ola("approx --act gelu --degree 3 --range -6,6 --json");

@@ -8,25 +8,14 @@
 
 #include <nlohmann/json.hpp>
 
+#include "cli/run_ola.h"
+
 #include "util/atomic_file.h"
 
 namespace {
 
-struct RunResult {
-  int exit_code;
-  std::string output;
-};
-
-RunResult run(const std::string& args) {
-  const std::string cmd = std::string(OLA_BINARY) + " " + args + " 2>&1";
-  FILE* pipe = ::popen(cmd.c_str(), "r");
-  if (pipe == nullptr) return {-1, ""};
-  std::string out;
-  std::array<char, 4096> buf{};
-  while (std::fgets(buf.data(), buf.size(), pipe) != nullptr) out += buf.data();
-  const int status = ::pclose(pipe);
-  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
-}
+using RunResult = ola::test::RunResult;
+RunResult run(const std::string& args) { return ola::test::run_ola(args); }
 
 // A small cost table: 26 levels, no bootstrap entry (so the bootstrap is estimated).
 std::string write_costs(const std::filesystem::path& dir) {
