@@ -1,6 +1,7 @@
 // `ola bench infer --model M --plan P --images K [--params NAME] --json`: keygen, encrypt, infer and
 // decrypt (in memory, the same code as the four commands) on the first K test images, compared
-// with the plaintext simulation of the same program.
+// with the plaintext simulation of the same program. With a bootstrapping set (test-boot-n12/13,
+// n16) the bootstrapper is built like `ola infer` does; one progress line per step on stderr.
 #include <sys/resource.h>
 
 #include <algorithm>
@@ -9,11 +10,14 @@
 #include <cstdio>
 #include <memory>
 #include <string>
+#include <utility>
 
 #include "ckks/core/ckks.h"
 #include "cli/command.h"
 #include "cli/json_output.h"
 #include "he/ckks_backend.h"
+#include "he/ckks_session.h"
+#include "he/io/param_sets.h"
 #include "he/io/party_files.h"
 #include "he/program/activations.h"
 #include "he/program/program_files.h"
@@ -29,6 +33,7 @@ namespace {
 struct BenchInferOptions {
   std::string model, plan, params = "test-n13", image, data;
   std::size_t images = 1;
+  int slots = 0;
   bool json = false;
 };
 
@@ -37,8 +42,11 @@ std::size_t argmax(const std::vector<double>& v) {
 }
 
 void run(const BenchInferOptions& o) {
-  const ckks::Params params(he::params_literal_by_name(o.params));
-  const he::Program p = he::load_program(o.model, o.plan, he::program_options_for(params));
+  const he::ParamSet pset = he::param_set_by_name(o.params);
+  const ckks::Params params(pset.params);
+  const he::Program p = he::load_program(o.model, o.plan, he::program_options_for(params, pset.boot, o.slots));
+  const he::KeyPlan kp = he::key_plan(params, pset.boot, p);
+  std::fprintf(stderr, "%s\n", he::describe_key_plan(params, p, kp).c_str());
   const auto path = nn::resolve_data_file(nn::DataRole::test_images, o.image, o.data);
   nn::CifarOptions co;
   co.first = o.images;
@@ -46,13 +54,23 @@ void run(const BenchInferOptions& o) {
 
   const auto k0 = std::chrono::steady_clock::now();
   const ckks::KeyGenerator keygen(params);
-  const ckks::Evaluator ev(params, {std::make_shared<const ckks::RelinKey>(keygen.relin_key()),
-                                    std::make_shared<const ckks::GaloisKeys>(keygen.galois_keys(p.rotation_steps))});
+  auto relin = std::make_shared<const ckks::RelinKey>(keygen.relin_key());
+  auto galois = std::make_shared<const ckks::GaloisKeys>(keygen.galois_keys(kp.rotation_steps, kp.conjugation));
   const double keygen_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - k0).count();
-  const ckks::Encoder encoder(params);
+  std::fprintf(stderr, "keygen %.1f s\n", keygen_s);
+  const auto b0 = std::chrono::steady_clock::now();
+  he::CkksSession session(params, std::move(relin), std::move(galois), kp.bootstrapper ? pset.boot : std::nullopt,
+                          p.options.slots);
+  const double setup_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - b0).count();
+  std::fprintf(stderr, "backend setup (bootstrapper matrices) %.1f s\n", setup_s);
+  const ckks::Encoder& encoder = session.encoder();
   const ckks::Encryptor encryptor(params, keygen.secret_key());
   const ckks::Decryptor decryptor(params, keygen.secret_key());
-  he::CkksBackend be(ev, encoder, p.options.slots);
+  he::CkksBackend& be = session.backend();
+  const he::StepObserver observe = [&p](std::size_t i, const he::ProgramStep& s, double sec, int level) {
+    std::fprintf(stderr, "[%zu/%zu] %-10s %-40s level %2d -> %2d  %8.3f s\n", i + 1, p.steps.size(),
+                 he::to_string(s.op).c_str(), s.name.c_str(), s.level_before, level, sec);
+  };
   const auto acts = he::ckks_program_activations(p);
   const auto sim_acts = he::sim_program_activations(p);
 
@@ -63,7 +81,7 @@ void run(const BenchInferOptions& o) {
     const ckks::Ciphertext in =
         encryptor.encrypt(encoder.encode(slots, p.options.fresh_level, params.default_scale(), slots.size()));
     const auto t0 = std::chrono::steady_clock::now();
-    const ckks::Ciphertext out = he::run_program<he::CkksBackend>(be, p, in, acts);
+    const ckks::Ciphertext out = he::run_program<he::CkksBackend>(be, p, in, acts, observe);
     infer_s += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     const auto got = he::unpack_logits(p.head, encoder.decode_real(decryptor.decrypt(out)));
     he::SlotSimBackend sim({p.options.slots, p.options.fresh_level, p.options.boot_level, 40, std::nullopt});
@@ -82,8 +100,11 @@ void run(const BenchInferOptions& o) {
                          {"images", o.images},
                          {"seconds_per_image", infer_s / n},
                          {"keygen_seconds", keygen_s},
+                         {"setup_seconds", setup_s},
+                         {"slots", p.options.slots},
                          {"bootstraps", p.bootstraps},
-                         {"galois_keys", p.rotation_steps.size()},
+                         {"galois_keys", kp.galois_keys},
+                         {"eval_key_bytes", kp.bytes},
                          {"peak_rss_mb", static_cast<double>(ru.ru_maxrss) / 1024.0},
                          {"agreement", static_cast<double>(agree) / n},
                          {"max_logit_error", max_err},
@@ -101,7 +122,8 @@ OLA_REGISTER_BENCH("infer", "Encrypted inference end to end on the first K test 
                      sub.add_option("--model", o->model, "ONNX model")->required();
                      sub.add_option("--plan", o->plan, "OLA plan JSON")->required();
                      sub.add_option("--images", o->images, "number of test images")->capture_default_str()->check(CLI::PositiveNumber);
-                     sub.add_option("--params", o->params, "parameter set: test-n12, test-n13, test-n14")->capture_default_str();
+                     sub.add_option("--params", o->params, "parameter set: " + he::param_set_names())->capture_default_str();
+                     sub.add_option("--slots", o->slots, "slots (power of two <= N/2; 0 = N/2)")->capture_default_str();
                      sub.add_option("--image-file", o->image, "CIFAR-10 file (default: bundled test images)");
                      sub.add_option("--data", o->data, "full data folder (default $OLA_DATA)");
                      sub.add_flag("--json", o->json, "print one JSON object");

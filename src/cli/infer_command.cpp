@@ -1,6 +1,7 @@
 // `ola infer --model M --plan P --eval evk.bin --in ct.bin --out logits.ct`: the server runs the
 // compiled program on an encrypted image with the evaluation keys only (it refuses secret key files
-// and keys of other parameters or programs), printing progress per layer and a per-layer time and
+// and keys of other parameters or programs), bootstrapping with a ckks::Bootstrapper built from
+// those keys when the program needs it, printing progress per layer and a per-layer time and
 // level breakdown on stderr.
 // `ola infer --simulate --model M --plan P --params NAME [--image F] --index I --json`: the same
 // program on the plaintext slot simulator (the reference the encrypted run must agree with).
@@ -10,11 +11,14 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <utility>
 
 #include "ckks/core/ckks.h"
 #include "cli/command.h"
 #include "cli/json_output.h"
 #include "he/ckks_backend.h"
+#include "he/ckks_session.h"
+#include "he/io/param_sets.h"
 #include "he/io/party_files.h"
 #include "he/program/activations.h"
 #include "he/program/program_files.h"
@@ -30,6 +34,7 @@ namespace {
 struct InferOptions {
   std::string model, plan, eval, in, out, params = "test-n13", image, data;
   std::int64_t index = 0;
+  int slots = 0;
   bool simulate = false, json = false, quiet = false;
 };
 
@@ -80,8 +85,9 @@ void print_logits(const std::vector<double>& logits, bool json, const char* what
 }
 
 void run_simulation(const InferOptions& o) {
-  const ckks::Params params(he::params_literal_by_name(o.params));
-  const he::Program p = he::load_program(o.model, o.plan, he::program_options_for(params));
+  const he::ParamSet pset = he::param_set_by_name(o.params);
+  const ckks::Params params(pset.params);
+  const he::Program p = he::load_program(o.model, o.plan, he::program_options_for(params, pset.boot, o.slots));
   const auto path = nn::resolve_data_file(nn::DataRole::test_images, o.image, o.data);
   nn::CifarOptions co;
   co.first = static_cast<std::size_t>(o.index + 1);
@@ -98,23 +104,34 @@ void run(const InferOptions& o) {
   if (o.eval.empty() || o.in.empty() || o.out.empty()) {
     throw Error(ola::mismatch("ola infer", "options", "--eval, --in and --out (or --simulate)", "a missing one"));
   }
-  const he::EvaluationKeys keys = he::load_evaluation_keys(o.eval);
-  const he::Program p = he::load_program(o.model, o.plan, he::program_options_for(keys.params));
+  he::EvaluationKeys keys = he::load_evaluation_keys(o.eval);
+  const he::ParamSet pset = he::param_set_by_name(keys.param_set);
+  if (!(ckks::Params(pset.params) == keys.params)) {
+    throw Error(ola::mismatch(o.eval, "params", "the chain of set " + pset.name, keys.params.summary()));
+  }
+  const he::Program p = he::load_program(o.model, o.plan, he::program_options_for(keys.params, pset.boot, keys.slots));
   const std::string fp = he::program_fingerprint(p);
   if (fp != keys.program) {
     throw Error(ola::mismatch(o.eval, "program", fp + " (this model and plan)",
                               keys.program + " (keys made for another model, plan or parameter set)"));
   }
-  for (int s : p.rotation_steps) {
+  const he::KeyPlan kp = he::key_plan(keys.params, pset.boot, p);
+  for (int s : kp.rotation_steps) {
     if (!std::binary_search(keys.rotation_steps.begin(), keys.rotation_steps.end(), s)) {
       throw Error(ola::mismatch(o.eval, "galois keys", "a key for rotation " + std::to_string(s), "none"));
     }
   }
   const ckks::Ciphertext in = he::load_input_ciphertext(o.in, keys.params);
-  const ckks::Encoder encoder(keys.params);
-  const ckks::Evaluator ev(keys.params, {std::make_shared<const ckks::RelinKey>(keys.relin),
-                                         std::make_shared<const ckks::GaloisKeys>(keys.galois)});
-  he::CkksBackend be(ev, encoder, p.options.slots);
+  const auto b0 = std::chrono::steady_clock::now();
+  he::CkksSession session(keys.params, std::make_shared<const ckks::RelinKey>(std::move(keys.relin)),
+                          std::make_shared<const ckks::GaloisKeys>(std::move(keys.galois)),
+                          kp.bootstrapper ? pset.boot : std::nullopt, p.options.slots);
+  if (session.bootstrapper() != nullptr && !o.quiet) {
+    std::fprintf(stderr, "bootstrapper for %d slots ready in %.1f s (output level %d)\n", p.options.slots,
+                 std::chrono::duration<double>(std::chrono::steady_clock::now() - b0).count(),
+                 session.bootstrapper()->levels_after());
+  }
+  he::CkksBackend& be = session.backend();
   const auto acts = he::ckks_program_activations(p);
   Breakdown b;
   const auto t0 = std::chrono::steady_clock::now();
@@ -137,7 +154,9 @@ OLA_REGISTER_COMMAND("infer", "Server: run a model + plan on an encrypted image 
                        sub.add_option("--in", o->in, "input ciphertext (ola encrypt)");
                        sub.add_option("--out", o->out, "encrypted logits file");
                        sub.add_flag("--simulate", o->simulate, "run the program on the plaintext simulator instead");
-                       sub.add_option("--params", o->params, "parameter set (with --simulate)")->capture_default_str();
+                       sub.add_option("--params", o->params, "parameter set (with --simulate): " + he::param_set_names())
+                           ->capture_default_str();
+                       sub.add_option("--slots", o->slots, "slots (with --simulate; 0 = N/2)")->capture_default_str();
                        sub.add_option("--image", o->image, "CIFAR-10 file (with --simulate; default bundled)");
                        sub.add_option("--index", o->index, "image index (with --simulate)")->check(CLI::NonNegativeNumber);
                        sub.add_option("--data", o->data, "full data folder (default $OLA_DATA)");

@@ -1,6 +1,8 @@
 // `ola keygen --params NAME --model M --plan P --out-secret sk.bin --out-eval evk.bin`: the client
 // makes a secret key (its file only, mode 0600) and the evaluation keys the server needs for this
-// model and plan: relinearisation + exactly the program's Galois keys (docs/he-workflow.md).
+// model and plan: relinearisation + exactly the program's Galois keys, and for a program that
+// bootstraps the bootstrapper's Galois steps and the conjugation key (docs/he-workflow.md). The
+// key count and memory are printed before the keys are made.
 #include <cstdio>
 #include <memory>
 #include <string>
@@ -8,48 +10,74 @@
 #include "ckks/core/ckks.h"
 #include "cli/command.h"
 #include "cli/json_output.h"
+#include "he/io/param_sets.h"
 #include "he/io/party_files.h"
 #include "he/program/program_files.h"
+#include "util/error.h"
 
 namespace ola::cli {
 namespace {
 
 struct KeygenOptions {
   std::string params = "test-n13", model, plan, out_secret, out_eval;
-  bool json = false;
+  int slots = 0;
+  bool json = false, estimate_only = false;
 };
 
 void run(const KeygenOptions& o) {
-  const ckks::Params params(he::params_literal_by_name(o.params));
-  const he::Program p = he::load_program(o.model, o.plan, he::program_options_for(params));
+  if (!o.estimate_only && (o.out_secret.empty() || o.out_eval.empty())) {
+    throw Error(ola::mismatch("ola keygen", "options", "--out-secret and --out-eval (or --estimate-only)", "a missing one"));
+  }
+  const he::ParamSet pset = he::param_set_by_name(o.params);
+  const ckks::Params params(pset.params);
+  const he::Program p = he::load_program(o.model, o.plan, he::program_options_for(params, pset.boot, o.slots));
+  const he::KeyPlan kp = he::key_plan(params, pset.boot, p);
+  std::fprintf(stderr, "%s\n", he::describe_key_plan(params, p, kp).c_str());
+  if (o.estimate_only) {
+    print_json({{"params", o.params},
+                {"slots", p.options.slots},
+                {"bootstraps", p.bootstraps},
+                {"galois_keys", kp.galois_keys},
+                {"eval_key_bytes", kp.bytes},
+                {"linear_only_keys", kp.linear_only_steps.size()},
+                {"linear_level", kp.linear_level},
+                {"eval_key_bytes_linear_at_level", kp.bytes_linear_at_level}});
+    return;
+  }
   const ckks::KeyGenerator keygen(params);
   const std::string fp = he::program_fingerprint(p);
   he::save_client_secret(o.out_secret, {params, keygen.secret_key(), p.input_layout, p.options.fresh_level, fp});
-  he::save_evaluation_keys(o.out_eval, {params, keygen.relin_key(), keygen.galois_keys(p.rotation_steps),
-                                        p.rotation_steps, fp});
+  he::save_evaluation_keys(o.out_eval, {params, keygen.relin_key(), keygen.galois_keys(kp.rotation_steps, kp.conjugation),
+                                        kp.rotation_steps, fp, pset.name, p.options.slots});
   if (o.json) {
     print_json({{"params", o.params},
                 {"params_fingerprint", params.fingerprint()},
                 {"program", fp},
-                {"galois_keys", p.rotation_steps.size()},
+                {"slots", p.options.slots},
+                {"galois_keys", kp.galois_keys},
+                {"eval_key_bytes", kp.bytes},
                 {"bootstraps", p.bootstraps},
                 {"secret", o.out_secret},
                 {"eval", o.out_eval}});
   } else {
     std::printf("keys for %s (%zu Galois keys, program %s): secret %s, evaluation %s\n", o.params.c_str(),
-                p.rotation_steps.size(), fp.substr(0, 16).c_str(), o.out_secret.c_str(), o.out_eval.c_str());
+                kp.galois_keys, fp.substr(0, 16).c_str(), o.out_secret.c_str(), o.out_eval.c_str());
   }
 }
 
 OLA_REGISTER_COMMAND("keygen", "Client: make a secret key file and the evaluation keys of a model + plan",
                      [](CLI::App& sub) {
                        auto o = std::make_shared<KeygenOptions>();
-                       sub.add_option("--params", o->params, "parameter set: test-n12, test-n13, test-n14")
+                       sub.add_option("--params", o->params, "parameter set: " + he::param_set_names())
+                           ->capture_default_str();
+                       sub.add_option("--slots", o->slots, "slots (power of two <= N/2; 0 = N/2): sparse packing and bootstrapping")
                            ->capture_default_str();
                        sub.add_option("--model,--program", o->model, "ONNX model")->required();
                        sub.add_option("--plan", o->plan, "OLA plan JSON (ola optimize)")->required();
-                       sub.add_option("--out-secret", o->out_secret, "secret key file (written 0600)")->required();
-                       sub.add_option("--out-eval", o->out_eval, "evaluation key file for the server")->required();
+                       sub.add_option("--out-secret", o->out_secret, "secret key file (written 0600)");
+                       sub.add_option("--out-eval", o->out_eval, "evaluation key file for the server");
+                       sub.add_flag("--estimate-only", o->estimate_only,
+                                    "print the key count and memory (JSON) and make no keys");
                        sub.add_flag("--json", o->json, "print one JSON object");
                        sub.callback([o] { run(*o); });
                      });

@@ -5,6 +5,9 @@
 //  * rotate(ct, k) is a left rotation: result[i] = ct[(i + k) mod n]; k may be negative.
 //  * Levels count the primes that can still be rescaled away: a mul_plain or mul_const followed
 //    by rescale consumes one level; rescale needs level >= 1.
+//  * mul(a, b) is the ciphertext x ciphertext product, relinearised and rescaled: both operands at
+//    one level >= 1, output one level lower at scale a.scale * b.scale / q_level (the caller
+//    aligns levels with drop_to_level; the scale moves with the primes, as in ckks/poly).
 //  * encode_for_mul(v, level) makes a plaintext whose scale equals the prime rescale will divide
 //    by at that level, so mul_plain + rescale returns a ciphertext at the input's scale; hence all
 //    ciphertexts of a layer share one scale. Polynomial evaluation may move the scale slightly
@@ -25,6 +28,7 @@ struct OpStats {
   long hoisted_rotations = 0;  ///< rotations done inside rotate_hoisted (non-zero steps)
   long hoist_batches = 0;      ///< rotate_hoisted calls (one shared decomposition each)
   long plain_mults = 0;        ///< mul_plain
+  long ct_mults = 0;           ///< mul (ciphertext x ciphertext, with relinearisation)
   long encodes = 0;            ///< plaintexts encoded (encode_for_mul, encode_like)
   long const_mults = 0;        ///< mul_const
   long additions = 0;          ///< add, sub, add_plain
@@ -52,6 +56,7 @@ concept SlotBackend = requires(B& b, const typename B::Ciphertext& ct, typename 
   { b.add_plain(ct, pt) } -> std::same_as<typename B::Ciphertext>;
   { b.mul_plain(ct, pt) } -> std::same_as<typename B::Ciphertext>;
   { b.mul_const(ct, c) } -> std::same_as<typename B::Ciphertext>;
+  { b.mul(ct, ct) } -> std::same_as<typename B::Ciphertext>;
   { b.rescale(ct) } -> std::same_as<typename B::Ciphertext>;
   { b.drop_to_level(ct, level) } -> std::same_as<typename B::Ciphertext>;
   { b.rotate(ct, step) } -> std::same_as<typename B::Ciphertext>;

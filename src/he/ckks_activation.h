@@ -1,5 +1,7 @@
-// The activation hook on CKKS ciphertexts: evaluates a Chebyshev polynomial with the ckks/poly
-// schedule (minimum depth ceil(log2(d + 1)); Bossuat et al., Eurocrypt 2021, Sec. 4.2).
+// The activation hooks on CKKS ciphertexts: a Chebyshev polynomial with the ckks/poly schedule
+// (minimum depth ceil(log2(d + 1)); Bossuat et al., Eurocrypt 2021, Sec. 4.2), and the composite
+// sign-based ReLU x (1 + s(x / B)) / 2 (Lee et al., 2021) as a chain of such polynomials followed
+// by one ciphertext x ciphertext product.
 #pragma once
 
 #include "approx/approximation.h"
@@ -18,5 +20,18 @@ namespace ola::he {
 /// The returned function throws ckks::OperandError if the level is too low or the relinearisation
 /// key is missing.
 ActivationFn<CkksBackend> ckks_chebyshev_activation(const approx::ChebPoly& p);
+
+/// An ActivationFn evaluating out_factor * relu~(x) for a composite_relu approximation `a`, where
+/// the ciphertext holds t = x / B, B = max(|a.lo|, |a.hi|) (approx/compiled.h's input map).
+/// Computes s = stages[m-2] o ... o stages[0] (t) with the ckks/poly evaluator, then
+/// h = out_factor (B / 2) (1 + stages[m-1](s)) as one more polynomial, then t * h with
+/// CkksBackend::mul (t dropped to h's level). The plans are made once, here.
+/// Level: consumes the sum of the stage depths + 1 (= approx::schedule_counts(...).depth).
+/// Scale: t.scale * S / q, S the poly evaluator's output scale, q the prime of h's level.
+/// @pre a relinearisation key; the input level >= that depth.
+/// @throws ola::Error if `a` is not composite_relu, has no stage, a stage not on [-1, 1] or
+///         without coefficients, or out_factor is not finite.
+/// The returned function throws ckks::OperandError if the level is too low or a key is missing.
+ActivationFn<CkksBackend> ckks_composite_relu_activation(const approx::Approximation& a, double out_factor);
 
 }  // namespace ola::he

@@ -14,6 +14,11 @@ int reduce(int step, int n) { return ((step % n) + n) % n; }
 
 static_assert(SlotBackend<CkksBackend>);
 
+Bootstrapper bind_bootstrapper(const ckks::Bootstrapper* boot) {
+  if (boot == nullptr) return {};
+  return [boot](const ckks::Ciphertext& ct) { return boot->bootstrap(ct); };
+}
+
 CkksBackend::CkksBackend(const ckks::Evaluator& evaluator, const ckks::Encoder& encoder, int slots,
                          Bootstrapper bootstrapper)
     : ev_(evaluator), enc_(encoder), slots_(slots), boot_(std::move(bootstrapper)) {
@@ -77,6 +82,16 @@ ckks::Ciphertext CkksBackend::mul_const(const ckks::Ciphertext& ct, double c) {
   if (ct.level < 1) throw Error(ola::mismatch("CkksBackend::mul_const", "level", ">= 1", ct.level));
   ++stats_.const_mults;
   return ev_.mul_const(ct, c, static_cast<double>(ev_.params().q(static_cast<std::size_t>(ct.level))));
+}
+
+ckks::Ciphertext CkksBackend::mul(const ckks::Ciphertext& a, const ckks::Ciphertext& b) {
+  if (a.level != b.level || a.level < 1) {
+    throw Error(ola::mismatch("CkksBackend::mul", "levels", "equal and >= 1",
+                              std::to_string(a.level) + ", " + std::to_string(b.level)));
+  }
+  ++stats_.ct_mults;
+  ++stats_.rescales;
+  return ev_.rescale(&a == &b ? ev_.square(a) : ev_.mul(a, b));
 }
 
 ckks::Ciphertext CkksBackend::rescale(const ckks::Ciphertext& ct) {

@@ -6,6 +6,7 @@
 #include <span>
 #include <vector>
 
+#include "ckks/boot/bootstrapper.h"
 #include "ckks/core/ckks.h"
 #include "he/backend.h"
 
@@ -13,6 +14,10 @@ namespace ola::he {
 
 /// Refreshes a ciphertext's level (the bootstrapper of ckks/boot, bound by the caller).
 using Bootstrapper = std::function<ckks::Ciphertext(const ckks::Ciphertext&)>;
+
+/// Binds a ckks::Bootstrapper (kept by reference: it must outlive the returned function), or
+/// none (an empty function: CkksBackend::bootstrap then throws).
+Bootstrapper bind_bootstrapper(const ckks::Bootstrapper* boot);
 
 /// CKKS backend over `slots` slots (N/2, or fewer for sparse packing: the message then repeats
 /// N/(2 slots) times and rotations act modulo `slots`). Plaintexts for mul_plain are encoded at
@@ -53,6 +58,12 @@ class CkksBackend {
   Ciphertext mul_plain(const Ciphertext& ct, const Plaintext& pt);
   /// Multiplies by c at const scale q_level (rescale restores the scale). @pre level >= 1.
   Ciphertext mul_const(const Ciphertext& ct, double c);
+  /// Ciphertext x ciphertext product, relinearised and rescaled: level - 1, scale
+  /// a.scale * b.scale / q_level.
+  /// @pre a relinearisation key in the evaluator.
+  /// @throws ola::Error if the levels differ or are 0.
+  /// @throws ckks::OperandError if the relinearisation key is missing.
+  Ciphertext mul(const Ciphertext& a, const Ciphertext& b);
   /// Level - 1. @throws ckks::OperandError at level 0.
   Ciphertext rescale(const Ciphertext& ct);
   /// Level - 1, scale exactly `scale`: a product by 1 at const scale scale * q_level / ct.scale,

@@ -20,6 +20,7 @@ static_assert(SlotBackend<SlotSimBackend>);
 OpStats operator-(const OpStats& a, const OpStats& b) {
   return {a.rotations - b.rotations,   a.hoisted_rotations - b.hoisted_rotations,
           a.hoist_batches - b.hoist_batches, a.plain_mults - b.plain_mults,
+          a.ct_mults - b.ct_mults,
           a.encodes - b.encodes,
           a.const_mults - b.const_mults, a.additions - b.additions,
           a.rescales - b.rescales,     a.level_drops - b.level_drops,
@@ -123,6 +124,17 @@ SimCiphertext SlotSimBackend::mul_const(const SimCiphertext& ct, double c) {
   for (double& v : r.slots) v *= c;
   r.scale = ct.scale * prime(ct.level);
   ++stats_.const_mults;
+  return r;
+}
+
+SimCiphertext SlotSimBackend::mul(const SimCiphertext& a, const SimCiphertext& b) {
+  OLA_CHECK(a.level == b.level && a.level >= 1, "mul: levels " << a.level << ", " << b.level);
+  SimCiphertext r = a;
+  for (std::size_t i = 0; i < r.slots.size(); ++i) r.slots[i] *= b.slots[i];
+  r.scale = a.scale * b.scale / prime(a.level);
+  r.level = a.level - 1;
+  ++stats_.ct_mults;
+  ++stats_.rescales;
   return r;
 }
 

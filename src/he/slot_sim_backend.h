@@ -82,6 +82,9 @@ class SlotSimBackend {
   Ciphertext mul_plain(const Ciphertext& ct, const Plaintext& pt);
   /// Multiplies by c encoded at scale prime(level). @pre level >= 1.
   Ciphertext mul_const(const Ciphertext& ct, double c);
+  /// Slot-wise product, relinearised and rescaled: level - 1, scale a.scale * b.scale /
+  /// prime(level). @pre same level >= 1 (else std::logic_error: an executor bug).
+  Ciphertext mul(const Ciphertext& a, const Ciphertext& b);
   /// Level - 1, scale / prime(level). @pre level >= 1.
   Ciphertext rescale(const Ciphertext& ct);
   /// Level - 1, scale exactly `scale` (counted as a const_mult and a rescale). @pre level >= 1.

@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <iostream>
 #include <memory>
@@ -139,6 +140,33 @@ TEST(CkksBackend, ConvActivationResidualWithTheActivationHook) {
   r = test::add_maps(r, x);
   EXPECT_LT(test::max_abs_diff(unpack(in, k.decrypt(y)), r), 1e-5);
   EXPECT_THROW(ckks_chebyshev_activation(approx::ChebPoly{-1.0, 1.0, {0.5}}), Error);
+}
+
+TEST(CkksBackend, CiphertextProductIsRelinearisedAndRescaled) {
+  const Keys k;
+  const ckks::Evaluator ev = k.evaluator({}, true);
+  CkksBackend be(ev, k.encoder, 2048);
+  std::vector<double> x(2048), y(2048);
+  for (std::size_t i = 0; i < x.size(); ++i) {
+    x[i] = std::sin(0.01 * static_cast<double>(i));
+    y[i] = std::cos(0.03 * static_cast<double>(i));
+  }
+  const ckks::Ciphertext a = k.encrypt(x), b = k.encrypt(y);
+  const ckks::Ciphertext p = be.mul(a, b);
+  EXPECT_EQ(p.level, a.level - 1);
+  EXPECT_NEAR(p.scale, a.scale * b.scale / static_cast<double>(k.params.q(static_cast<std::size_t>(a.level))),
+              1e-9 * p.scale);
+  const std::vector<double> got = k.decrypt(p), sq = k.decrypt(be.mul(a, a));
+  double err = 0.0;
+  for (std::size_t i = 0; i < x.size(); ++i) {
+    err = std::max({err, std::abs(got[i] - x[i] * y[i]), std::abs(sq[i] - x[i] * x[i])});
+  }
+  EXPECT_LT(err, 1e-6);
+  EXPECT_EQ(be.stats().ct_mults, 2);
+  EXPECT_THROW(be.mul(p, a), Error);
+  const ckks::Evaluator no_relin = k.evaluator({});
+  CkksBackend bare(no_relin, k.encoder, 2048);
+  EXPECT_THROW(bare.mul(a, b), ckks::OperandError);
 }
 
 TEST(CkksBackend, RefusesMissingKeysAndBadSettings) {

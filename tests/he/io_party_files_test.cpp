@@ -37,7 +37,7 @@ TEST(IoPartyFiles, RoundTripsAndRefusals) {
   const std::vector<int> steps{1, 2, 16};
   const Layout l = make_layout(3, 8, 8, 1, 2048);
   save_client_secret(d.p / "sk.bin", {params, kg.secret_key(), l, 4, "fp1"});
-  save_evaluation_keys(d.p / "evk.bin", {params, kg.relin_key(), kg.galois_keys(steps), steps, "fp1"});
+  save_evaluation_keys(d.p / "evk.bin", {params, kg.relin_key(), kg.galois_keys(steps), steps, "fp1", "test-n12", 2048});
 
   struct stat st {};
   ASSERT_EQ(::stat((d.p / "sk.bin").c_str(), &st), 0);
@@ -52,6 +52,8 @@ TEST(IoPartyFiles, RoundTripsAndRefusals) {
   EXPECT_EQ(k.rotation_steps, steps);
   EXPECT_EQ(k.galois.keys.size(), 3u);
   EXPECT_EQ(k.program, "fp1");
+  EXPECT_EQ(k.param_set, "test-n12");
+  EXPECT_EQ(k.slots, 2048);
 
   // The server refuses secret keys (ours and a plain CKKS secret key file) by kind.
   EXPECT_NE(error_of([&] { load_evaluation_keys(d.p / "sk.bin"); }).find("kind: expected evaluation keys"),
@@ -79,16 +81,6 @@ TEST(IoPartyFiles, RoundTripsAndRefusals) {
   EXPECT_EQ(back.ct.level, ct.level);
   const ckks::Params other(ckks::test_literal_n13());
   EXPECT_NE(error_of([&] { load_encrypted_logits(d.p / "logits.ct", other); }).find("fingerprint"), std::string::npos);
-}
-
-TEST(IoPartyFiles, ParameterNames) {
-  EXPECT_EQ(ckks::Params(params_literal_by_name("test-n13")).max_level(), 7);
-  try {
-    params_literal_by_name("n16");
-    FAIL() << "no error";
-  } catch (const Error& e) {
-    EXPECT_STREQ(e.what(), "--params: name: expected test-n12, test-n13 or test-n14, got n16");
-  }
 }
 
 }  // namespace

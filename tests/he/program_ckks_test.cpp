@@ -1,15 +1,21 @@
-// The compiled small CNN encrypted (test-only N = 2^13, 7 levels, no bootstrap) against the same
-// program on the slot simulator: same class, logits within a stated bound.
+// The compiled small CNN encrypted (test-only N = 2^13 / 2^14, no bootstrap) against the same
+// program on the slot simulator, with one-stage and composite ReLU activations: same class,
+// logits within a stated bound.
 #include <gtest/gtest.h>
 
 #include <algorithm>
 #include <cmath>
 #include <iostream>
 #include <memory>
+#include <optional>
+#include <utility>
 
+#include "approx/composite.h"
 #include "approx/wls.h"
 #include "ckks/core/ckks.h"
 #include "he/ckks_backend.h"
+#include "he/ckks_session.h"
+#include "he/io/param_sets.h"
 #include "he/program/activations.h"
 #include "he/program/program.h"
 #include "he/program/run_program.h"
@@ -55,72 +61,139 @@ nn::Graph small_cnn() {
   return nn::import_onnx_bytes(b.bytes(), "small_cnn.onnx");
 }
 
-TEST(ProgramCkks, SmallCnnEncryptedMatchesTheSimulation) {
-  const nn::Graph g = small_cnn();
-  FeatureMap image = zero_feature_map(3, 8, 8);
-  for (std::size_t i = 0; i < image.data.size(); ++i) image.data[i] = std::sin(0.7 * static_cast<double>(i));
+/// Input range [lo, hi] of each of the small CNN's two activation sites on `image`.
+std::vector<std::pair<double, double>> site_ranges(const nn::Graph& g, const FeatureMap& image) {
   nn::Tensor t = nn::zeros({1, 3, 8, 8});
   std::copy(image.data.begin(), image.data.end(), t.data.begin());
-  std::vector<double> lo(2, 0.0), hi(2, 0.0);
+  std::vector<std::pair<double, double>> r(2);
   nn::RunHooks hooks;
   hooks.observe_site_input = [&](int s, const nn::Tensor& x) {
     const auto [mn, mx] = std::minmax_element(x.data.begin(), x.data.end());
-    lo[static_cast<std::size_t>(s)] = *mn;
-    hi[static_cast<std::size_t>(s)] = *mx;
+    r[static_cast<std::size_t>(s)] = {*mn, *mx};
   };
   nn::run_model(g, t, {}, hooks);
-  std::vector<approx::Approximation> sites;
-  for (int s = 0; s < 2; ++s) {
-    const double m = 0.1 * (hi[s] - lo[s]) + 1e-3;
-    sites.push_back(approx::make_minimax(approx::Activation::relu, 3, lo[s] - m, hi[s] + m));
-  }
+  return r;
+}
 
-  const ckks::Params params(ckks::test_literal_n13());
-  const int slots = static_cast<int>(params.max_slots());
-  const Program p = compile_program(g, sites, options(slots, params.max_level(), 1, false));
-  ASSERT_EQ(p.bootstraps, 0);
+FeatureMap test_image() {
+  FeatureMap image = zero_feature_map(3, 8, 8);
+  for (std::size_t i = 0; i < image.data.size(); ++i) image.data[i] = std::sin(0.7 * static_cast<double>(i));
+  return image;
+}
 
-  // Simulation of the same program.
-  SlotSimBackend sim({slots, p.options.fresh_level, 1, 40, std::nullopt});
+/// Runs `p` encrypted (keys for exactly key_plan's Galois steps, the bootstrapper of `boot` if the
+/// program bootstraps) and on the simulator; returns {simulated logits, decrypted logits}.
+std::pair<std::vector<double>, std::vector<double>> run_both(const ckks::Params& params, const Program& p,
+                                                             const FeatureMap& image,
+                                                             const std::optional<ckks::BootstrapLiteral>& boot = {}) {
+  const int slots = p.options.slots;
+  SlotSimBackend sim({slots, p.options.fresh_level, p.options.boot_level, 40, std::nullopt});
   const auto sim_acts = sim_program_activations(p);
-  const auto want = unpack_logits(
+  auto want = unpack_logits(
       p.head, sim.decrypt(run_program<SlotSimBackend>(sim, p, sim.encrypt(pack(p.input_layout, image)), sim_acts)));
 
-  // Encrypted: only the program's rotation keys exist.
+  const KeyPlan kp = key_plan(params, boot, p);
   const ckks::KeyGenerator keygen(params);
-  const ckks::Encoder encoder(params);
+  CkksSession session(params, std::make_shared<const ckks::RelinKey>(keygen.relin_key()),
+                      std::make_shared<const ckks::GaloisKeys>(keygen.galois_keys(kp.rotation_steps, kp.conjugation)),
+                      kp.bootstrapper ? boot : std::nullopt, slots);
   const ckks::Encryptor encryptor(params, keygen.public_key());
   const ckks::Decryptor decryptor(params, keygen.secret_key());
-  const ckks::Evaluator ev(params, {std::make_shared<const ckks::RelinKey>(keygen.relin_key()),
-                                    std::make_shared<const ckks::GaloisKeys>(keygen.galois_keys(p.rotation_steps))});
-  CkksBackend be(ev, encoder, slots);
   const auto acts = ckks_program_activations(p);
   const auto packed = pack(p.input_layout, image);
-  const ckks::Ciphertext in =
-      encryptor.encrypt(encoder.encode(packed, params.max_level(), params.default_scale(), packed.size()));
-  const ckks::Ciphertext out = run_program<CkksBackend>(be, p, in, acts);
-  const auto got = unpack_logits(p.head, encoder.decode_real(decryptor.decrypt(out)));
+  const ckks::Ciphertext in = encryptor.encrypt(
+      session.encoder().encode(packed, p.options.fresh_level, params.default_scale(), packed.size()));
+  const ckks::Ciphertext out = run_program<CkksBackend>(session.backend(), p, in, acts);
+  EXPECT_EQ(session.backend().stats().bootstraps, p.bootstraps);
+  return {std::move(want), unpack_logits(p.head, session.encoder().decode_real(decryptor.decrypt(out)))};
+}
 
+long argmax(const std::vector<double>& v) { return std::max_element(v.begin(), v.end()) - v.begin(); }
+
+/// Prints the error and the bits between it and max |want|; requires the same class and an error
+/// below 2^-12 max |want| (the CKKS runs here reach 2^-20 or better: scales 2^40..2^45, and the
+/// test bootstraps give ~22 bits, docs/bootstrapping.md).
+void expect_agreement(const char* what, const std::vector<double>& want, const std::vector<double>& got) {
   double err = 0.0, scale = 0.0;
   for (std::size_t j = 0; j < want.size(); ++j) {
     err = std::max(err, std::abs(got[j] - want[j]));
     scale = std::max(scale, std::abs(want[j]));
   }
-  std::cout << "small CNN N=2^13: max logit error " << err << " (" << -std::log2(err / scale)
+  std::cout << what << ": max logit error " << err << " (" << -std::log2(err / scale)
             << " bits below max |logit| " << scale << ")\n";
-  // Bound: scale 2^40 with 40-bit primes leaves ~2^-20 relative error after 7 levels; we require 2^-12.
   EXPECT_LT(err, std::ldexp(scale, -12));
-  EXPECT_EQ(std::max_element(got.begin(), got.end()) - got.begin(),
-            std::max_element(want.begin(), want.end()) - want.begin());
+  EXPECT_EQ(argmax(got), argmax(want));
 }
 
-TEST(ProgramCkks, CompositeReluIsRefusedForCkks) {
+/// Site 0: composite ReLU of precision `alpha`; site 1: minimax ReLU of `degree`; each on its
+/// observed input range widened by 20%.
+std::vector<approx::Approximation> composite_and_minimax(const nn::Graph& g, const FeatureMap& image, int alpha,
+                                                         int degree) {
+  const auto r = site_ranges(g, image);
+  return {approx::make_composite_relu(alpha, 1.2 * r[0].first - 1e-3, 1.2 * r[0].second + 1e-3),
+          approx::make_minimax(approx::Activation::relu, degree, 1.2 * r[1].first - 1e-3, 1.2 * r[1].second + 1e-3)};
+}
+
+TEST(ProgramCkks, SmallCnnEncryptedMatchesTheSimulation) {
+  const nn::Graph g = small_cnn();
+  const FeatureMap image = test_image();
+  std::vector<approx::Approximation> sites;
+  for (const auto& [lo, hi] : site_ranges(g, image)) {
+    const double m = 0.1 * (hi - lo) + 1e-3;
+    sites.push_back(approx::make_minimax(approx::Activation::relu, 3, lo - m, hi + m));
+  }
+  const ckks::Params params(ckks::test_literal_n13());
+  const int slots = static_cast<int>(params.max_slots());
+  const Program p = compile_program(g, sites, options(slots, params.max_level(), 1, false));
+  ASSERT_EQ(p.bootstraps, 0);
+  const auto [want, got] = run_both(params, p, image);
+  expect_agreement("small CNN N=2^13", want, got);
+}
+
+TEST(ProgramCkks, CompositeReluEncryptedMatchesTheSimulation) {
+  const nn::Graph g = small_cnn();
+  const FeatureMap image = test_image();
+  // Site 0: composite ReLU alpha 6 (two sign stages, degrees 3 and 7: depth 2 + 3 + 1 = 6);
+  // site 1: alpha 4 would not fit 10 levels with site 0, so a degree-1 minimax (depth 1).
+  const auto sites = composite_and_minimax(g, image, 6, 1);
+  const ckks::Params params(ckks::test_literal_n14());
+  const int slots = static_cast<int>(params.max_slots());
+  const Program p = compile_program(g, sites, options(slots, params.max_level(), 1, false));
+  ASSERT_EQ(p.bootstraps, 0);
+  ASSERT_EQ(p.activations[0].depth, 6);
+  ASSERT_EQ(p.activations[0].t_shift, 0.0);  // t = x / B
+  const auto [want, got] = run_both(params, p, image);
+  expect_agreement("small CNN, composite ReLU alpha 6, N=2^14", want, got);
+}
+
+TEST(ProgramCkks, BootstrappedCompositeReluOnSparseSlotsMatchesTheSimulation) {
+  const nn::Graph g = small_cnn();
+  const FeatureMap image = test_image();
+  // test-boot-n12: 4 levels after bootstrapping (= fresh level). Site 0 is a composite ReLU alpha 4
+  // (depth 4): conv leaves 3 levels, so a bootstrap comes first; site 1 (minimax d3, depth 2)
+  // starts at level 0 after the second conv: a second bootstrap.
+  const auto sites = composite_and_minimax(g, image, 4, 3);
+  const ParamSet set = param_set_by_name("test-boot-n12");
+  const ckks::Params params(set.params);
+  const int slots = 512;  // sparse: N/2 = 2048
+  const Program p = compile_program(g, sites, program_options_for(params, set.boot, slots));
+  ASSERT_EQ(p.options.fresh_level, 4);
+  ASSERT_EQ(p.bootstraps, 2);
+  const auto [want, got] = run_both(params, p, image, set.boot);
+  expect_agreement("small CNN, composite ReLU + 2 sparse bootstraps (512 slots), N=2^12", want, got);
+}
+
+TEST(ProgramCkks, MalformedActivationsAreRefusedForCkks) {
   Program p;
   ProgramActivation a;
-  a.approximation.kind = approx::Kind::composite_relu;
-  a.approximation.stages.resize(2);
+  a.approximation.kind = approx::Kind::composite_relu;  // no stages
   p.activations.push_back(a);
   EXPECT_THROW(ckks_program_activations(p), Error);
+  p.activations[0].approximation = approx::make_minimax(approx::Activation::relu, 3, -1.0, 1.0);
+  p.activations[0].approximation.stages.push_back(p.activations[0].approximation.stages[0]);
+  EXPECT_THROW(ckks_program_activations(p), Error);
+  p.activations[0].approximation = approx::make_composite_relu(4, -1.0, 1.0);
+  EXPECT_NO_THROW(ckks_program_activations(p));
 }
 
 }  // namespace

@@ -62,6 +62,19 @@ TEST(SlotSimBackend, RotateIsALeftRotationAndNeedsKeys) {
   EXPECT_EQ(be.stats().hoist_batches, 1);
 }
 
+TEST(SlotSimBackend, CiphertextProductRescalesAndNeedsEqualLevels) {
+  auto be = small();
+  const auto a = be.encrypt(std::vector<double>{1, 2, 3, 4, 5, 6, 7, 8});
+  const auto b = be.encrypt(std::vector<double>(8, -0.5));
+  const auto p = be.mul(a, b);
+  EXPECT_EQ(be.level(p), 4);
+  EXPECT_DOUBLE_EQ(be.scale(p), be.scale(a) * be.scale(b) / be.prime(5));
+  EXPECT_DOUBLE_EQ(be.decrypt(p)[6], -3.5);
+  EXPECT_EQ(be.stats().ct_mults, 1);
+  EXPECT_THROW(be.mul(p, a), std::logic_error);
+  EXPECT_THROW(be.mul(be.drop_to_level(a, 0), be.drop_to_level(b, 0)), std::logic_error);
+}
+
 TEST(SlotSimBackend, BootstrapAndActivationMoveLevels) {
   auto be = small();
   auto ct = be.encrypt(std::vector<double>(8, -2.0));

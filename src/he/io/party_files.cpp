@@ -114,22 +114,6 @@ T field(const nlohmann::json& j, const char* name, const std::string& where) {
 
 }  // namespace
 
-ckks::ParamsLiteral params_literal_by_name(const std::string& name) {
-  if (name == "test-n12") return ckks::test_literal_n12();
-  if (name == "test-n13") return ckks::test_literal_n13();
-  if (name == "test-n14") return ckks::test_literal_n14();
-  throw Error(ola::mismatch("--params", "name", "test-n12, test-n13 or test-n14", name));
-}
-
-ProgramOptions program_options_for(const ckks::Params& params) {
-  ProgramOptions o;
-  o.slots = static_cast<int>(params.max_slots());
-  o.fresh_level = params.max_level();
-  o.boot_level = 1;
-  o.allow_bootstrap = false;
-  return o;
-}
-
 std::string program_fingerprint(const Program& p) {
   std::ostringstream os;
   os.precision(17);
@@ -172,7 +156,8 @@ ClientSecret load_client_secret(const std::filesystem::path& path) {
 }
 
 void save_evaluation_keys(const std::filesystem::path& path, const EvaluationKeys& k) {
-  const nlohmann::json meta{{"rotation_steps", k.rotation_steps}, {"program", k.program}};
+  const nlohmann::json meta{{"rotation_steps", k.rotation_steps}, {"program", k.program},
+                            {"param_set", k.param_set}, {"slots", k.slots}};
   write_file_atomic(path, pack_container(kEvalMagic, {ckks::to_bytes(k.params), ckks::to_bytes(k.relin, k.params),
                                                       ckks::to_bytes(k.galois, k.params), json_bytes(meta)}));
 }
@@ -189,7 +174,8 @@ EvaluationKeys load_evaluation_keys(const std::filesystem::path& path) {
   ckks::GaloisKeys galois = ckks::galois_keys_from_bytes(parts[2], params, where + ": galois keys");
   const auto meta = parse_json(parts[3], where);
   return {std::move(params), std::move(relin), std::move(galois),
-          field<std::vector<int>>(meta, "rotation_steps", where), field<std::string>(meta, "program", where)};
+          field<std::vector<int>>(meta, "rotation_steps", where), field<std::string>(meta, "program", where),
+          field<std::string>(meta, "param_set", where), field<int>(meta, "slots", where)};
 }
 
 void save_encrypted_logits(const std::filesystem::path& path, const EncryptedLogits& l, const ckks::Params& params) {

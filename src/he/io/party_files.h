@@ -14,13 +14,6 @@
 
 namespace ola::he {
 
-/// A named parameter set: "test-n12", "test-n13", "test-n14" (test-only, insecure rings).
-/// @throws ola::Error naming the known sets if `name` is none of them.
-ckks::ParamsLiteral params_literal_by_name(const std::string& name);
-
-/// Compile options matching `params` (slots N/2, fresh level L, no bootstrapper at these sets).
-ProgramOptions program_options_for(const ckks::Params& params);
-
 /// Digest of what the keys and ciphertexts of a program depend on: the input layout, the rotation
 /// set, the steps with their levels and the activation polynomials (util/hash.h hex).
 std::string program_fingerprint(const Program& p);
@@ -35,7 +28,8 @@ struct ClientSecret {
   std::string program;  ///< program_fingerprint
 };
 
-/// The server's keys: relinearisation key and exactly the program's Galois keys.
+/// The server's keys: relinearisation key and exactly the program's Galois keys (he/io/
+/// param_sets.h key_plan: with the bootstrapper's steps and the conjugation key if it bootstraps).
 /// Thread safety: a plain value.
 struct EvaluationKeys {
   ckks::Params params;
@@ -43,6 +37,8 @@ struct EvaluationKeys {
   ckks::GaloisKeys galois;
   std::vector<int> rotation_steps;  ///< the steps the Galois keys were made for
   std::string program;              ///< program_fingerprint
+  std::string param_set;            ///< the set's name (he/io/param_sets.h): its bootstrap settings
+  int slots = 0;                    ///< the program's slot count
 };
 
 /// Encrypted logits and where they sit in the slots.

@@ -20,9 +20,13 @@ std::vector<ActivationFn<SlotSimBackend>> sim_program_activations(const Program&
 std::vector<ActivationFn<CkksBackend>> ckks_program_activations(const Program& p) {
   std::vector<ActivationFn<CkksBackend>> fns;
   for (const ProgramActivation& a : p.activations) {
-    if (a.approximation.kind == approx::Kind::composite_relu || a.approximation.stages.size() != 1) {
-      throw Error(ola::mismatch("ckks_program_activations: site " + std::to_string(a.site), "approximation kind",
-                                "wls or minimax (one stage)", a.approximation.label()));
+    if (a.approximation.kind == approx::Kind::composite_relu) {
+      fns.push_back(ckks_composite_relu_activation(a.approximation, a.out_factor));
+      continue;
+    }
+    if (a.approximation.stages.size() != 1) {
+      throw Error(ola::mismatch("ckks_program_activations: site " + std::to_string(a.site), "approximation",
+                                "one stage (wls, minimax) or composite_relu", a.approximation.label()));
     }
     approx::ChebPoly q = a.approximation.stages[0];
     for (double& c : q.coeffs) c *= a.out_factor;

@@ -15,10 +15,10 @@ namespace ola::he {
 /// the site's depth. Any approximation kind.
 std::vector<ActivationFn<SlotSimBackend>> sim_program_activations(const Program& p);
 
-/// One function per p.activations[i]: the Chebyshev polynomial of a one-stage approximation (wls,
-/// minimax) with coefficients times out_factor, on t (he/ckks_activation.h).
-/// @throws ola::Error if a site's approximation is composite_relu (the CKKS backend has no
-///         ciphertext-ciphertext product for its x * (1 + s(x / B)) / 2 form yet).
+/// One function per p.activations[i] (he/ckks_activation.h): a one-stage approximation (wls,
+/// minimax) as its Chebyshev polynomial with coefficients times out_factor, on t; composite_relu
+/// as ckks_composite_relu_activation(approximation, out_factor), on t = x / B.
+/// @throws ola::Error if a site's approximation is neither one-stage nor a valid composite_relu.
 std::vector<ActivationFn<CkksBackend>> ckks_program_activations(const Program& p);
 
 }  // namespace ola::he

@@ -4,6 +4,7 @@
 #include <optional>
 #include <string>
 
+#include "approx/compiled.h"
 #include "ckks/poly/schedule.h"
 #include "he/program/program.h"
 #include "he/shortcut.h"
@@ -37,14 +38,19 @@ int step_depth(const Program& p, const ProgramStep& s) {
 
 namespace {
 
-/// The interval the affine map x -> t uses: the polynomial's own for one-stage kinds.
+/// The interval the affine map x -> t uses: the polynomial's own for one-stage kinds; [-B, B] with
+/// B = max(|lo|, |hi|) for composite ReLU, so t = x / B (approx/compiled.h).
 std::pair<double, double> poly_interval(const approx::Approximation& a) {
-  if (a.kind != approx::Kind::composite_relu && !a.stages.empty()) return {a.stages[0].lo, a.stages[0].hi};
+  if (a.kind == approx::Kind::composite_relu) {
+    const double b = std::max(std::abs(a.lo), std::abs(a.hi));
+    return {-b, b};
+  }
+  if (!a.stages.empty()) return {a.stages[0].lo, a.stages[0].hi};
   return {a.lo, a.hi};
 }
 
 int activation_depth(const approx::Approximation& a) {
-  if (a.kind == approx::Kind::composite_relu) return a.counts.depth;
+  if (a.kind == approx::Kind::composite_relu) return approx::schedule_counts(approx::compile(a)).depth;
   return ckks::plan_poly(a.stages.at(0).coeffs).depth;
 }
 

@@ -1,0 +1,127 @@
+#include "he/io/param_sets.h"
+
+#include <algorithm>
+#include <set>
+#include <sstream>
+
+#include "ckks/boot/boot_params.h"
+#include "ckks/boot/eval_mod.h"
+#include "util/error.h"
+
+namespace ola::he {
+namespace {
+
+/// bootstrap_test_params(log_n) with `compute` compute levels of 40 bits, and enough 61-bit special
+/// primes for the widest key-switching digit (alpha primes of up to 60 bits each).
+ckks::ParamsLiteral boot_test_literal(int log_n, int compute) {
+  ckks::ParamsLiteral lit = ckks::bootstrap_test_params(log_n);
+  const auto first = std::find(lit.log_q.begin() + 1, lit.log_q.end(), 40);
+  const auto have = std::count(lit.log_q.begin(), lit.log_q.end(), 40);
+  lit.log_q.insert(first, static_cast<std::size_t>(compute - have), 40);
+  const int nq = static_cast<int>(lit.log_q.size());
+  const int alpha = (nq + lit.dnum - 1) / lit.dnum;
+  lit.log_p.assign(static_cast<std::size_t>(alpha), 61);
+  return lit;
+}
+
+}  // namespace
+
+std::string param_set_names() { return "test-n12, test-n13, test-n14, test-boot-n12, test-boot-n13, n16"; }
+
+ParamSet param_set_by_name(const std::string& name) {
+  if (name == "test-n12") return {name, ckks::test_literal_n12(), std::nullopt};
+  if (name == "test-n13") return {name, ckks::test_literal_n13(), std::nullopt};
+  if (name == "test-n14") return {name, ckks::test_literal_n14(), std::nullopt};
+  if (name == "test-boot-n12") return {name, boot_test_literal(12, 4), ckks::bootstrap_test_literal()};
+  if (name == "test-boot-n13") return {name, boot_test_literal(13, 4), ckks::bootstrap_test_literal()};
+  if (name == "n16") return {name, ckks::bootstrap_params_n16(), ckks::BootstrapLiteral{}};
+  throw Error(ola::mismatch("--params", "name", param_set_names(), name));
+}
+
+int bootstrap_output_level(const ckks::Params& params, const ckks::BootstrapLiteral& boot) {
+  const int depth = boot.cts_levels + ckks::make_eval_mod(boot.eval_mod).depth() + boot.stc_levels;
+  if (depth >= params.max_level()) {
+    throw Error(ola::mismatch("bootstrap_output_level", "chain levels", "> bootstrapping depth " + std::to_string(depth),
+                              params.max_level()));
+  }
+  return params.max_level() - depth;
+}
+
+ProgramOptions program_options_for(const ckks::Params& params, const std::optional<ckks::BootstrapLiteral>& boot,
+                                   int slots) {
+  const int max_slots = static_cast<int>(params.max_slots());
+  if (slots == 0) slots = max_slots;
+  if (slots < 1 || slots > max_slots || (slots & (slots - 1)) != 0) {
+    throw Error(ola::mismatch("--slots", "slot count", "0 or a power of two in 1.." + std::to_string(max_slots), slots));
+  }
+  ProgramOptions o;
+  o.slots = slots;
+  if (boot) {
+    o.fresh_level = bootstrap_output_level(params, *boot);
+    o.boot_level = o.fresh_level;
+    o.allow_bootstrap = true;
+  } else {
+    o.fresh_level = params.max_level();
+    o.boot_level = 1;
+    o.allow_bootstrap = false;
+  }
+  return o;
+}
+
+double switching_key_bytes(const ckks::Params& params, int level) {
+  if (level == -1) level = params.max_level();
+  if (level < 0 || level > params.max_level()) {
+    throw Error(ola::mismatch("switching_key_bytes", "level", "-1..max_level = " + std::to_string(params.max_level()),
+                              level));
+  }
+  const double limbs = static_cast<double>(level + 1) + static_cast<double>(params.p_count());
+  return 2.0 * params.digits_at(level) * limbs * static_cast<double>(params.n()) * 8.0;
+}
+
+std::string describe_key_plan(const ckks::Params& params, const Program& p, const KeyPlan& k) {
+  std::ostringstream os;
+  os.setf(std::ios::fixed);
+  os.precision(3);
+  os << params.summary() << ", " << p.options.slots << " slots, " << p.bootstraps << " bootstraps: relin + "
+     << k.galois_keys << " Galois keys" << (k.conjugation ? " (with conjugation)" : "") << ", " << k.bytes / 1e9
+     << " GB of evaluation keys; " << k.bytes_linear_at_level / 1e9 << " GB with the " << k.linear_only_steps.size()
+     << " linear-only keys at level " << k.linear_level;
+  return os.str();
+}
+
+KeyPlan key_plan(const ckks::Params& params, const std::optional<ckks::BootstrapLiteral>& boot, const Program& p) {
+  KeyPlan k;
+  std::set<int> steps(p.rotation_steps.begin(), p.rotation_steps.end());
+  std::set<int> boot_steps;
+  if (p.bootstraps > 0) {
+    if (!boot) {
+      throw Error(ola::mismatch("key_plan", "bootstrapping", "a parameter set with a bootstrapping chain",
+                                std::to_string(p.bootstraps) + " bootstraps on a set without one"));
+    }
+    for (int s : ckks::bootstrap_rotation_steps(params, *boot, static_cast<std::size_t>(p.options.slots))) {
+      const int n = static_cast<int>(params.max_slots());
+      const int r = ((s % n) + n) % n;
+      if (r != 0) boot_steps.insert(r);
+    }
+    k.conjugation = true;
+    k.bootstrapper = true;
+  }
+  for (int s : steps) {
+    if (boot_steps.count(s) == 0) k.linear_only_steps.push_back(s);
+  }
+  steps.insert(boot_steps.begin(), boot_steps.end());
+  k.rotation_steps.assign(steps.begin(), steps.end());
+  k.galois_keys = k.rotation_steps.size() + (k.conjugation ? 1 : 0);
+  k.bytes = static_cast<double>(k.galois_keys + 1) * switching_key_bytes(params);
+  for (const ProgramStep& s : p.steps) {
+    if (s.op == ProgramOp::conv || s.op == ProgramOp::shortcut || s.op == ProgramOp::pool_fc) {
+      k.linear_level = std::max(k.linear_level, s.level_before);
+    }
+  }
+  const auto full_keys = static_cast<double>(k.galois_keys + 1 - k.linear_only_steps.size());
+  k.bytes_linear_at_level = full_keys * switching_key_bytes(params) +
+                            static_cast<double>(k.linear_only_steps.size()) * switching_key_bytes(params, k.linear_level);
+  return k;
+}
+
+}  // namespace ola::he

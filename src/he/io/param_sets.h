@@ -1,0 +1,83 @@
+// The named parameter sets of the client/server workflow (`--params NAME`): a CKKS chain and, for
+// the sets that can bootstrap, the ckks/boot settings; plus what they imply for a program (level
+// model, Galois keys) and the evaluation key memory, so keygen can print it before it starts.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "ckks/boot/bootstrapper.h"
+#include "ckks/core/params.h"
+#include "he/program/program.h"
+
+namespace ola::he {
+
+/// One named set. Thread safety: a plain value.
+struct ParamSet {
+  std::string name;
+  ckks::ParamsLiteral params;
+  std::optional<ckks::BootstrapLiteral> boot;  ///< present: the chain has bootstrapping levels
+};
+
+/// The known sets:
+///  * "test-n12", "test-n13", "test-n14": test-only rings (ckks::test_literal_n1x), no bootstrapping.
+///  * "test-boot-n12", "test-boot-n13": ckks::bootstrap_test_params(log_n) with 4 compute levels of
+///    40 bits instead of 2 (special primes widened to cover a key-switching digit), the test
+///    bootstrap literal (2 CoeffToSlot, 2 SlotToCoeff levels); insecure, test_only.
+///  * "n16": ckks::bootstrap_params_n16() with the default BootstrapLiteral (what
+///    `ola bench bootstrap --logn 16` runs): 10 compute levels, 128-bit by the HE-standard table
+///    (sparse-secret caveat in docs/bootstrapping.md).
+/// @throws ola::Error naming the known sets if `name` is none of them.
+ParamSet param_set_by_name(const std::string& name);
+
+/// "test-n12, test-n13, test-n14, test-boot-n12, test-boot-n13, n16" (help texts, errors).
+std::string param_set_names();
+
+/// Level a bootstrapped ciphertext comes out at: max_level - (cts + EvalMod depth + stc), the same
+/// sum as ckks::Bootstrapper::depth() without building one.
+/// @throws ola::Error if the EvalMod literal is invalid or the chain is too short for it.
+int bootstrap_output_level(const ckks::Params& params, const ckks::BootstrapLiteral& boot);
+
+/// Compile options for `params`: `slots` (0: N/2; else a power of two <= N/2, sparse packing and
+/// sparse-slot bootstrapping). Without `boot`: fresh level max_level, bootstraps refused. With
+/// `boot`: fresh level = boot level = bootstrap_output_level (the primes above it are the
+/// bootstrapper's, 60 bits, unfit for the 2^40 computation scale), bootstraps allowed.
+/// @throws ola::Error if slots is not 0 or a power of two in 1..N/2, or as bootstrap_output_level.
+ProgramOptions program_options_for(const ckks::Params& params, const std::optional<ckks::BootstrapLiteral>& boot,
+                                   int slots = 0);
+
+/// The Galois keys a program needs: its rotation steps, plus for a program with bootstraps the
+/// steps of ckks::bootstrap_rotation_steps(params, boot, p.options.slots) and the conjugation key.
+/// Thread safety: a plain value.
+struct KeyPlan {
+  std::vector<int> rotation_steps;  ///< ascending, distinct, in [1, N/2)
+  bool conjugation = false;
+  bool bootstrapper = false;        ///< the program bootstraps: infer builds a ckks::Bootstrapper
+  std::size_t galois_keys = 0;      ///< distinct Galois elements (rotations + conjugation)
+  double bytes = 0.0;               ///< evaluation key memory: (relin + Galois keys) x key_bytes
+  /// Highest level at which the program's own layers (conv, shortcut, pool_fc) rotate.
+  int linear_level = 0;
+  /// Steps only the program's layers use (not the bootstrapper): their keys would serve at
+  /// linear_level, the rest (bootstrapper, relin) at max_level.
+  std::vector<int> linear_only_steps;
+  /// Memory if the linear_only_steps keys were made at linear_level (a key at level l has
+  /// l + 1 + k limbs and digits_at(l) digits); = bytes when linear_level = max_level.
+  double bytes_linear_at_level = 0.0;
+};
+
+/// @throws ola::Error if p bootstraps and boot is empty; as ckks::bootstrap_rotation_steps.
+KeyPlan key_plan(const ckks::Params& params, const std::optional<ckks::BootstrapLiteral>& boot, const Program& p);
+
+/// One line for logs, printed by keygen before it starts: parameters, slots, bootstraps, key
+/// count and memory: "<params summary>, <n> slots, <b> bootstraps: relin + <g> Galois keys (with
+/// conjugation), <x> GB of evaluation keys; <y> GB with the <m> linear-only keys at level <l>".
+std::string describe_key_plan(const ckks::Params& params, const Program& p, const KeyPlan& k);
+
+/// Memory of one switching key for ciphertexts up to `level` (-1: max_level, as
+/// ckks::KeyGenerator makes them by default): digits_at(level) digits x (b, a) polynomials over
+/// level + 1 + k primes, N 64-bit words each.
+/// @throws ola::Error if level is outside -1..max_level.
+double switching_key_bytes(const ckks::Params& params, int level = -1);
+
+}  // namespace ola::he

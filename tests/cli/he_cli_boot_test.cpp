@@ -1,0 +1,54 @@
+// Bootstrapping through the real binary: a plan that forces a bootstrap (and a level shortfall that
+// needs another) runs encrypted through keygen / encrypt / infer / decrypt at the test-only
+// bootstrapping set test-boot-n13, and matches `ola infer --simulate` in class and logits.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <iostream>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "he_cli_fixture.h"
+
+namespace {
+
+using namespace ola::test::he_cli;
+
+TEST(HeCliBoot, ForcedBootstrapsRunEncryptedAndMatchTheSimulation) {
+  const Files f;
+  write_text(f("small.onnx"), small_cnn_onnx());
+  write_text(f("plan.json"), plan_json({6.0, 6.0}, {true, false}).dump());
+  const std::string mp = " --model " + f("small.onnx") + " --plan " + f("plan.json");
+
+  auto r = run_ola("keygen --params test-boot-n13" + mp + " --out-secret " + f("sk.bin") + " --out-eval " +
+                   f("evk.bin") + " --json");
+  ASSERT_EQ(r.exit_code, 0) << r.all;
+  const auto keys = nlohmann::json::parse(r.out);
+  // Fresh level 4: conv (3), forced bootstrap (4), activation d3 (2), conv (1), bootstrap (4) ...
+  EXPECT_EQ(keys["bootstraps"], 2) << r.all;
+  EXPECT_NE(r.all.find("GB of evaluation keys"), std::string::npos) << r.all;
+  // The estimate alone (no files) names the same key count, bootstrapper keys included.
+  r = run_ola("keygen --params test-boot-n13" + mp + " --estimate-only");
+  ASSERT_EQ(r.exit_code, 0) << r.all;
+  const auto estimate = nlohmann::json::parse(r.out);
+  EXPECT_EQ(estimate["galois_keys"], keys["galois_keys"]);
+  EXPECT_GT(estimate["eval_key_bytes"].get<double>(), estimate["eval_key_bytes_linear_at_level"].get<double>());
+
+  r = run_ola("encrypt --secret " + f("sk.bin") + " --index 2 --out " + f("ct.bin"));
+  ASSERT_EQ(r.exit_code, 0) << r.all;
+  r = run_ola("infer" + mp + " --eval " + f("evk.bin") + " --in " + f("ct.bin") + " --out " + f("logits.ct") + " --json");
+  ASSERT_EQ(r.exit_code, 0) << r.all;
+  EXPECT_EQ(nlohmann::json::parse(r.out)["bootstraps"], 2) << r.all;
+  EXPECT_NE(r.all.find("bootstrapper for 4096 slots ready"), std::string::npos) << r.all;
+  const double bits = expect_decrypted_matches_simulation(f, mp, "test-boot-n13", 2);
+  std::cout << "test-boot-n13, 2 bootstraps: max logit error " << bits << " bits below max |logit|\n";
+
+  // Keys of the non-bootstrapping set cannot run this plan: keygen refuses to compile it.
+  r = run_ola("keygen --params test-n13" + mp + " --out-secret " + f("sk2.bin") + " --out-eval " + f("evk2.bin"));
+  EXPECT_EQ(r.exit_code, 2) << r.all;
+  EXPECT_NE(r.all.find("bootstrap"), std::string::npos) << r.all;
+}
+
+}  // namespace

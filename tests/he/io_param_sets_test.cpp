@@ -1,0 +1,94 @@
+// he/io param sets: names, the level model of the bootstrapping sets (checked against a real
+// ckks::Bootstrapper), the key plan of a program with and without bootstraps, and key sizes.
+#include "he/io/param_sets.h"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <memory>
+
+#include "ckks/core/ckks.h"
+#include "util/error.h"
+
+namespace ola::he {
+namespace {
+
+TEST(IoParamSets, NamesAndRefusal) {
+  EXPECT_EQ(ckks::Params(param_set_by_name("test-n13").params).max_level(), 7);
+  EXPECT_FALSE(param_set_by_name("test-n13").boot.has_value());
+  EXPECT_TRUE(param_set_by_name("n16").boot.has_value());
+  EXPECT_FALSE(ckks::Params(param_set_by_name("n16").params).test_only());
+  try {
+    param_set_by_name("n15");
+    FAIL() << "no error";
+  } catch (const Error& e) {
+    EXPECT_EQ(std::string(e.what()), "--params: name: expected " + param_set_names() + ", got n15");
+  }
+}
+
+TEST(IoParamSets, BootstrapOutputLevelIsTheBootstrappersOwn) {
+  const ParamSet set = param_set_by_name("test-boot-n12");
+  const ckks::Params params(set.params);
+  const ckks::KeyGenerator kg(params);
+  const std::size_t slots = 256;
+  const auto steps = ckks::bootstrap_rotation_steps(params, *set.boot, slots);
+  const ckks::Evaluator ev(params, {std::make_shared<const ckks::RelinKey>(kg.relin_key()),
+                                    std::make_shared<const ckks::GaloisKeys>(kg.galois_keys(steps, true))});
+  const ckks::Encoder enc(params);
+  const ckks::Bootstrapper boot(ev, enc, *set.boot, slots);
+  EXPECT_EQ(bootstrap_output_level(params, *set.boot), boot.levels_after());
+  EXPECT_EQ(boot.levels_after(), 4);  // the 4 compute levels of the test-boot sets
+  const ProgramOptions o = program_options_for(params, set.boot, 256);
+  EXPECT_EQ(o.slots, 256);
+  EXPECT_EQ(o.fresh_level, 4);
+  EXPECT_EQ(o.boot_level, 4);
+  EXPECT_TRUE(o.allow_bootstrap);
+  EXPECT_THROW(program_options_for(params, set.boot, 3), Error);
+  EXPECT_THROW(program_options_for(params, set.boot, 4096), Error);
+}
+
+TEST(IoParamSets, KeyPlanAddsTheBootstrapKeysOnlyWhenTheProgramBootstraps) {
+  const ParamSet set = param_set_by_name("test-boot-n12");
+  const ckks::Params params(set.params);
+  Program p;
+  p.options = program_options_for(params, set.boot, 512);
+  p.rotation_steps = {1, 2, 64};
+  const KeyPlan plain = key_plan(params, set.boot, p);
+  EXPECT_EQ(plain.rotation_steps, p.rotation_steps);
+  EXPECT_FALSE(plain.conjugation);
+  EXPECT_EQ(plain.galois_keys, 3u);
+  EXPECT_DOUBLE_EQ(plain.bytes, 4 * switching_key_bytes(params));
+  EXPECT_EQ(plain.linear_only_steps, p.rotation_steps);
+  EXPECT_EQ(plain.linear_level, 0);  // no steps: no linear layer
+  p.steps.push_back({ProgramOp::conv, "c", 0, -1, 1, 0, 4, 3});
+  p.steps.push_back({ProgramOp::pool_fc, "h", 1, -1, 2, 0, 2, 1});
+  const KeyPlan with_layers = key_plan(params, set.boot, p);
+  EXPECT_EQ(with_layers.linear_level, 4);
+  EXPECT_DOUBLE_EQ(with_layers.bytes_linear_at_level,
+                   switching_key_bytes(params) + 3 * switching_key_bytes(params, 4));
+  EXPECT_LT(switching_key_bytes(params, 4), switching_key_bytes(params) / 2);
+  EXPECT_THROW(switching_key_bytes(params, params.max_level() + 1), Error);
+
+  p.bootstraps = 1;
+  const KeyPlan boot = key_plan(params, set.boot, p);
+  EXPECT_TRUE(boot.conjugation && boot.bootstrapper);
+  EXPECT_TRUE(std::is_sorted(boot.rotation_steps.begin(), boot.rotation_steps.end()));
+  for (int s : p.rotation_steps) EXPECT_TRUE(std::binary_search(boot.rotation_steps.begin(), boot.rotation_steps.end(), s));
+  EXPECT_GT(boot.rotation_steps.size(), p.rotation_steps.size());
+  EXPECT_EQ(boot.galois_keys, boot.rotation_steps.size() + 1);
+  for (int s : boot.linear_only_steps) {
+    EXPECT_TRUE(std::find(p.rotation_steps.begin(), p.rotation_steps.end(), s) != p.rotation_steps.end());
+  }
+  EXPECT_THROW(key_plan(params, std::nullopt, p), Error);
+
+  // The size formula against the bytes of a key KeyGenerator made.
+  const ckks::KeyGenerator kg(params);
+  const ckks::RelinKey rk = kg.relin_key();
+  double bytes = 0.0;
+  for (const auto& x : rk.key.b) bytes += 8.0 * static_cast<double>(x.data.size());
+  for (const auto& x : rk.key.a) bytes += 8.0 * static_cast<double>(x.data.size());
+  EXPECT_DOUBLE_EQ(switching_key_bytes(params), bytes);
+}
+
+}  // namespace
+}  // namespace ola::he
