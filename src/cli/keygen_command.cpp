@@ -41,6 +41,7 @@ void run(const KeygenOptions& o) {
                 {"eval_key_bytes", kp.bytes},
                 {"linear_only_keys", kp.linear_only_steps.size()},
                 {"linear_level", kp.linear_level},
+                {"eval_key_bytes_trimmed", kp.bytes_trimmed},
                 {"eval_key_bytes_linear_at_level", kp.bytes_linear_at_level}});
     return;
   }

@@ -15,6 +15,7 @@
 #include "ckks/core/ckks.h"
 #include "he/ckks_backend.h"
 #include "he/ckks_session.h"
+#include "he/io/galois_key_maker.h"
 #include "he/io/param_sets.h"
 #include "he/program/activations.h"
 #include "he/program/program.h"
@@ -81,8 +82,9 @@ FeatureMap test_image() {
   return image;
 }
 
-/// Runs `p` encrypted (keys for exactly key_plan's Galois steps, the bootstrapper of `boot` if the
-/// program bootstraps) and on the simulator; returns {simulated logits, decrypted logits}.
+/// Runs `p` encrypted (keys for exactly key_plan's Galois steps, the linear-only ones trimmed to the
+/// digits of the linear level; the bootstrapper of `boot` if the program bootstraps) and on the
+/// simulator; returns {simulated logits, decrypted logits}.
 std::pair<std::vector<double>, std::vector<double>> run_both(const ckks::Params& params, const Program& p,
                                                              const FeatureMap& image,
                                                              const std::optional<ckks::BootstrapLiteral>& boot = {}) {
@@ -95,7 +97,7 @@ std::pair<std::vector<double>, std::vector<double>> run_both(const ckks::Params&
   const KeyPlan kp = key_plan(params, boot, p);
   const ckks::KeyGenerator keygen(params);
   CkksSession session(params, std::make_shared<const ckks::RelinKey>(keygen.relin_key()),
-                      std::make_shared<const ckks::GaloisKeys>(keygen.galois_keys(kp.rotation_steps, kp.conjugation)),
+                      std::make_shared<const ckks::GaloisKeys>(make_galois_keys(keygen, kp, true)),
                       kp.bootstrapper ? boot : std::nullopt, slots);
   const ckks::Encryptor encryptor(params, keygen.public_key());
   const ckks::Decryptor decryptor(params, keygen.secret_key());

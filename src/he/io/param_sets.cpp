@@ -84,8 +84,9 @@ std::string describe_key_plan(const ckks::Params& params, const Program& p, cons
   os.precision(3);
   os << params.summary() << ", " << p.options.slots << " slots, " << p.bootstraps << " bootstraps: relin + "
      << k.galois_keys << " Galois keys" << (k.conjugation ? " (with conjugation)" : "") << ", " << k.bytes / 1e9
-     << " GB of evaluation keys; " << k.bytes_linear_at_level / 1e9 << " GB with the " << k.linear_only_steps.size()
-     << " linear-only keys at level " << k.linear_level;
+     << " GB of evaluation keys; " << k.bytes_trimmed / 1e9 << " GB with the " << k.linear_only_steps.size()
+     << " linear-only keys trimmed to the digits of level " << k.linear_level << ", "
+     << k.bytes_linear_at_level / 1e9 << " GB with them made at that level";
   return os.str();
 }
 
@@ -121,6 +122,10 @@ KeyPlan key_plan(const ckks::Params& params, const std::optional<ckks::Bootstrap
   const auto full_keys = static_cast<double>(k.galois_keys + 1 - k.linear_only_steps.size());
   k.bytes_linear_at_level = full_keys * switching_key_bytes(params) +
                             static_cast<double>(k.linear_only_steps.size()) * switching_key_bytes(params, k.linear_level);
+  const double full_digits = params.digits_at(params.max_level());
+  k.bytes_trimmed = full_keys * switching_key_bytes(params) +
+                    static_cast<double>(k.linear_only_steps.size()) * switching_key_bytes(params) *
+                        params.digits_at(k.linear_level) / full_digits;
   return k;
 }
 

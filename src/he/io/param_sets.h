@@ -64,6 +64,9 @@ struct KeyPlan {
   /// Memory if the linear_only_steps keys were made at linear_level (a key at level l has
   /// l + 1 + k limbs and digits_at(l) digits); = bytes when linear_level = max_level.
   double bytes_linear_at_level = 0.0;
+  /// Memory if the linear_only_steps keys keep only digits_at(linear_level) of their digits (full
+  /// limbs), as he/io/galois_key_maker.h makes them with trimming.
+  double bytes_trimmed = 0.0;
 };
 
 /// @throws ola::Error if p bootstraps and boot is empty; as ckks::bootstrap_rotation_steps.
@@ -71,7 +74,8 @@ KeyPlan key_plan(const ckks::Params& params, const std::optional<ckks::Bootstrap
 
 /// One line for logs, printed by keygen before it starts: parameters, slots, bootstraps, key
 /// count and memory: "<params summary>, <n> slots, <b> bootstraps: relin + <g> Galois keys (with
-/// conjugation), <x> GB of evaluation keys; <y> GB with the <m> linear-only keys at level <l>".
+/// conjugation), <x> GB of evaluation keys; <t> GB with the <m> linear-only keys trimmed to the
+/// digits of level <l>, <y> GB with them made at level <l>".
 std::string describe_key_plan(const ckks::Params& params, const Program& p, const KeyPlan& k);
 
 /// Memory of one switching key for ciphertexts up to `level` (-1: max_level, as
