@@ -62,7 +62,11 @@ void write_file_atomic(const std::filesystem::path& path, std::string_view text,
 }
 
 std::vector<std::uint8_t> read_file_bytes(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
+  // Unbuffered: the bytes go straight into `out`, so no stream buffer is freed still holding them
+  // (secret key files: the caller wipes `out`, see ckks::load_secret_key).
+  std::ifstream in;
+  in.rdbuf()->pubsetbuf(nullptr, 0);
+  in.open(path, std::ios::binary);
   if (!in) throw Error(path.string() + ": cannot open file for reading");
   in.seekg(0, std::ios::end);
   const auto size = in.tellg();

@@ -18,7 +18,9 @@ void write_file_atomic(const std::filesystem::path& path, std::span<const std::u
                        unsigned mode = 0644);
 void write_file_atomic(const std::filesystem::path& path, std::string_view text, unsigned mode = 0644);
 
-/// Reads a whole file. @throws ola::Error naming the path if it cannot be opened or read.
+/// Reads a whole file straight into the returned vector (unbuffered: no other heap copy is made,
+/// so a caller may wipe secret contents). @throws ola::Error naming the path if it cannot be
+/// opened or read.
 std::vector<std::uint8_t> read_file_bytes(const std::filesystem::path& path);
 std::string read_file_text(const std::filesystem::path& path);
 

@@ -22,6 +22,7 @@ Ciphertext mod_raise(const Params& params, const Ciphertext& ct, int level) {
   const u64 q0 = params.q(0);
   const auto mods = params.q_moduli();
   Ciphertext out;
+  out.key_id = ct.key_id;
   out.level = level;
   out.scale = ct.scale;
   out.slots = ct.slots;

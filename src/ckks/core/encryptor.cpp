@@ -3,6 +3,7 @@
 #include "ckks/core/errors.h"
 #include "ckks/core/poly_transform.h"
 #include "ckks/ring/sampler.h"
+#include "util/secure_memory.h"
 
 namespace ola::ckks {
 
@@ -14,7 +15,8 @@ void check_fingerprint(const Params& params, const std::string& fp, const char* 
 }
 
 RnsPoly gaussian(const Params& params, std::size_t limbs) {
-  const auto e = sample_gaussian(params.n(), kSigma);
+  auto e = sample_gaussian(params.n(), kSigma);
+  WipeOnExit wipe_e(e);  // with the ciphertext, the noise would reveal the message
   RnsPoly out(params.n(), limbs);
   signed_to_rns(e, params.q_moduli(), out);
   to_ntt(out, params, limbs);
@@ -41,17 +43,21 @@ Ciphertext Encryptor::encrypt_zero(int level, double scale, std::size_t slots) c
   ct.scale = scale;
   ct.slots = slots;
   ct.ntt = true;
+  ct.key_id = sk_ ? sk_->key_id : pk_->key_id;
   if (sk_) {
     RnsPoly a(params_.n(), limbs);
     sample_uniform(random_seed(), mods, a);
     RnsPoly c0 = gaussian(params_, limbs);
     RnsPoly as(params_.n(), limbs);
+    WipeOnExit wipe_as(as.data);  // a*s with the public a reveals s
     poly_mul(a, sk_->s_qp, as, mods, limbs);
     poly_sub(c0, as, c0, mods, limbs);
     ct.parts = {std::move(c0), std::move(a)};
   } else {
-    const std::vector<std::int8_t> u = sample_ternary(params_.n());  // ephemeral u: uniform ternary
+    std::vector<std::int8_t> u = sample_ternary(params_.n());  // ephemeral u: uniform ternary
+    WipeOnExit wipe_u(u);  // u with the ciphertext reveals the message
     RnsPoly un(params_.n(), limbs);
+    WipeOnExit wipe_un(un.data);
     signed_to_rns(std::span<const std::int8_t>(u), mods, un);
     to_ntt(un, params_, limbs);
     RnsPoly c0 = gaussian(params_, limbs);
@@ -91,6 +97,10 @@ Plaintext Decryptor::decrypt(const Ciphertext& ct) const {
   for (const auto& p : ct.parts) {
     if (p.limbs != limbs || p.n != params_.n()) throw OperandError(ola::mismatch(where, "part limbs", limbs, p.limbs));
   }
+  if (!compatible(ct.key_id, sk_.key_id)) {
+    throw OperandError(ola::mismatch(where, "key pair", sk_.key_id.hex() + " (the secret key's)",
+                                     ct.key_id.hex() + " (the ciphertext's: encrypted under another key pair)"));
+  }
   const auto mods = params_.q_moduli();
   Plaintext pt;
   pt.level = ct.level;
@@ -101,6 +111,7 @@ Plaintext Decryptor::decrypt(const Ciphertext& ct) const {
   poly_mul_add(ct.parts[1], sk_.s_qp, pt.poly, mods, limbs);
   if (ct.parts.size() == 3) {
     RnsPoly s2(params_.n(), limbs);
+    WipeOnExit wipe_s2(s2.data);
     poly_mul(sk_.s_qp, sk_.s_qp, s2, mods, limbs);
     poly_mul_add(ct.parts[2], s2, pt.poly, mods, limbs);
   }

@@ -12,6 +12,7 @@ namespace ola::ckks {
 
 /// Encrypts plaintexts under a public key (c = u*pk + (m + e0, e1), u ternary) or directly under
 /// the secret key (c = (-a*s + e + m, a), a uniform). Errors e ~ Gaussian, sigma 3.2.
+/// Ciphertexts carry the key's KeyId. Secret temporaries (u, e, a*s) are wiped when freed.
 /// Thread safety: const methods are safe to call concurrently.
 class Encryptor {
  public:
@@ -34,12 +35,16 @@ class Encryptor {
 };
 
 /// Decrypts ciphertexts of degree 1 or 2 into NTT-form plaintexts (decode with Encoder).
+/// Its copy of the secret key (and s^2 for degree 2) is wiped when freed.
 /// Thread safety: const methods are safe to call concurrently.
 class Decryptor {
  public:
   /// @throws OperandError if the key was made for other parameters.
   Decryptor(Params params, SecretKey secret_key);
   /// @throws OperandError if ct is not in NTT form, has degree 0 or > 2, or limbs != level + 1
+  /// @throws OperandError if ct.key_id and the secret key's id are both known and differ
+  ///         ("Decryptor::decrypt: key pair: expected <key id> (the secret key's), got <ct id> ..."),
+  ///         instead of returning noise; use check_key_pair (serialization.h) to name the file.
   Plaintext decrypt(const Ciphertext& ct) const;
 
  private:

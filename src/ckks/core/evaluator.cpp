@@ -54,6 +54,29 @@ void check_level(int a, int b, const char* where) {
   }
 }
 
+/// @throws OperandError if two ciphertexts come from different key pairs (both ids known).
+void check_key_ids(const KeyId& a, const KeyId& b, const char* where) {
+  if (!compatible(a, b)) {
+    throw OperandError(ola::mismatch(where, "key pair", a.hex() + " (first operand)", b.hex() + " (second operand)"));
+  }
+}
+
+/// Checks that `key` (of key pair `key_id`) may switch `a`: same key pair, and made for a level
+/// >= a.level. @throws OperandError naming `what` otherwise.
+void check_switching_key(const Ciphertext& a, const SwitchingKey& key, const KeyId& key_id, const std::string& what,
+                         const char* where) {
+  if (!compatible(a.key_id, key_id)) {
+    throw OperandError(ola::mismatch(where, "key pair of the " + what, a.key_id.hex() + " (the ciphertext's)",
+                                     key_id.hex() + " (another key pair)"));
+  }
+  if (key.level < a.level) {
+    throw OperandError(ola::mismatch(where, "level of the " + what,
+                                     ">= " + std::to_string(a.level) + " (the ciphertext's level)",
+                                     std::to_string(key.level) + " (key made for levels 0.." + std::to_string(key.level) +
+                                         "; drop the ciphertext to it or make the key at a higher level)"));
+  }
+}
+
 void check_slots(std::size_t a, std::size_t b, const char* where) {
   if (a != b) {
     throw OperandError(ola::mismatch(where, "slots", std::to_string(a) + " (first operand)",
@@ -99,6 +122,10 @@ Evaluator::Evaluator(Params params, EvaluationKeys keys, EvaluatorOptions option
     throw OperandError(ola::mismatch("Evaluator", "Galois key parameters", params_.fingerprint(),
                                      keys_.galois->params_fingerprint));
   }
+  if (keys_.relin && keys_.galois && !compatible(keys_.relin->key_id, keys_.galois->key_id)) {
+    throw OperandError(ola::mismatch("Evaluator", "key pair of the Galois keys", keys_.relin->key_id.hex() + " (relin key's)",
+                                     keys_.galois->key_id.hex()));
+  }
 }
 
 bool Evaluator::has_rotation_key(int step) const {
@@ -127,6 +154,8 @@ void Evaluator::add_inplace(Ciphertext& a, const Ciphertext& b) const {
   check_level(a.level, b.level, where);
   check_slots(a.slots, b.slots, where);
   check_scale(a.scale, b.scale, options_.scale_tolerance, where);
+  check_key_ids(a.key_id, b.key_id, where);
+  a.key_id = merged(a.key_id, b.key_id);
   const auto mods = params_.q_moduli();
   if (a.parts.size() < b.parts.size()) a.parts.resize(b.parts.size(), RnsPoly(params_.n(), a.limbs()));
   for (std::size_t k = 0; k < b.parts.size(); ++k) poly_add(a.parts[k], b.parts[k], a.parts[k], mods, a.limbs());
@@ -139,6 +168,8 @@ void Evaluator::sub_inplace(Ciphertext& a, const Ciphertext& b) const {
   check_level(a.level, b.level, where);
   check_slots(a.slots, b.slots, where);
   check_scale(a.scale, b.scale, options_.scale_tolerance, where);
+  check_key_ids(a.key_id, b.key_id, where);
+  a.key_id = merged(a.key_id, b.key_id);
   const auto mods = params_.q_moduli();
   if (a.parts.size() < b.parts.size()) a.parts.resize(b.parts.size(), RnsPoly(params_.n(), a.limbs()));
   for (std::size_t k = 0; k < b.parts.size(); ++k) poly_sub(a.parts[k], b.parts[k], a.parts[k], mods, a.limbs());
@@ -221,10 +252,12 @@ Ciphertext Evaluator::mul_no_relin(const Ciphertext& a, const Ciphertext& b) con
   check_ct(params_, b, where);
   check_level(a.level, b.level, where);
   check_slots(a.slots, b.slots, where);
+  check_key_ids(a.key_id, b.key_id, where);
   const auto mods = params_.q_moduli();
   const std::size_t limbs = a.limbs();
   const std::size_t n = params_.n();
   Ciphertext r;
+  r.key_id = merged(a.key_id, b.key_id);
   r.level = a.level;
   r.scale = a.scale * b.scale;
   r.slots = a.slots;
@@ -258,8 +291,10 @@ Ciphertext Evaluator::relinearize(const Ciphertext& a) const {
   check_ct(params_, a, where, true);
   if (a.parts.size() == 2) return a;
   if (!keys_.relin) throw OperandError(ola::mismatch(where, "relinearisation key", "present", "missing"));
+  check_switching_key(a, keys_.relin->key, keys_.relin->key_id, "relinearisation key", where);
   auto [d0, d1] = key_switch(a.parts[2], a.level, keys_.relin->key);
   Ciphertext r;
+  r.key_id = a.key_id;
   r.level = a.level;
   r.scale = a.scale;
   r.slots = a.slots;
@@ -442,13 +477,14 @@ std::pair<RnsPoly, RnsPoly> Evaluator::key_switch(const RnsPoly& c, int level, c
 }
 
 namespace {
+/// The Galois key of g, checked against a (key pair, level). @throws OperandError if missing or unfit.
 const SwitchingKey& galois_key_or_throw(const EvaluationKeys& keys, std::uint64_t g, const std::string& what,
-                                        const char* where) {
-  if (!keys.galois || !keys.galois->has(g)) {
-    throw OperandError(ola::mismatch(where, "Galois key for " + what + " (element " + std::to_string(g) + ")",
-                                     "present", "missing"));
-  }
-  return keys.galois->keys.at(g);
+                                        const Ciphertext& a, const char* where) {
+  const std::string name = "Galois key for " + what + " (element " + std::to_string(g) + ")";
+  if (!keys.galois || !keys.galois->has(g)) throw OperandError(ola::mismatch(where, name, "present", "missing"));
+  const SwitchingKey& key = keys.galois->keys.at(g);
+  check_switching_key(a, key, keys.galois->key_id, name, where);
+  return key;
 }
 }  // namespace
 
@@ -456,7 +492,7 @@ Ciphertext Evaluator::apply_galois(const Ciphertext& a, std::uint64_t g) const {
   const char* where = "Evaluator::apply_galois";
   check_ct(params_, a, where);
   if (g == 1) return a;
-  const SwitchingKey& key = galois_key_or_throw(keys_, g, "element", where);
+  const SwitchingKey& key = galois_key_or_throw(keys_, g, "element", a, where);
   const auto d = decompose(a);
   const auto perm = galois_permutation_ntt(params_.n(), g);
   RnsPoly acc0, acc1;
@@ -464,6 +500,7 @@ Ciphertext Evaluator::apply_galois(const Ciphertext& a, std::uint64_t g) const {
   detail::mod_down(acc0, a.level, params_);
   detail::mod_down(acc1, a.level, params_);
   Ciphertext r;
+  r.key_id = a.key_id;
   r.level = a.level;
   r.scale = a.scale;
   r.slots = a.slots;
@@ -478,7 +515,7 @@ Ciphertext Evaluator::rotate(const Ciphertext& a, int step) const {
   check_ct(params_, a, where);
   const std::uint64_t g = galois_element_for_step(params_, step);
   if (g == 1) return a;
-  galois_key_or_throw(keys_, g, "rotation step " + std::to_string(step), where);
+  galois_key_or_throw(keys_, g, "rotation step " + std::to_string(step), a, where);
   return apply_galois(a, g);
 }
 void Evaluator::rotate_inplace(Ciphertext& a, int step) const { a = rotate(a, step); }
@@ -487,7 +524,7 @@ Ciphertext Evaluator::conjugate(const Ciphertext& a) const {
   const char* where = "Evaluator::conjugate";
   check_ct(params_, a, where);
   const std::uint64_t g = galois_element_conjugate(params_);
-  galois_key_or_throw(keys_, g, "conjugation", where);
+  galois_key_or_throw(keys_, g, "conjugation", a, where);
   return apply_galois(a, g);
 }
 void Evaluator::conjugate_inplace(Ciphertext& a) const { a = conjugate(a); }
@@ -505,13 +542,14 @@ Ciphertext Evaluator::rotate_hoisted(const Ciphertext& a, const HoistedDecomposi
   }
   const std::uint64_t g = galois_element_for_step(params_, step);
   if (g == 1) return a;
-  const SwitchingKey& key = galois_key_or_throw(keys_, g, "rotation step " + std::to_string(step), where);
+  const SwitchingKey& key = galois_key_or_throw(keys_, g, "rotation step " + std::to_string(step), a, where);
   const auto perm = galois_permutation_ntt(params_.n(), g);
   RnsPoly acc0, acc1;
   detail::inner_product(d.digits, key, a.level, params_, &perm, acc0, acc1);
   detail::mod_down(acc0, a.level, params_);
   detail::mod_down(acc1, a.level, params_);
   Ciphertext r;
+  r.key_id = a.key_id;
   r.level = a.level;
   r.scale = a.scale;
   r.slots = a.slots;
@@ -526,7 +564,7 @@ std::vector<Ciphertext> Evaluator::rotate_hoisted(const Ciphertext& a, std::span
   check_ct(params_, a, where);
   for (int s : steps) {
     const std::uint64_t g = galois_element_for_step(params_, s);
-    if (g != 1) galois_key_or_throw(keys_, g, "rotation step " + std::to_string(s), where);
+    if (g != 1) galois_key_or_throw(keys_, g, "rotation step " + std::to_string(s), a, where);
   }
   const auto d = decompose(a);
   std::vector<Ciphertext> out;

@@ -41,12 +41,18 @@ struct HoistedDecomposition {
 ///  * Binary ct-ct / ct-pt operations need equal levels (ct-pt: pt.level >= ct.level, its extra
 ///    limbs are ignored) and equal slots; additions also need equal scales (relative tolerance).
 ///    A mismatch throws OperandError naming both values: "Evaluator::add: level: expected 5, got 3".
+///  * Key pairs: results carry their inputs' key_id; two ciphertexts, or a ciphertext and a key,
+///    of different key pairs (both ids known) throw OperandError ("... key pair ...: expected
+///    <id>, got <id>"), as does a relinearisation or Galois key made for a level below the
+///    ciphertext's ("... level of the Galois key for rotation step 3 (element 125): expected >= 5
+///    (the ciphertext's level), got 2 ...").
 ///  * `op(a, b)` returns a new ciphertext; `op_inplace(a, b)` overwrites a.
 ///  * Rotations by k move slot j+k to slot j (left rotation), modulo the slot count.
 /// Thread safety: const methods are safe to call concurrently (internal OpenMP over limbs).
 class Evaluator {
  public:
-  /// @throws OperandError if a key was made for other parameters.
+  /// @throws OperandError if a key was made for other parameters, or the relinearisation and
+  ///         Galois keys belong to different key pairs.
   explicit Evaluator(Params params, EvaluationKeys keys = {}, EvaluatorOptions options = {});
 
   const Params& params() const { return params_; }

@@ -80,9 +80,12 @@ void inner_product(const std::vector<RnsPoly>& digits, const SwitchingKey& key, 
   const std::size_t n = ctx.n;
   const std::size_t nq = static_cast<std::size_t>(level) + 1;
   const std::size_t k = ctx.p.size();
-  const std::size_t top_q = ctx.q.size();
+  // The key's q limbs: q_0..q_{key.level} (fewer than L + 1 for a key made at a lower level).
+  const std::size_t top_q = static_cast<std::size_t>(key.level) + 1;
   OLA_CHECK(key.b.size() >= digits.size() && key.a.size() >= digits.size(),
             "inner_product: key has " << key.b.size() << " digits, need " << digits.size());
+  OLA_CHECK(top_q >= nq && !key.b.empty() && key.b[0].limbs == top_q + k,
+            "inner_product: key level " << key.level << " below ciphertext level " << level);
   acc0 = RnsPoly(n, nq + k);
   acc1 = RnsPoly(n, nq + k);
   const std::size_t total = nq + k;

@@ -1,6 +1,37 @@
 #include "ckks/core/keys.h"
 
+#include "util/secure_memory.h"
+
 namespace ola::ckks {
+
+void SecretKey::wipe() noexcept {
+  secure_wipe(coeffs);
+  secure_wipe(s_qp.data);
+}
+
+SecretKey::~SecretKey() { wipe(); }
+
+SecretKey& SecretKey::operator=(const SecretKey& other) {
+  if (this != &other) {
+    wipe();  // the vectors may reallocate below: the old buffers must not leave with s in them
+    coeffs = other.coeffs;
+    s_qp = other.s_qp;
+    params_fingerprint = other.params_fingerprint;
+    key_id = other.key_id;
+  }
+  return *this;
+}
+
+SecretKey& SecretKey::operator=(SecretKey&& other) noexcept {
+  if (this != &other) {
+    wipe();
+    coeffs = std::move(other.coeffs);
+    s_qp = std::move(other.s_qp);
+    params_fingerprint = std::move(other.params_fingerprint);
+    key_id = other.key_id;
+  }
+  return *this;
+}
 
 std::uint64_t galois_element_for_step(const Params& params, int step) {
   const std::uint64_t two_n = 2 * params.n();

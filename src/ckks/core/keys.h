@@ -6,6 +6,7 @@
 #include <map>
 #include <vector>
 
+#include "ckks/core/key_id.h"
 #include "ckks/core/params.h"
 #include "ckks/ring/rns_poly.h"
 #include "ckks/ring/sampler.h"
@@ -13,17 +14,32 @@
 namespace ola::ckks {
 
 /// The secret s. Invariants: coeffs has N entries in {-1, 0, 1}; s_qp is s in NTT form modulo
-/// q_0..q_L, p_0..p_{k-1} (L + 1 + k limbs). Thread safety: value type.
+/// q_0..q_L, p_0..p_{k-1} (L + 1 + k limbs); key_id identifies its key pair.
+/// Memory: the destructor and both assignments wipe the old coeffs and s_qp (sodium_memzero)
+/// before the memory is freed; a moved-from key holds nothing. Copies are separate secrets,
+/// each wiped when it goes.
+/// Thread safety: value type.
 struct SecretKey {
   std::vector<std::int8_t> coeffs;
   RnsPoly s_qp;
   std::string params_fingerprint;
+  KeyId key_id;
+
+  SecretKey() = default;
+  SecretKey(const SecretKey&) = default;
+  SecretKey(SecretKey&&) noexcept = default;
+  SecretKey& operator=(const SecretKey& other);
+  SecretKey& operator=(SecretKey&& other) noexcept;
+  ~SecretKey();
+  /// Zeros coeffs and s_qp in place (sizes kept); the key is unusable afterwards.
+  void wipe() noexcept;
 };
 
 /// (b, a) = (-a*s + e, a) modulo q_0..q_L, NTT form. Thread safety: value type.
 struct PublicKey {
   RnsPoly b, a;
   std::string params_fingerprint;
+  KeyId key_id;
 };
 
 /// Hybrid key-switching key from s' to s (Han-Ki, CT-RSA 2020, section 3; Bossuat et al.,
@@ -31,23 +47,28 @@ struct PublicKey {
 ///   b_j = -a_j * s + e_j + P * [Q/Q_j * ((Q/Q_j)^-1 mod Q_j)] * s',   a_j uniform,
 /// so b_j mod q_i = -a_j s + e_j + [i in digit j] * P * s'. The a_j are expanded from `seed`
 /// (a_j = sample_uniform(derive_seed(seed, j))), so files store only b_j and the seed.
+/// A key made for `level` l < L holds only q_0..q_l, p_0..p_{k-1} (l + 1 + k limbs) and
+/// digits_at(l) digits: it switches ciphertexts at levels 0..l only (smaller, fewer digits).
 /// Thread safety: value type.
 struct SwitchingKey {
-  std::vector<RnsPoly> b;  ///< dnum polys
-  std::vector<RnsPoly> a;  ///< dnum polys (expanded from seed)
+  std::vector<RnsPoly> b;  ///< digits_at(level) polys of level + 1 + k limbs
+  std::vector<RnsPoly> a;  ///< as b (expanded from seed)
   Seed seed{};
+  int level = 0;           ///< highest ciphertext level this key switches
 };
 
 /// Switches s^2 -> s (relinearisation after a ciphertext product).
 struct RelinKey {
   SwitchingKey key;
   std::string params_fingerprint;
+  KeyId key_id;
 };
 
 /// Switching keys from s(X^g) -> s(X), one per Galois element g (odd, < 2N).
 struct GaloisKeys {
   std::map<std::uint64_t, SwitchingKey> keys;
   std::string params_fingerprint;
+  KeyId key_id;
 
   bool has(std::uint64_t galois_element) const { return keys.count(galois_element) != 0; }
 };

@@ -61,9 +61,10 @@ int max_log_qp_128(int log_n) {
   }
 }
 
-Params::Params(const ParamsLiteral& lit) {
-  tune_allocator_once();
-  auto c = std::make_shared<detail::ParamsContext>();
+namespace {
+/// Validates `lit` and fills c's sizes, primes and fingerprint: everything but the tables, so a
+/// file's fingerprint can be checked before any N-sized allocation.
+void validate_and_pick_primes(const ParamsLiteral& lit, detail::ParamsContext* c) {
   c->literal = lit;
   if (lit.log_n < 12 || lit.log_n > 17) throw ParamError(ola::mismatch(kWhere, "log_n", "12..17", lit.log_n));
   if (lit.log_q.empty()) throw ParamError(ola::mismatch(kWhere, "log_q", "at least 1 prime size", "none"));
@@ -136,6 +137,22 @@ Params::Params(const ParamsLiteral& lit) {
     throw ParamError(ola::mismatch(kWhere, "log2(QP) of the generated primes", "<= " + std::to_string(max_bits),
                                    c->log_qp));
   }
+  c->fingerprint = fingerprint_of(*c);
+}
+}  // namespace
+
+std::string literal_fingerprint(const ParamsLiteral& literal) {
+  detail::ParamsContext c;
+  validate_and_pick_primes(literal, &c);
+  return c.fingerprint;
+}
+
+Params::Params(const ParamsLiteral& lit) {
+  tune_allocator_once();
+  auto c = std::make_shared<detail::ParamsContext>();
+  validate_and_pick_primes(lit, c.get());
+  const std::size_t n = c->n;
+  const int nq = static_cast<int>(c->q.size());
   for (const auto& m : c->q) c->q_ntt.emplace_back(n, m);
   for (const auto& m : c->p) c->p_ntt.emplace_back(n, m);
 
@@ -175,7 +192,6 @@ Params::Params(const ParamsLiteral& lit) {
     }
     c->moddown.emplace_back(c->p, std::vector<Modulus>(c->q.begin(), c->q.begin() + l + 1));
   }
-  c->fingerprint = fingerprint_of(*c);
   ctx_ = std::move(c);
 }
 

@@ -111,6 +111,11 @@ class Params {
   std::shared_ptr<const detail::ParamsContext> ctx_;
 };
 
+/// The fingerprint Params(literal) would have, computed from the primes alone (no NTT tables or
+/// converters: O(number of primes) memory), e.g. to check a file before building its set.
+/// @throws ParamError as Params(literal) does.
+std::string literal_fingerprint(const ParamsLiteral& literal);
+
 /// Named parameter sets. The "test_" ones are marked test_only and are NOT secure.
 /// N = 2^12, q = {55, 40 x 4}, p = {55}, scale 2^40 (insecure: logQP 270 > 109).
 ParamsLiteral test_literal_n12();

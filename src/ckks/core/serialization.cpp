@@ -6,6 +6,7 @@
 #include "ckks/core/errors.h"
 #include "ckks/core/poly_transform.h"
 #include "util/atomic_file.h"
+#include "util/secure_memory.h"
 
 namespace ola::ckks {
 
@@ -13,7 +14,8 @@ namespace {
 
 constexpr char kMagic[8] = {'O', 'L', 'A', 'C', 'K', 'K', 'S', '1'};
 constexpr std::size_t kFingerprintBytes = 64;
-constexpr std::size_t kHeaderBytes = 8 + 4 + 4 + kFingerprintBytes + 8;
+constexpr std::size_t kKeyIdBytes = 16;
+static_assert(kHeaderBytes == 8 + 4 + 4 + kFingerprintBytes + kKeyIdBytes + 8);
 
 const char* kind_name(FileKind k) {
   switch (k) {
@@ -29,6 +31,9 @@ const char* kind_name(FileKind k) {
 
 class Writer {
  public:
+  /// Reserves the final size up front where the bytes are secret: a growing vector would free
+  /// unwiped copies of its earlier buffers.
+  void reserve(std::size_t n) { out_.reserve(n); }
   template <class T>
   void put(T v) {
     const auto* p = reinterpret_cast<const std::uint8_t*>(&v);
@@ -98,21 +103,31 @@ class Reader {
   std::size_t pos_ = 0;
 };
 
-std::vector<std::uint8_t> with_header(FileKind kind, const std::string& fingerprint, std::vector<std::uint8_t> payload) {
+/// Header + payload in one buffer of the exact size (the payload, if secret, is wiped).
+std::vector<std::uint8_t> with_header(FileKind kind, const std::string& fingerprint, const KeyId& key_id,
+                                      std::vector<std::uint8_t> payload) {
   Writer w;
+  w.reserve(kHeaderBytes + payload.size());
   w.put_bytes(kMagic, sizeof(kMagic));
   w.put<std::uint32_t>(kFormatVersion);
   w.put<std::uint32_t>(static_cast<std::uint32_t>(kind));
   w.put_bytes(fingerprint.data(), kFingerprintBytes);
+  w.put_bytes(key_id.bytes.data(), kKeyIdBytes);
   w.put<std::uint64_t>(payload.size());
   auto& out = w.bytes();
   out.insert(out.end(), payload.begin(), payload.end());
+  if (kind == FileKind::secret_key) secure_wipe(payload);
   return std::move(out);
 }
 
-/// Validates the header; returns the payload and the fingerprint stored in the file.
-std::pair<std::span<const std::uint8_t>, std::string> open_payload(std::span<const std::uint8_t> bytes, FileKind kind,
-                                                                   const std::string& where) {
+struct Opened {
+  std::span<const std::uint8_t> payload;
+  std::string fingerprint;
+  KeyId key_id;
+};
+
+/// Validates the header; returns the payload, the fingerprint and the key-pair id of the file.
+Opened open_payload(std::span<const std::uint8_t> bytes, FileKind kind, const std::string& where) {
   Reader r(bytes, where);
   char magic[8];
   r.get_bytes(magic, 8, "header.magic");
@@ -136,19 +151,22 @@ std::pair<std::span<const std::uint8_t>, std::string> open_payload(std::span<con
       throw FormatError(ola::mismatch(where, "header.fingerprint", "64 hex digits", "non-hex bytes"));
     }
   }
+  KeyId id;
+  r.get_bytes(id.bytes.data(), kKeyIdBytes, "header.key_id");
   const auto size = r.get<std::uint64_t>("header.payload_size");
   if (size != r.remaining()) {
     throw FormatError(ola::mismatch(where, "payload", std::to_string(size) + " bytes",
                                     std::to_string(r.remaining()) + (size > r.remaining() ? " (truncated)" : " (trailing data)")));
   }
-  return {bytes.subspan(kHeaderBytes), fp};
+  return {bytes.subspan(kHeaderBytes), fp, id};
 }
 
-std::span<const std::uint8_t> open_for(std::span<const std::uint8_t> bytes, FileKind kind, const Params& params,
-                                       const std::string& where) {
-  auto [payload, fp] = open_payload(bytes, kind, where);
-  if (fp != params.fingerprint()) throw FormatError(ola::mismatch(where, "header.fingerprint", params.fingerprint(), fp));
-  return payload;
+Opened open_for(std::span<const std::uint8_t> bytes, FileKind kind, const Params& params, const std::string& where) {
+  Opened o = open_payload(bytes, kind, where);
+  if (o.fingerprint != params.fingerprint()) {
+    throw FormatError(ola::mismatch(where, "header.fingerprint", params.fingerprint(), o.fingerprint));
+  }
+  return o;
 }
 
 void write_switching_key(Writer& w, const SwitchingKey& k) {
@@ -158,15 +176,27 @@ void write_switching_key(Writer& w, const SwitchingKey& k) {
   for (const auto& b : k.b) w.put_poly(b);
 }
 
+/// A switching key; its level (highest ciphertext level it switches) is limbs - 1 - k.
 SwitchingKey read_switching_key(Reader& r, const Params& params, const std::string& field) {
   SwitchingKey k;
   r.get_bytes(k.seed.data(), k.seed.size(), field + ".seed");
   const auto digits = r.get<std::uint32_t>(field + ".digits");
-  const auto expected_digits = static_cast<std::uint32_t>(params.digits_at(params.max_level()));
-  if (digits != expected_digits) throw FormatError(ola::mismatch(r.where(), field + ".digits", expected_digits, digits));
   const auto limbs = r.get<std::uint64_t>(field + ".limbs");
-  const auto mods = params.qp_moduli(params.max_level());
-  if (limbs != mods.size()) throw FormatError(ola::mismatch(r.where(), field + ".limbs", mods.size(), limbs));
+  const std::uint64_t kp = params.p_count();
+  if (limbs < 1 + kp || limbs > params.q_count() + kp) {
+    throw FormatError(ola::mismatch(r.where(), field + ".limbs",
+                                    std::to_string(1 + kp) + ".." + std::to_string(params.q_count() + kp) +
+                                        " (level + 1 + k)",
+                                    limbs));
+  }
+  k.level = static_cast<int>(limbs - 1 - kp);
+  const auto expected_digits = static_cast<std::uint32_t>(params.digits_at(k.level));
+  if (digits != expected_digits) {
+    throw FormatError(ola::mismatch(r.where(), field + ".digits",
+                                    std::to_string(expected_digits) + " (at key level " + std::to_string(k.level) + ")",
+                                    digits));
+  }
+  const auto mods = params.qp_moduli(k.level);
   for (std::uint32_t j = 0; j < digits; ++j) {
     k.b.push_back(r.get_poly(params.n(), mods.size(), mods, field + ".b[" + std::to_string(j) + "]"));
     RnsPoly a(params.n(), mods.size());
@@ -193,14 +223,15 @@ std::vector<std::uint8_t> to_bytes(const Params& params) {
   w.put<std::uint32_t>(static_cast<std::uint32_t>(l.secret));
   w.put<std::int32_t>(l.hamming_weight);
   w.put<std::uint8_t>(l.test_only ? 1 : 0);
-  return with_header(FileKind::params, params.fingerprint(), std::move(w.bytes()));
+  return with_header(FileKind::params, params.fingerprint(), KeyId{}, std::move(w.bytes()));
 }
 
 std::vector<std::uint8_t> to_bytes(const SecretKey& sk, const Params& params) {
   Writer w;
+  w.reserve(8 + sk.coeffs.size());
   w.put<std::uint64_t>(sk.coeffs.size());
   w.put_bytes(sk.coeffs.data(), sk.coeffs.size());
-  return with_header(FileKind::secret_key, params.fingerprint(), std::move(w.bytes()));
+  return with_header(FileKind::secret_key, params.fingerprint(), sk.key_id, std::move(w.bytes()));
 }
 
 std::vector<std::uint8_t> to_bytes(const PublicKey& pk, const Params& params) {
@@ -208,13 +239,13 @@ std::vector<std::uint8_t> to_bytes(const PublicKey& pk, const Params& params) {
   w.put<std::uint64_t>(pk.b.limbs);
   w.put_poly(pk.b);
   w.put_poly(pk.a);
-  return with_header(FileKind::public_key, params.fingerprint(), std::move(w.bytes()));
+  return with_header(FileKind::public_key, params.fingerprint(), pk.key_id, std::move(w.bytes()));
 }
 
 std::vector<std::uint8_t> to_bytes(const RelinKey& rk, const Params& params) {
   Writer w;
   write_switching_key(w, rk.key);
-  return with_header(FileKind::relin_key, params.fingerprint(), std::move(w.bytes()));
+  return with_header(FileKind::relin_key, params.fingerprint(), rk.key_id, std::move(w.bytes()));
 }
 
 std::vector<std::uint8_t> to_bytes(const GaloisKeys& gk, const Params& params) {
@@ -224,7 +255,7 @@ std::vector<std::uint8_t> to_bytes(const GaloisKeys& gk, const Params& params) {
     w.put<std::uint64_t>(g);
     write_switching_key(w, k);
   }
-  return with_header(FileKind::galois_keys, params.fingerprint(), std::move(w.bytes()));
+  return with_header(FileKind::galois_keys, params.fingerprint(), gk.key_id, std::move(w.bytes()));
 }
 
 std::vector<std::uint8_t> to_bytes(const Ciphertext& ct, const Params& params) {
@@ -235,21 +266,26 @@ std::vector<std::uint8_t> to_bytes(const Ciphertext& ct, const Params& params) {
   w.put<std::uint8_t>(ct.ntt ? 1 : 0);
   w.put<std::uint32_t>(static_cast<std::uint32_t>(ct.parts.size()));
   for (const auto& p : ct.parts) w.put_poly(p);
-  return with_header(FileKind::ciphertext, params.fingerprint(), std::move(w.bytes()));
+  return with_header(FileKind::ciphertext, params.fingerprint(), ct.key_id, std::move(w.bytes()));
 }
 
 // ------------------------------------------------------------------ readers
 
-Params params_from_bytes(std::span<const std::uint8_t> bytes, const std::string& where) {
-  auto [payload, fp] = open_payload(bytes, FileKind::params, where);
+Params params_from_bytes(std::span<const std::uint8_t> bytes, const std::string& where, ParamsFileOptions options) {
+  const auto [payload, fp, key_id] = open_payload(bytes, FileKind::params, where);
   Reader r(payload, where);
   ParamsLiteral l;
   l.log_n = r.get<std::int32_t>("log_n");
+  if (l.log_n < 12 || l.log_n > 17) throw FormatError(ola::mismatch(where, "log_n", "12..17", l.log_n));
   const auto nq = r.get<std::uint32_t>("log_q.size");
-  if (nq == 0 || nq > 256) throw FormatError(ola::mismatch(where, "log_q.size", "1..256", nq));
+  if (nq == 0 || nq > kMaxFileQPrimes) {
+    throw FormatError(ola::mismatch(where, "log_q.size", "1.." + std::to_string(kMaxFileQPrimes), nq));
+  }
   for (std::uint32_t i = 0; i < nq; ++i) l.log_q.push_back(r.get<std::int32_t>("log_q"));
   const auto np = r.get<std::uint32_t>("log_p.size");
-  if (np == 0 || np > 64) throw FormatError(ola::mismatch(where, "log_p.size", "1..64", np));
+  if (np == 0 || np > kMaxFilePPrimes) {
+    throw FormatError(ola::mismatch(where, "log_p.size", "1.." + std::to_string(kMaxFilePPrimes), np));
+  }
   for (std::uint32_t i = 0; i < np; ++i) l.log_p.push_back(r.get<std::int32_t>("log_p"));
   l.dnum = r.get<std::int32_t>("dnum");
   l.log_default_scale = r.get<double>("log_default_scale");
@@ -261,20 +297,33 @@ Params params_from_bytes(std::span<const std::uint8_t> bytes, const std::string&
   if (t > 1) throw FormatError(ola::mismatch(where, "test_only", "0 or 1", static_cast<int>(t)));
   l.test_only = t == 1;
   r.expect_end();
+  // Everything below is checked before any table of N values is built.
+  if (l.test_only && !options.allow_test_only) {
+    throw FormatError(ola::mismatch(where, "test_only", "0 (a 128-bit set; this reader does not accept test-only sets)",
+                                    "1 (an insecure test-only set)"));
+  }
+  const std::uint64_t residues = (std::uint64_t{1} << l.log_n) * (nq + np);
+  if (residues > kMaxFileResidues) {
+    throw FormatError(ola::mismatch(where, "N x (L + 1 + k)", "<= " + std::to_string(kMaxFileResidues),
+                                    std::to_string(residues) + " (2^" + std::to_string(l.log_n) + " x " +
+                                        std::to_string(nq + np) + " primes)"));
+  }
   try {
-    Params p(l);
-    if (p.fingerprint() != fp) throw FormatError(ola::mismatch(where, "header.fingerprint", p.fingerprint(), fp));
-    return p;
+    const std::string want = literal_fingerprint(l);
+    if (want != fp) throw FormatError(ola::mismatch(where, "header.fingerprint", want, fp));
+    return Params(l);
   } catch (const ParamError& e) {
     throw FormatError(where + ": " + e.what());
   }
 }
 
 SecretKey secret_key_from_bytes(std::span<const std::uint8_t> bytes, const Params& params, const std::string& where) {
-  Reader r(open_for(bytes, FileKind::secret_key, params, where), where);
+  const Opened o = open_for(bytes, FileKind::secret_key, params, where);
+  Reader r(o.payload, where);
   const auto n = r.get<std::uint64_t>("n");
   if (n != params.n()) throw FormatError(ola::mismatch(where, "n", params.n(), n));
-  SecretKey sk;
+  SecretKey sk;  // wiped by its destructor if a check below throws
+  sk.key_id = o.key_id;
   sk.coeffs.resize(params.n());
   r.get_bytes(sk.coeffs.data(), params.n(), "coeffs");
   for (std::size_t i = 0; i < sk.coeffs.size(); ++i) {
@@ -292,10 +341,12 @@ SecretKey secret_key_from_bytes(std::span<const std::uint8_t> bytes, const Param
 }
 
 PublicKey public_key_from_bytes(std::span<const std::uint8_t> bytes, const Params& params, const std::string& where) {
-  Reader r(open_for(bytes, FileKind::public_key, params, where), where);
+  const Opened o = open_for(bytes, FileKind::public_key, params, where);
+  Reader r(o.payload, where);
   const auto limbs = r.get<std::uint64_t>("limbs");
   if (limbs != params.q_count()) throw FormatError(ola::mismatch(where, "limbs", params.q_count(), limbs));
   PublicKey pk;
+  pk.key_id = o.key_id;
   pk.b = r.get_poly(params.n(), params.q_count(), params.q_moduli(), "b");
   pk.a = r.get_poly(params.n(), params.q_count(), params.q_moduli(), "a");
   r.expect_end();
@@ -304,17 +355,20 @@ PublicKey public_key_from_bytes(std::span<const std::uint8_t> bytes, const Param
 }
 
 RelinKey relin_key_from_bytes(std::span<const std::uint8_t> bytes, const Params& params, const std::string& where) {
-  Reader r(open_for(bytes, FileKind::relin_key, params, where), where);
-  RelinKey rk{read_switching_key(r, params, "key"), params.fingerprint()};
+  const Opened o = open_for(bytes, FileKind::relin_key, params, where);
+  Reader r(o.payload, where);
+  RelinKey rk{read_switching_key(r, params, "key"), params.fingerprint(), o.key_id};
   r.expect_end();
   return rk;
 }
 
 GaloisKeys galois_keys_from_bytes(std::span<const std::uint8_t> bytes, const Params& params, const std::string& where) {
-  Reader r(open_for(bytes, FileKind::galois_keys, params, where), where);
+  const Opened o = open_for(bytes, FileKind::galois_keys, params, where);
+  Reader r(o.payload, where);
   const auto count = r.get<std::uint32_t>("count");
   if (count > params.n()) throw FormatError(ola::mismatch(where, "count", "<= N = " + std::to_string(params.n()), count));
   GaloisKeys gk;
+  gk.key_id = o.key_id;
   gk.params_fingerprint = params.fingerprint();
   for (std::uint32_t i = 0; i < count; ++i) {
     const auto g = r.get<std::uint64_t>("galois_element");
@@ -329,8 +383,10 @@ GaloisKeys galois_keys_from_bytes(std::span<const std::uint8_t> bytes, const Par
 }
 
 Ciphertext ciphertext_from_bytes(std::span<const std::uint8_t> bytes, const Params& params, const std::string& where) {
-  Reader r(open_for(bytes, FileKind::ciphertext, params, where), where);
+  const Opened o = open_for(bytes, FileKind::ciphertext, params, where);
+  Reader r(o.payload, where);
   Ciphertext ct;
+  ct.key_id = o.key_id;
   ct.level = r.get<std::int32_t>("level");
   if (ct.level < 0 || ct.level > params.max_level()) {
     throw FormatError(ola::mismatch(where, "level", "0.." + std::to_string(params.max_level()), ct.level));
@@ -357,7 +413,9 @@ Ciphertext ciphertext_from_bytes(std::span<const std::uint8_t> bytes, const Para
 
 void save(const std::filesystem::path& path, const Params& params) { write_file_atomic(path, to_bytes(params)); }
 void save(const std::filesystem::path& path, const SecretKey& sk, const Params& params) {
-  write_file_atomic(path, to_bytes(sk, params), 0600);
+  auto bytes = to_bytes(sk, params);
+  WipeOnExit wipe(bytes);
+  write_file_atomic(path, bytes, 0600);
 }
 void save(const std::filesystem::path& path, const PublicKey& pk, const Params& params) {
   write_file_atomic(path, to_bytes(pk, params));
@@ -372,9 +430,13 @@ void save(const std::filesystem::path& path, const Ciphertext& ct, const Params&
   write_file_atomic(path, to_bytes(ct, params));
 }
 
-Params load_params(const std::filesystem::path& path) { return params_from_bytes(read_file_bytes(path), path.string()); }
+Params load_params(const std::filesystem::path& path, ParamsFileOptions options) {
+  return params_from_bytes(read_file_bytes(path), path.string(), options);
+}
 SecretKey load_secret_key(const std::filesystem::path& path, const Params& params) {
-  return secret_key_from_bytes(read_file_bytes(path), params, path.string());
+  auto bytes = read_file_bytes(path);
+  WipeOnExit wipe(bytes);
+  return secret_key_from_bytes(bytes, params, path.string());
 }
 PublicKey load_public_key(const std::filesystem::path& path, const Params& params) {
   return public_key_from_bytes(read_file_bytes(path), params, path.string());
@@ -387,6 +449,13 @@ GaloisKeys load_galois_keys(const std::filesystem::path& path, const Params& par
 }
 Ciphertext load_ciphertext(const std::filesystem::path& path, const Params& params) {
   return ciphertext_from_bytes(read_file_bytes(path), params, path.string());
+}
+
+void check_key_pair(const Ciphertext& ct, const SecretKey& sk, const std::string& where) {
+  if (!compatible(ct.key_id, sk.key_id)) {
+    throw FormatError(ola::mismatch(where, "header.key_id", sk.key_id.hex() + " (the secret key's key pair)",
+                                    ct.key_id.hex() + " (encrypted under another key pair)"));
+  }
 }
 
 }  // namespace ola::ckks

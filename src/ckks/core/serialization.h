@@ -1,5 +1,6 @@
 // Versioned binary files for parameters, keys and ciphertexts (format in docs/file-formats.md):
-// a header (magic, version, kind, parameter fingerprint, payload size) then the payload.
+// a header (magic, version, kind, parameter fingerprint, key-pair id, payload size), then the
+// payload.
 #pragma once
 
 #include <cstdint>
@@ -24,7 +25,24 @@ enum class FileKind : std::uint32_t {
   ciphertext = 6,
 };
 
-inline constexpr std::uint32_t kFormatVersion = 1;
+inline constexpr std::uint32_t kFormatVersion = 2;
+/// Bytes of the header: magic 8, version 4, kind 4, fingerprint 64, key id 16, payload size 8.
+inline constexpr std::size_t kHeaderBytes = 104;
+
+/// Caps on what a params file may ask for, checked before any table is built (a file of a few
+/// hundred bytes must not make the reader allocate gigabytes): at most 64 primes q_i, 16 special
+/// primes p_j, and N x (L + 1 + k) <= 2^22 residues per polynomial (e.g. 64 limbs at N = 2^16,
+/// 32 at N = 2^17); one NTT table set is then at most 2^22 x 8 bytes x 4 = 128 MiB.
+inline constexpr std::uint32_t kMaxFileQPrimes = 64;
+inline constexpr std::uint32_t kMaxFilePPrimes = 16;
+inline constexpr std::uint64_t kMaxFileResidues = std::uint64_t{1} << 22;
+
+/// What a params reader accepts beyond the caps.
+struct ParamsFileOptions {
+  /// false (default): a file with test_only = 1 (an insecure set) is refused; the CLI of the
+  /// test-only sets and the tests opt in.
+  bool allow_test_only = false;
+};
 
 // In-memory encodings. The `where` argument names the source (a path) in error messages.
 // Every reader validates the header and every size before allocating and throws FormatError:
@@ -37,9 +55,15 @@ std::vector<std::uint8_t> to_bytes(const RelinKey& rk, const Params& params);
 std::vector<std::uint8_t> to_bytes(const GaloisKeys& gk, const Params& params);
 std::vector<std::uint8_t> to_bytes(const Ciphertext& ct, const Params& params);
 
-/// @throws FormatError if the bytes are not a valid params file (or the literal is refused by
-/// Params: the ParamError message is wrapped).
-Params params_from_bytes(std::span<const std::uint8_t> bytes, const std::string& where);
+/// Reads a params file. Order: header; sizes against the caps above; test_only against `options`;
+/// the fingerprint of the literal's primes (ckks::literal_fingerprint) against the header; only
+/// then Params (NTT tables).
+/// @throws FormatError if the bytes are not a valid params file, exceed a cap, are test-only
+/// without options.allow_test_only, or the literal is refused by Params (message wrapped).
+Params params_from_bytes(std::span<const std::uint8_t> bytes, const std::string& where,
+                         ParamsFileOptions options = {});
+/// Readers of keys and ciphertexts restore the key-pair id of the header into the object.
+/// Switching keys may have any level 0..L (limbs = level + 1 + k, digits = digits_at(level)).
 /// @throws FormatError if the file is malformed, truncated, of another kind or of other params.
 SecretKey secret_key_from_bytes(std::span<const std::uint8_t> bytes, const Params& params, const std::string& where);
 PublicKey public_key_from_bytes(std::span<const std::uint8_t> bytes, const Params& params, const std::string& where);
@@ -48,7 +72,7 @@ GaloisKeys galois_keys_from_bytes(std::span<const std::uint8_t> bytes, const Par
                                   const std::string& where);
 Ciphertext ciphertext_from_bytes(std::span<const std::uint8_t> bytes, const Params& params, const std::string& where);
 
-/// Files (written atomically; secret keys with mode 0600).
+/// Files (written atomically; secret keys with mode 0600 and their serialised bytes wiped).
 /// @throws ola::Error if the file cannot be written.
 void save(const std::filesystem::path& path, const Params& params);
 void save(const std::filesystem::path& path, const SecretKey& sk, const Params& params);
@@ -58,11 +82,17 @@ void save(const std::filesystem::path& path, const GaloisKeys& gk, const Params&
 void save(const std::filesystem::path& path, const Ciphertext& ct, const Params& params);
 
 /// @throws ola::Error if the file cannot be read; FormatError as the *_from_bytes functions.
-Params load_params(const std::filesystem::path& path);
+Params load_params(const std::filesystem::path& path, ParamsFileOptions options = {});
 SecretKey load_secret_key(const std::filesystem::path& path, const Params& params);
 PublicKey load_public_key(const std::filesystem::path& path, const Params& params);
 RelinKey load_relin_key(const std::filesystem::path& path, const Params& params);
 GaloisKeys load_galois_keys(const std::filesystem::path& path, const Params& params);
 Ciphertext load_ciphertext(const std::filesystem::path& path, const Params& params);
+
+/// Refuses to decrypt `ct` (read from `where`) with `sk` when both key-pair ids are known and
+/// differ, instead of answering with noise.
+/// @throws FormatError "<where>: header.key_id: expected <sk id> (the secret key's key pair), got
+///         <ct id> (encrypted under another key pair)".
+void check_key_pair(const Ciphertext& ct, const SecretKey& sk, const std::string& where);
 
 }  // namespace ola::ckks

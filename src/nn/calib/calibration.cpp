@@ -38,7 +38,10 @@ double histogram_quantile(const std::vector<std::uint64_t>& counts, double lo, d
 }
 
 Calibration calibrate(const Graph& g, const Tensor& images, const CalibrationOptions& options, const Progress& progress) {
-  if (options.histogram_bins < 1) throw Error(ola::mismatch("calibrate", "histogram_bins", ">= 1", options.histogram_bins));
+  if (options.histogram_bins < 1 || options.histogram_bins > kMaxHistogramBins) {
+    throw Error(ola::mismatch("calibrate", "histogram_bins", "1.." + std::to_string(kMaxHistogramBins),
+                              options.histogram_bins));
+  }
   const std::size_t n_sites = g.sites.size();
   Calibration cal;
   cal.images = images.shape.empty() ? 0 : static_cast<std::size_t>(images.shape[0]);

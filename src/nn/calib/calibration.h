@@ -19,6 +19,9 @@ namespace ola::nn {
 inline constexpr std::array<double, 5> kQuantileLevels = {0.001, 0.01, 0.5, 0.99, 0.999};
 inline constexpr std::size_t kDefaultReservoirSize = 20000;
 inline constexpr int kDefaultHistogramBins = 2048;
+/// Largest accepted histogram_bins (calibrate() allocates bins x kQuantileRefinement counters per
+/// site; a file may not declare more either).
+inline constexpr int kMaxHistogramBins = 1 << 20;
 /// Quantiles are read from a histogram this many times finer than the stored one.
 inline constexpr int kQuantileRefinement = 32;
 
@@ -67,7 +70,7 @@ struct Calibration {
 /// pass 2: histograms) and returns every site's statistics. Progress stages "calibrate 1/2" and
 /// "calibrate 2/2". Deterministic for given inputs and seed, whatever the thread count.
 /// @throws ola::Error if images is empty or does not match the graph input, or if
-///         histogram_bins < 1.
+///         histogram_bins is outside 1..kMaxHistogramBins.
 Calibration calibrate(const Graph& g, const Tensor& images, const CalibrationOptions& options = {},
                       const Progress& progress = {});
 

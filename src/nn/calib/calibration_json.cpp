@@ -1,5 +1,7 @@
 #include "nn/calib/calibration_json.h"
 
+#include <limits>
+
 #include "nn/error.h"
 #include "util/atomic_file.h"
 #include "util/hash.h"
@@ -16,6 +18,28 @@ T field(const nlohmann::json& j, const std::string& key, const std::string& wher
     throw DataError(ola::mismatch(where, key, "a value of the right type", j.at(key).dump().substr(0, 40)));
   }
 }
+
+/// An integer field in lo..hi, read as int64 so that a value such as 2^40 or -1 is reported as
+/// written instead of wrapping in a narrower or unsigned conversion.
+std::int64_t int_in(const nlohmann::json& v, const std::string& key, const std::string& where, std::int64_t lo,
+                    std::int64_t hi) {
+  const std::string range = std::to_string(lo) + ".." + std::to_string(hi);
+  if (!v.is_number_integer()) throw DataError(ola::mismatch(where, key, "an integer in " + range, v.dump().substr(0, 40)));
+  if (v.is_number_unsigned() && v.get<std::uint64_t>() > static_cast<std::uint64_t>(hi)) {
+    throw DataError(ola::mismatch(where, key, range, v.get<std::uint64_t>()));
+  }
+  const auto x = v.get<std::int64_t>();
+  if (x < lo || x > hi) throw DataError(ola::mismatch(where, key, range, x));
+  return x;
+}
+
+std::int64_t int_field(const nlohmann::json& j, const std::string& key, const std::string& where, std::int64_t lo,
+                       std::int64_t hi) {
+  if (!j.is_object() || !j.contains(key)) throw DataError(ola::mismatch(where, key, "present", "absent"));
+  return int_in(j.at(key), key, where, lo, hi);
+}
+
+constexpr std::int64_t kMaxCount = std::numeric_limits<std::int64_t>::max();
 
 }  // namespace
 
@@ -71,7 +95,7 @@ Calibration calibration_from_json(const nlohmann::json& j, const std::string& wh
   if (field<std::string>(j, "format", where) != "ola-calibration") {
     throw DataError(ola::mismatch(where, "format", "ola-calibration", j.at("format").dump()));
   }
-  if (const int v = field<int>(j, "version", where); v != kCalibrationFormatVersion) {
+  if (const auto v = int_field(j, "version", where, 0, kMaxCount); v != kCalibrationFormatVersion) {
     throw DataError(ola::mismatch(where, "version", kCalibrationFormatVersion, v));
   }
   Calibration c;
@@ -81,14 +105,13 @@ Calibration calibration_from_json(const nlohmann::json& j, const std::string& wh
   c.source.model_fingerprint = field<std::string>(model, "fingerprint", where + ": model");
   c.source.data_path = field<std::string>(data, "path", where + ": data");
   c.source.data_fingerprint = field<std::string>(data, "fingerprint", where + ": data");
-  c.images = field<std::size_t>(data, "images", where + ": data");
+  c.images = static_cast<std::size_t>(int_field(data, "images", where + ": data", 0, kMaxCount));
   c.source.mean = field<std::array<float, 3>>(data, "mean", where + ": data");
   c.source.std = field<std::array<float, 3>>(data, "std", where + ": data");
   const auto& res = j.contains("reservoir") ? j.at("reservoir") : nlohmann::json();
-  c.reservoir_size = field<std::size_t>(res, "size", where + ": reservoir");
+  c.reservoir_size = static_cast<std::size_t>(int_field(res, "size", where + ": reservoir", 0, kMaxCount));
   c.seed_hex = field<std::string>(res, "seed", where + ": reservoir");
-  c.histogram_bins = field<int>(j, "histogram_bins", where);
-  if (c.histogram_bins < 1) throw DataError(ola::mismatch(where, "histogram_bins", ">= 1", c.histogram_bins));
+  c.histogram_bins = static_cast<int>(int_field(j, "histogram_bins", where, 1, kMaxHistogramBins));
   const auto sites = field<nlohmann::json>(j, "sites", where);
   if (!sites.is_array()) throw DataError(ola::mismatch(where, "sites", "an array", sites.type_name()));
   for (std::size_t i = 0; i < sites.size(); ++i) {
@@ -104,21 +127,30 @@ Calibration calibration_from_json(const nlohmann::json& j, const std::string& wh
       throw DataError(w + ": activation: " + e.what());
     }
     s.shape = field<Shape>(sj, "shape", w);
-    s.count = field<std::uint64_t>(sj, "count", w);
+    s.count = static_cast<std::uint64_t>(int_field(sj, "count", w, 0, kMaxCount));
     s.min = field<double>(sj, "min", w);
     s.max = field<double>(sj, "max", w);
     s.mean = field<double>(sj, "mean", w);
     s.stddev = field<double>(sj, "std", w);
     s.quantiles = field<decltype(s.quantiles)>(sj, "quantiles", w);
-    s.histogram = field<std::vector<std::uint64_t>>(sj, "histogram", w);
+    const auto hist = field<nlohmann::json>(sj, "histogram", w);
+    if (!hist.is_array()) throw DataError(ola::mismatch(w, "histogram", "an array", hist.type_name()));
+    if (hist.size() != static_cast<std::size_t>(c.histogram_bins)) {
+      throw DataError(ola::mismatch(w, "histogram", std::to_string(c.histogram_bins) + " bins", hist.size()));
+    }
+    // Counts as int64, summed with an overflow check (a wrapped sum could match `count`).
+    std::int64_t total = 0;
+    for (std::size_t b = 0; b < hist.size(); ++b) {
+      const std::int64_t h = int_in(hist[b], "histogram[" + std::to_string(b) + "]", w, 0, kMaxCount);
+      if (__builtin_add_overflow(total, h, &total)) {
+        throw DataError(ola::mismatch(w, "histogram sum", "<= " + std::to_string(kMaxCount) + " (int64)",
+                                      "an overflow at bin " + std::to_string(b)));
+      }
+      s.histogram.push_back(static_cast<std::uint64_t>(h));
+    }
     s.sample = field<std::vector<float>>(sj, "sample", w);
     if (!(s.min <= s.max)) throw DataError(ola::mismatch(w, "min <= max", "true", std::to_string(s.min) + " > " + std::to_string(s.max)));
-    if (s.histogram.size() != static_cast<std::size_t>(c.histogram_bins)) {
-      throw DataError(ola::mismatch(w, "histogram", std::to_string(c.histogram_bins) + " bins", s.histogram.size()));
-    }
-    std::uint64_t total = 0;
-    for (auto h : s.histogram) total += h;
-    if (total != s.count) throw DataError(ola::mismatch(w, "histogram sum", s.count, total));
+    if (static_cast<std::uint64_t>(total) != s.count) throw DataError(ola::mismatch(w, "histogram sum", s.count, total));
     if (s.sample.size() > c.reservoir_size) throw DataError(ola::mismatch(w, "sample size", "<= " + std::to_string(c.reservoir_size), s.sample.size()));
     c.sites.push_back(std::move(s));
   }

@@ -5,8 +5,10 @@
 
 #include <cmath>
 #include <complex>
+#include <functional>
 #include <memory>
 #include <random>
+#include <string>
 #include <vector>
 
 #include "ckks/core/ckks.h"
@@ -21,6 +23,20 @@ inline double precision_bits(const std::vector<cd>& got, const std::vector<cd>& 
   for (std::size_t i = 0; i < want.size(); ++i) err = std::max(err, std::abs(got.at(i) - want[i]));
   return err == 0 ? 60.0 : -std::log2(err);
 }
+
+/// The message of the exception of type E that f throws; "no exception of the expected type"
+/// if it throws none (another type propagates and fails the test).
+template <class E>
+std::string error_of(const std::function<void()>& f) {
+  try {
+    f();
+  } catch (const E& e) {
+    return e.what();
+  }
+  return "no exception of the expected type";
+}
+
+inline bool contains(const std::string& s, const std::string& sub) { return s.find(sub) != std::string::npos; }
 
 inline std::vector<cd> random_values(std::size_t n, unsigned seed, double bound = 1.0) {
   std::mt19937_64 rng(seed);

@@ -24,7 +24,7 @@ namespace fs = std::filesystem;
 using namespace ola::ckks;
 using Bytes = std::vector<std::uint8_t>;
 
-constexpr std::size_t kVersionOffset = 8, kKindOffset = 12, kSizeOffset = 80;  // docs/file-formats.md
+constexpr std::size_t kVersionOffset = 8, kKindOffset = 12, kSizeOffset = kHeaderBytes - 8;  // docs/file-formats.md
 
 Bytes text_bytes(const std::string& s) { return Bytes(s.begin(), s.end()); }
 Bytes head(Bytes b, std::size_t n) {
@@ -57,9 +57,12 @@ std::vector<Case> ckks_cases() {
   };
   const Params& pa = a.params;
   Bytes params_other = to_bytes(pa);
-  params_other[88] = 13;  // log_n 12 -> 13, header fingerprint kept
+  params_other[kHeaderBytes] = 13;  // log_n 12 -> 13, header fingerprint kept
+  // The fuzz set is test-only: the generic rows read it with the opt-in; the refusal without it
+  // is a row of its own below.
+  const auto load_test_params = [](const fs::path& p) { (void)load_params(p, {.allow_test_only = true}); };
   const std::vector<Kind> kinds = {
-      {"params", to_bytes(pa), params_other, [](const fs::path& p) { (void)load_params(p); }},
+      {"params", to_bytes(pa), params_other, load_test_params},
       {"secret key", to_bytes(a.keygen.secret_key(), pa), to_bytes(b.keygen.secret_key(), b.params),
        [&pa](const fs::path& p) { (void)load_secret_key(p, pa); }},
       {"public key", to_bytes(a.keygen.public_key(), pa), to_bytes(b.keygen.public_key(), b.params),
@@ -81,8 +84,8 @@ std::vector<Case> ckks_cases() {
     out.push_back({k.name, "truncated (last byte cut)", head(v, v.size() - 1), k.load, "(truncated)"});
     out.push_back({k.name, "flipped header byte (kind)", flipped, k.load, "header.kind: expected"});
     out.push_back({k.name, "wrong magic", magic, k.load, "header.magic: expected OLACKKS1, got NOTCKKS!"});
-    out.push_back({k.name, "wrong version (2)", poke<std::uint32_t>(v, kVersionOffset, 2), k.load,
-                   "header.version: expected 1, got 2"});
+    out.push_back({k.name, "wrong version (3)", poke<std::uint32_t>(v, kVersionOffset, 3), k.load,
+                   "header.version: expected 2, got 3"});
     out.push_back({k.name, "other parameters", k.other, k.load, "header.fingerprint: expected"});
     out.push_back({k.name, "huge declared size (payload 2^62)", poke<std::uint64_t>(v, kSizeOffset, 1ULL << 62), k.load,
                    "payload: expected 4611686018427387904 bytes"});
@@ -90,11 +93,30 @@ std::vector<Case> ckks_cases() {
   }
   // Counts inside the payload.
   const Bytes sk = to_bytes(a.keygen.secret_key(), pa);
-  out.push_back({"secret key", "huge declared size (n = 2^40)", poke<std::uint64_t>(sk, 88, 1ULL << 40), kinds[1].load,
-                 "n: expected 4096, got 1099511627776"});
+  out.push_back({"secret key", "huge declared size (n = 2^40)", poke<std::uint64_t>(sk, kHeaderBytes, 1ULL << 40),
+                 kinds[1].load, "n: expected 4096, got 1099511627776"});
   const Bytes gk = to_bytes(a.keygen.galois_keys(steps), pa);
-  out.push_back({"galois keys", "huge declared size (count 2^32-1)", poke<std::uint32_t>(gk, 88, 0xFFFFFFFFu), kinds[4].load,
-                 "count: expected <= N = 4096, got 4294967295"});
+  out.push_back({"galois keys", "huge declared size (count 2^32-1)", poke<std::uint32_t>(gk, kHeaderBytes, 0xFFFFFFFFu),
+                 kinds[4].load, "count: expected <= N = 4096, got 4294967295"});
+  // Switching-key limbs (count, element, seed, digits, then limbs): above L + 1 + k.
+  out.push_back({"galois keys", "huge declared size (key limbs 2^40)",
+                 poke<std::uint64_t>(gk, kHeaderBytes + 4 + 8 + 32 + 4, 1ULL << 40), kinds[4].load,
+                 "limbs: expected 2..2 (level + 1 + k), got 1099511627776"});
+  // Params files: test-only without the opt-in, and rings too large to build.
+  out.push_back({"params", "test-only set (reader without opt-in)", to_bytes(pa),
+                 [](const fs::path& p) { (void)load_params(p); }, "test_only: expected 0"});
+  out.push_back({"params", "huge ring (log_n 17, 256 + 64 primes of 61 bits)", fuzz::params_file(17, 256, 64),
+                 load_test_params, "log_q.size: expected 1..64, got 256"});
+  out.push_back({"params", "huge ring within the counts (log_n 17, 64 + 16 primes)", fuzz::params_file(17, 64, 16),
+                 load_test_params, "N x (L + 1 + k): expected <= 4194304, got 10485760"});
+  // A ciphertext of another key pair of the same parameters, read to be decrypted.
+  const KeyGenerator other_pair(pa);
+  const Encryptor other_enc(pa, other_pair.public_key());
+  const Bytes foreign = to_bytes(other_enc.encrypt(a.encoder.encode(std::vector<double>{0.5}, 0, pa.default_scale(), 1)), pa);
+  const SecretKey& mine = a.keygen.secret_key();
+  out.push_back({"ciphertext", "other key pair (same parameters), to decrypt", foreign,
+                 [&pa, &mine](const fs::path& p) { check_key_pair(load_ciphertext(p, pa), mine, p.string()); },
+                 "header.key_id: expected " + mine.key_id.hex()});
   return out;
 }
 
@@ -136,7 +158,7 @@ std::vector<Case> calibration_cases() {
   huge["histogram_bins"] = 1LL << 40;
   return json_cases("calibration", valid, [](const fs::path& p) { (void)nn::load_calibration(p); },
                     "other data (images 4 -> 5)", other, "fingerprint: expected",
-                    "huge declared size (histogram_bins 2^40)", huge, "histogram");
+                    "huge declared size (histogram_bins 2^40)", huge, "histogram_bins: expected 1..1048576, got 1099511627776");
 }
 
 std::vector<Case> onnx_cases() {
