@@ -22,6 +22,7 @@ struct DecryptOptions {
 void run(const DecryptOptions& o) {
   const he::ClientSecret s = he::load_client_secret(o.secret);
   const he::EncryptedLogits l = he::load_encrypted_logits(o.in, s.params);
+  ckks::check_key_pair(l.ct, s.secret, o.in + ": ciphertext");  // another key pair: refused, not noise
   if (l.program != s.program) {
     throw Error(ola::mismatch(o.in, "program", s.program + " (of the secret key)", l.program));
   }
