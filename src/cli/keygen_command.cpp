@@ -1,7 +1,8 @@
 // `ola keygen --params NAME --model M --plan P --out-secret sk.bin --out-eval evk.bin`: the client
 // makes a secret key (its file only, mode 0600) and the evaluation keys the server needs for this
 // model and plan: relinearisation + exactly the program's Galois keys, and for a program that
-// bootstraps the bootstrapper's Galois steps and the conjugation key (docs/he-workflow.md). The
+// bootstraps the bootstrapper's Galois steps and the conjugation key (docs/he-workflow.md); the
+// keys only the program's layers use are made at the highest level those layers rotate at. The
 // key count and memory are printed before the keys are made.
 #include <cstdio>
 #include <memory>
@@ -10,6 +11,7 @@
 #include "ckks/core/ckks.h"
 #include "cli/command.h"
 #include "cli/json_output.h"
+#include "he/io/galois_key_maker.h"
 #include "he/io/param_sets.h"
 #include "he/io/party_files.h"
 #include "he/program/program_files.h"
@@ -39,16 +41,15 @@ void run(const KeygenOptions& o) {
                 {"bootstraps", p.bootstraps},
                 {"galois_keys", kp.galois_keys},
                 {"eval_key_bytes", kp.bytes},
+                {"eval_key_bytes_full_level", kp.bytes_full_level},
                 {"linear_only_keys", kp.linear_only_steps.size()},
-                {"linear_level", kp.linear_level},
-                {"eval_key_bytes_trimmed", kp.bytes_trimmed},
-                {"eval_key_bytes_linear_at_level", kp.bytes_linear_at_level}});
+                {"linear_level", kp.linear_level}});
     return;
   }
   const ckks::KeyGenerator keygen(params);
   const std::string fp = he::program_fingerprint(p);
   he::save_client_secret(o.out_secret, {params, keygen.secret_key(), p.input_layout, p.options.fresh_level, fp});
-  he::save_evaluation_keys(o.out_eval, {params, keygen.relin_key(), keygen.galois_keys(kp.rotation_steps, kp.conjugation),
+  he::save_evaluation_keys(o.out_eval, {params, keygen.relin_key(), he::make_galois_keys(keygen, kp),
                                         kp.rotation_steps, fp, pset.name, p.options.slots});
   if (o.json) {
     print_json({{"params", o.params},

@@ -40,7 +40,14 @@ ActivationFn<CkksBackend> ckks_composite_relu_activation(const approx::Approxima
   return [inner = std::move(inner), outer = ckks::plan_poly(h)](CkksBackend& be, const ckks::Ciphertext& t) {
     const ckks::Ciphertext s = inner.empty() ? t : ckks::evaluate_poly_composite(be.evaluator(), t, inner);
     const ckks::Ciphertext hv = ckks::evaluate_poly(be.evaluator(), s, outer);
-    return be.mul(be.drop_to_level(t, hv.level), hv);
+    // t spends its spare level on a product by 1 that makes t * h land exactly on the default
+    // scale: the poly evaluator's scale drift (S_(l-1) = S_l^2 / q_l, which squares any input
+    // drift per level) then never carries from one activation into the next.
+    const ckks::Params& params = be.evaluator().params();
+    const double q = static_cast<double>(params.q(static_cast<std::size_t>(hv.level)));
+    const ckks::Ciphertext tt =
+        be.match_scale(be.drop_to_level(t, hv.level + 1), params.default_scale() * q / hv.scale);
+    return be.mul(tt, hv);
   };
 }
 

@@ -25,9 +25,12 @@ ActivationFn<CkksBackend> ckks_chebyshev_activation(const approx::ChebPoly& p);
 /// the ciphertext holds t = x / B, B = max(|a.lo|, |a.hi|) (approx/compiled.h's input map).
 /// Computes s = stages[m-2] o ... o stages[0] (t) with the ckks/poly evaluator, then
 /// h = out_factor (B / 2) (1 + stages[m-1](s)) as one more polynomial, then t * h with
-/// CkksBackend::mul (t dropped to h's level). The plans are made once, here.
+/// CkksBackend::mul; t uses its spare level (h's level + 1) for CkksBackend::match_scale so that
+/// the product lands exactly on the parameters' default scale. The plans are made once, here.
 /// Level: consumes the sum of the stage depths + 1 (= approx::schedule_counts(...).depth).
-/// Scale: t.scale * S / q, S the poly evaluator's output scale, q the prime of h's level.
+/// Scale: exactly params.default_scale(), whatever the input's (the poly evaluator's drift,
+/// S_(l-1) = S_l^2 / q_l, squares an input drift per level; at depth 9 from a previous
+/// activation's drifted output it overflowed in a ResNet-20 run at N = 2^16).
 /// @pre a relinearisation key; the input level >= that depth.
 /// @throws ola::Error if `a` is not composite_relu, has no stage, a stage not on [-1, 1] or
 ///         without coefficients, or out_factor is not finite.

@@ -9,6 +9,7 @@
 #include <iostream>
 #include <memory>
 
+#include "approx/composite.h"
 #include "he/ckks_activation.h"
 #include "he/conv.h"
 #include "he/linear_cost.h"
@@ -167,6 +168,28 @@ TEST(CkksBackend, CiphertextProductIsRelinearisedAndRescaled) {
   const ckks::Evaluator no_relin = k.evaluator({});
   CkksBackend bare(no_relin, k.encoder, 2048);
   EXPECT_THROW(bare.mul(a, b), ckks::OperandError);
+}
+
+TEST(CkksBackend, CompositeReluLandsOnTheDefaultScaleFromADriftedInput) {
+  const Keys k;
+  const ckks::Evaluator ev = k.evaluator({}, true);
+  CkksBackend be(ev, k.encoder, 2048);
+  const approx::Approximation a = approx::make_composite_relu(4, -2.0, 2.0);  // depth 4 = test-n12's levels
+  std::vector<double> x(2048);
+  for (std::size_t i = 0; i < x.size(); ++i) x[i] = 1.9 * std::sin(0.05 * static_cast<double>(i));
+  std::vector<double> t(x.size());
+  for (std::size_t i = 0; i < x.size(); ++i) t[i] = x[i] / 2.0;  // t = x / B
+  const double drift = 1.37;
+  const ckks::Ciphertext in = k.encryptor.encrypt(
+      k.encoder.encode(t, k.params.max_level(), drift * k.params.default_scale(), t.size()));
+  const ckks::Ciphertext out = ckks_composite_relu_activation(a, 3.0)(be, in);
+  EXPECT_EQ(out.level, k.params.max_level() - 4);
+  EXPECT_DOUBLE_EQ(out.scale, k.params.default_scale());
+  const std::vector<double> got = k.decrypt(out);
+  double err = 0.0;
+  for (std::size_t i = 0; i < x.size(); ++i) err = std::max(err, std::abs(got[i] - 3.0 * approx::evaluate(a, x[i])));
+  EXPECT_LT(err, 1e-4);
+  EXPECT_EQ(be.stats().ct_mults, 1);
 }
 
 TEST(CkksBackend, RefusesMissingKeysAndBadSettings) {

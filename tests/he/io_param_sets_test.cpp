@@ -57,15 +57,14 @@ TEST(IoParamSets, KeyPlanAddsTheBootstrapKeysOnlyWhenTheProgramBootstraps) {
   EXPECT_EQ(plain.rotation_steps, p.rotation_steps);
   EXPECT_FALSE(plain.conjugation);
   EXPECT_EQ(plain.galois_keys, 3u);
-  EXPECT_DOUBLE_EQ(plain.bytes, 4 * switching_key_bytes(params));
+  EXPECT_DOUBLE_EQ(plain.bytes_full_level, 4 * switching_key_bytes(params));
   EXPECT_EQ(plain.linear_only_steps, p.rotation_steps);
   EXPECT_EQ(plain.linear_level, 0);  // no steps: no linear layer
   p.steps.push_back({ProgramOp::conv, "c", 0, -1, 1, 0, 4, 3});
   p.steps.push_back({ProgramOp::pool_fc, "h", 1, -1, 2, 0, 2, 1});
   const KeyPlan with_layers = key_plan(params, set.boot, p);
   EXPECT_EQ(with_layers.linear_level, 4);
-  EXPECT_DOUBLE_EQ(with_layers.bytes_linear_at_level,
-                   switching_key_bytes(params) + 3 * switching_key_bytes(params, 4));
+  EXPECT_DOUBLE_EQ(with_layers.bytes, switching_key_bytes(params) + 3 * switching_key_bytes(params, 4));
   EXPECT_LT(switching_key_bytes(params, 4), switching_key_bytes(params) / 2);
   EXPECT_THROW(switching_key_bytes(params, params.max_level() + 1), Error);
 

@@ -82,9 +82,9 @@ FeatureMap test_image() {
   return image;
 }
 
-/// Runs `p` encrypted (keys for exactly key_plan's Galois steps, the linear-only ones trimmed to the
-/// digits of the linear level; the bootstrapper of `boot` if the program bootstraps) and on the
-/// simulator; returns {simulated logits, decrypted logits}.
+/// Runs `p` encrypted (keys for exactly key_plan's Galois steps, the linear-only ones at the linear
+/// level; the bootstrapper of `boot` if the program bootstraps) and on the simulator; returns
+/// {simulated logits, decrypted logits}.
 std::pair<std::vector<double>, std::vector<double>> run_both(const ckks::Params& params, const Program& p,
                                                              const FeatureMap& image,
                                                              const std::optional<ckks::BootstrapLiteral>& boot = {}) {
@@ -97,7 +97,7 @@ std::pair<std::vector<double>, std::vector<double>> run_both(const ckks::Params&
   const KeyPlan kp = key_plan(params, boot, p);
   const ckks::KeyGenerator keygen(params);
   CkksSession session(params, std::make_shared<const ckks::RelinKey>(keygen.relin_key()),
-                      std::make_shared<const ckks::GaloisKeys>(make_galois_keys(keygen, kp, true)),
+                      std::make_shared<const ckks::GaloisKeys>(make_galois_keys(keygen, kp)),
                       kp.bootstrapper ? boot : std::nullopt, slots);
   const ckks::Encryptor encryptor(params, keygen.public_key());
   const ckks::Decryptor decryptor(params, keygen.secret_key());

@@ -1,7 +1,7 @@
-// Makes the Galois keys of a KeyPlan (he/io/param_sets.h) one key at a time, optionally trimmed:
-// a key only the program's own layers use keeps just the digits a ciphertext at the plan's
-// linear_level decomposes into, so ResNet-sized key sets fit in memory before ckks/core can make
-// keys at a lower level.
+// Makes the Galois keys of a KeyPlan (he/io/param_sets.h) one key at a time, each at the level it
+// serves: the keys only the program's own layers use at the plan's linear_level (a key at level
+// l has l + 1 + k limbs and digits_at(l) digits), the bootstrapper's and the conjugation key at
+// the top level. This is what keeps ResNet-sized key sets within memory.
 #pragma once
 
 #include "ckks/core/ckks.h"
@@ -10,15 +10,11 @@
 namespace ola::he {
 
 /// Galois keys for kp.rotation_steps (+ conjugation if kp.conjugation), made one by one with
-/// KeyGenerator::galois_key. With `trim_linear_keys`, each key of kp.linear_only_steps keeps only
-/// its first digits_at(kp.linear_level) digits: hybrid key switching of a ciphertext at level l
-/// reads only digits 0..digits_at(l) - 1 (ckks/core key_switch), and those rotations happen at
-/// levels <= linear_level; a rotation above that level fails with the key switch's digit check
-/// (std::logic_error), never silently. Peak memory: the result plus one full key.
-/// In memory only: ckks/core's key file reader expects every digit, so trimmed keys are not
-/// saved (keygen writes full keys).
+/// KeyGenerator::galois_key: steps in kp.linear_only_steps at kp.linear_level, the others at
+/// max_level. A rotation above a key's level is refused by the evaluator (ckks::OperandError),
+/// never garbled. Peak memory: the result plus one key being made. Tagged with the key pair.
 /// @throws ckks::OperandError as KeyGenerator::galois_key.
-ckks::GaloisKeys make_galois_keys(const ckks::KeyGenerator& keygen, const KeyPlan& kp, bool trim_linear_keys);
+ckks::GaloisKeys make_galois_keys(const ckks::KeyGenerator& keygen, const KeyPlan& kp);
 
 /// Bytes held by the keys' polynomials (b and a halves of every digit).
 double galois_key_bytes(const ckks::GaloisKeys& keys);

@@ -83,10 +83,9 @@ std::string describe_key_plan(const ckks::Params& params, const Program& p, cons
   os.setf(std::ios::fixed);
   os.precision(3);
   os << params.summary() << ", " << p.options.slots << " slots, " << p.bootstraps << " bootstraps: relin + "
-     << k.galois_keys << " Galois keys" << (k.conjugation ? " (with conjugation)" : "") << ", " << k.bytes / 1e9
-     << " GB of evaluation keys; " << k.bytes_trimmed / 1e9 << " GB with the " << k.linear_only_steps.size()
-     << " linear-only keys trimmed to the digits of level " << k.linear_level << ", "
-     << k.bytes_linear_at_level / 1e9 << " GB with them made at that level";
+     << k.galois_keys << " Galois keys" << (k.conjugation ? " (with conjugation)" : "") << ", "
+     << k.linear_only_steps.size() << " of them at level " << k.linear_level << ": " << k.bytes / 1e9
+     << " GB of evaluation keys (" << k.bytes_full_level / 1e9 << " GB at full level)";
   return os.str();
 }
 
@@ -113,19 +112,15 @@ KeyPlan key_plan(const ckks::Params& params, const std::optional<ckks::Bootstrap
   steps.insert(boot_steps.begin(), boot_steps.end());
   k.rotation_steps.assign(steps.begin(), steps.end());
   k.galois_keys = k.rotation_steps.size() + (k.conjugation ? 1 : 0);
-  k.bytes = static_cast<double>(k.galois_keys + 1) * switching_key_bytes(params);
   for (const ProgramStep& s : p.steps) {
     if (s.op == ProgramOp::conv || s.op == ProgramOp::shortcut || s.op == ProgramOp::pool_fc) {
       k.linear_level = std::max(k.linear_level, s.level_before);
     }
   }
-  const auto full_keys = static_cast<double>(k.galois_keys + 1 - k.linear_only_steps.size());
-  k.bytes_linear_at_level = full_keys * switching_key_bytes(params) +
-                            static_cast<double>(k.linear_only_steps.size()) * switching_key_bytes(params, k.linear_level);
-  const double full_digits = params.digits_at(params.max_level());
-  k.bytes_trimmed = full_keys * switching_key_bytes(params) +
-                    static_cast<double>(k.linear_only_steps.size()) * switching_key_bytes(params) *
-                        params.digits_at(k.linear_level) / full_digits;
+  const double full = switching_key_bytes(params);
+  const auto linear = static_cast<double>(k.linear_only_steps.size());
+  k.bytes_full_level = static_cast<double>(k.galois_keys + 1) * full;
+  k.bytes = (static_cast<double>(k.galois_keys + 1) - linear) * full + linear * switching_key_bytes(params, k.linear_level);
   return k;
 }
 

@@ -55,18 +55,16 @@ struct KeyPlan {
   bool conjugation = false;
   bool bootstrapper = false;        ///< the program bootstraps: infer builds a ckks::Bootstrapper
   std::size_t galois_keys = 0;      ///< distinct Galois elements (rotations + conjugation)
-  double bytes = 0.0;               ///< evaluation key memory: (relin + Galois keys) x key_bytes
   /// Highest level at which the program's own layers (conv, shortcut, pool_fc) rotate.
   int linear_level = 0;
-  /// Steps only the program's layers use (not the bootstrapper): their keys would serve at
-  /// linear_level, the rest (bootstrapper, relin) at max_level.
+  /// Steps only the program's layers use (not the bootstrapper): their keys are made at
+  /// linear_level (he/io/galois_key_maker.h), the rest (bootstrapper, conjugation) at max_level.
   std::vector<int> linear_only_steps;
-  /// Memory if the linear_only_steps keys were made at linear_level (a key at level l has
-  /// l + 1 + k limbs and digits_at(l) digits); = bytes when linear_level = max_level.
-  double bytes_linear_at_level = 0.0;
-  /// Memory if the linear_only_steps keys keep only digits_at(linear_level) of their digits (full
-  /// limbs), as he/io/galois_key_maker.h makes them with trimming.
-  double bytes_trimmed = 0.0;
+  /// Evaluation key memory as made: relin and the full-level keys x switching_key_bytes(params),
+  /// plus the linear-only keys x switching_key_bytes(params, linear_level).
+  double bytes = 0.0;
+  /// The same with every key at max_level (what a key set without levels would take).
+  double bytes_full_level = 0.0;
 };
 
 /// @throws ola::Error if p bootstraps and boot is empty; as ckks::bootstrap_rotation_steps.
@@ -74,8 +72,7 @@ KeyPlan key_plan(const ckks::Params& params, const std::optional<ckks::Bootstrap
 
 /// One line for logs, printed by keygen before it starts: parameters, slots, bootstraps, key
 /// count and memory: "<params summary>, <n> slots, <b> bootstraps: relin + <g> Galois keys (with
-/// conjugation), <x> GB of evaluation keys; <t> GB with the <m> linear-only keys trimmed to the
-/// digits of level <l>, <y> GB with them made at level <l>".
+/// conjugation), <m> of them at level <l>: <x> GB of evaluation keys (<y> GB at full level)".
 std::string describe_key_plan(const ckks::Params& params, const Program& p, const KeyPlan& k);
 
 /// Memory of one switching key for ciphertexts up to `level` (-1: max_level, as
