@@ -15,7 +15,8 @@ namespace ola::he {
 
 /// out = T(in): sum_g rotate( sum_b rotate(diag_{g+b}, -g) (.) rotate(in, b), g ), rescaled once,
 /// then out += rotate(out, s) for each replicate step (Halevi-Shoup 2018, Sec. 4.1).
-/// Level: consumes one (result at level(in) - 1, same scale as in).
+/// Level: consumes one (result at level(in) - 1). Scale: exactly the backend's base scale, whatever
+/// in's (encode_for_mul_to_base, he/backend.h).
 /// Plaintexts are encoded one at a time, so memory stays at (#babies + 2) ciphertexts.
 /// @pre level(in) >= 1.
 /// @throws ola::Error if level(in) < 1 or the backend's slot count differs from t.slots.
@@ -38,7 +39,7 @@ typename B::Ciphertext apply_transform(B& be, const typename B::Ciphertext& in, 
     for (std::size_t d = 0; d < t.shifts.size(); ++d) {
       if (giant_of(sp, t.shifts[d]) != g) continue;
       const int b = baby_of(sp, t.shifts[d]);
-      const auto pt = be.encode_for_mul(prerotated_diagonal(t, d, g), level);
+      const auto pt = be.encode_for_mul_to_base(prerotated_diagonal(t, d, g), in);
       Ct prod = be.mul_plain(babies[baby_index(b)], pt);
       if (inner) {
         be.add_inplace(*inner, prod);

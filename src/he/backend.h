@@ -13,6 +13,10 @@
 //    ciphertexts of a layer share one scale. Polynomial evaluation may move the scale slightly
 //    (ckks/poly keeps S_(l-1) = S_l^2 / q_l); match_scale(ct, s) brings a ciphertext to scale s
 //    exactly at the cost of one level (a product by 1 encoded at the right scale, then rescale).
+//  * encode_for_mul_to_base(v, ct) makes a plaintext at ct's level whose product with ct, after
+//    rescale, lands exactly on the backend's base scale (CKKS: the parameters' default scale),
+//    whatever ct's scale: the linear layers use it, so every layer output starts from the same
+//    scale and the polynomial evaluator's drift (which squares per level) cannot compound.
 #pragma once
 
 #include <concepts>
@@ -50,6 +54,7 @@ concept SlotBackend = requires(B& b, const typename B::Ciphertext& ct, typename 
   { b.match_scale(ct, c) } -> std::same_as<typename B::Ciphertext>;
   { b.encode_for_mul(values, level) } -> std::same_as<typename B::Plaintext>;
   { b.encode_like(values, ct) } -> std::same_as<typename B::Plaintext>;
+  { b.encode_for_mul_to_base(values, ct) } -> std::same_as<typename B::Plaintext>;
   { b.add(ct, ct) } -> std::same_as<typename B::Ciphertext>;
   { b.add_inplace(out, ct) };
   { b.sub(ct, ct) } -> std::same_as<typename B::Ciphertext>;

@@ -45,6 +45,21 @@ ckks::Plaintext CkksBackend::encode_for_mul(std::span<const double> values, int 
   return enc_.encode(values, level, q, static_cast<std::size_t>(slots_));
 }
 
+ckks::Plaintext CkksBackend::encode_for_mul_to_base(std::span<const double> values,
+                                                    const ckks::Ciphertext& ct) const {
+  if (values.size() != static_cast<std::size_t>(slots_)) {
+    throw Error(ola::mismatch("CkksBackend::encode_for_mul_to_base", "values.size()", slots_, values.size()));
+  }
+  const int max_level = ev_.params().max_level();
+  if (ct.level < 1 || ct.level > max_level) {
+    throw Error(ola::mismatch("CkksBackend::encode_for_mul_to_base", "level", "1.." + std::to_string(max_level),
+                              ct.level));
+  }
+  const double q = static_cast<double>(ev_.params().q(static_cast<std::size_t>(ct.level)));
+  ++stats_.encodes;
+  return enc_.encode(values, ct.level, q * (ev_.params().default_scale() / ct.scale), static_cast<std::size_t>(slots_));
+}
+
 ckks::Plaintext CkksBackend::encode_like(std::span<const double> values, const ckks::Ciphertext& like) const {
   if (values.size() != static_cast<std::size_t>(slots_)) {
     throw Error(ola::mismatch("CkksBackend::encode_like", "values.size()", slots_, values.size()));

@@ -46,6 +46,9 @@ class CkksBackend {
   /// Plaintext at `level` with scale q_level.
   /// @throws ola::Error if level is outside 1..max_level or values.size() != slots().
   Plaintext encode_for_mul(std::span<const double> values, int level) const;
+  /// Plaintext at ct's level with scale q_level * default_scale / ct.scale: mul_plain + rescale
+  /// then gives exactly the default scale. @throws ola::Error as encode_for_mul.
+  Plaintext encode_for_mul_to_base(std::span<const double> values, const Ciphertext& ct) const;
   /// Plaintext at like's level and scale. @throws ola::Error if values.size() != slots().
   Plaintext encode_like(std::span<const double> values, const Ciphertext& like) const;
 

@@ -70,6 +70,12 @@ SimPlaintext SlotSimBackend::encode_for_mul(std::span<const double> values, int 
   return {std::vector<double>(values.begin(), values.end()), level, prime(level)};
 }
 
+SimPlaintext SlotSimBackend::encode_for_mul_to_base(std::span<const double> values, const SimCiphertext& ct) const {
+  SimPlaintext pt = encode_for_mul(values, ct.level);
+  pt.scale *= std::ldexp(1.0, config_.log_scale) / ct.scale;
+  return pt;
+}
+
 SimPlaintext SlotSimBackend::encode_like(std::span<const double> values, const SimCiphertext& like) const {
   if (values.size() != static_cast<std::size_t>(config_.slots)) {
     throw Error(ola::mismatch("SlotSimBackend::encode_like", "values.size()", config_.slots, values.size()));

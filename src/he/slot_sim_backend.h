@@ -69,6 +69,9 @@ class SlotSimBackend {
 
   /// Plaintext at `level` with scale prime(level). @throws ola::Error on a wrong size or level < 1.
   Plaintext encode_for_mul(std::span<const double> values, int level) const;
+  /// Plaintext at ct's level with scale prime(level) * 2^log_scale / ct.scale (mul_plain + rescale
+  /// lands on 2^log_scale). @throws ola::Error on a wrong size or level < 1.
+  Plaintext encode_for_mul_to_base(std::span<const double> values, const Ciphertext& ct) const;
   /// Plaintext at the level and scale of `like` (for add_plain). @throws ola::Error on a wrong size.
   Plaintext encode_like(std::span<const double> values, const Ciphertext& like) const;
 

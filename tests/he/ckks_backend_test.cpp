@@ -58,6 +58,14 @@ TEST(CkksBackend, EncryptedConvolutionMatchesTheReference) {
   EXPECT_LT(err, 1e-5);
   std::cout << "encrypted conv 4x8x8 N=2^12: max abs error " << err << "\n";
   EXPECT_EQ(conv_cost({4, 4, 8, 8, 3, 1, 1, slots, true}), cost_from_stats(be.stats(), 1));
+
+  // A drifted input scale (as a polynomial leaves it) comes out on the default scale again.
+  const auto packed = pack(in, x);
+  const ckks::Ciphertext drifted =
+      k.encryptor.encrypt(k.encoder.encode(packed, k.params.max_level(), 1.3 * k.params.default_scale(), packed.size()));
+  const ckks::Ciphertext z = conv(be, drifted, cc);
+  EXPECT_NEAR(z.scale / k.params.default_scale(), 1.0, 1e-12);
+  EXPECT_LT(test::max_abs_diff(unpack(cc.out, k.decrypt(z)), test::reference_conv(x, c)), 1e-5);
 }
 
 TEST(CkksBackend, EncryptedDownsamplingBlockAndHeadOnSparseSlots) {

@@ -75,6 +75,16 @@ TEST(SlotSimBackend, CiphertextProductRescalesAndNeedsEqualLevels) {
   EXPECT_THROW(be.mul(be.drop_to_level(a, 0), be.drop_to_level(b, 0)), std::logic_error);
 }
 
+TEST(SlotSimBackend, ProductsWithBasePlaintextsLandOnTheBaseScale) {
+  auto be = small();
+  const auto drifted = be.with_scale_factor(be.encrypt(std::vector<double>(8, 2.0)), 1.7);
+  const auto r = be.rescale(be.mul_plain(drifted, be.encode_for_mul_to_base(std::vector<double>(8, 0.5), drifted)));
+  EXPECT_EQ(be.level(r), 4);
+  EXPECT_DOUBLE_EQ(be.scale(r), std::ldexp(1.0, 30));
+  EXPECT_DOUBLE_EQ(be.decrypt(r)[1], 1.0);
+  EXPECT_EQ(be.stats().encodes, 1);
+}
+
 TEST(SlotSimBackend, BootstrapAndActivationMoveLevels) {
   auto be = small();
   auto ct = be.encrypt(std::vector<double>(8, -2.0));
