@@ -8,6 +8,7 @@
 #include "util/atomic_file.h"
 #include "util/error.h"
 #include "util/hash.h"
+#include "util/secure_memory.h"
 
 namespace ola::he {
 namespace {
@@ -35,6 +36,9 @@ void put_u64(Bytes& b, std::uint64_t v) {
 
 Bytes pack_container(const char* magic, const std::vector<Bytes>& sections) {
   Bytes out(magic, magic + 8);
+  std::size_t total = 16;
+  for (const auto& s : sections) total += 8 + s.size();
+  out.reserve(total);  // no reallocation: a section may be a secret key, wiped by the caller
   put_u32(out, kVersion);
   put_u32(out, static_cast<std::uint32_t>(sections.size()));
   for (const auto& s : sections) {
@@ -142,14 +146,24 @@ void save_client_secret(const std::filesystem::path& path, const ClientSecret& s
   const Layout& l = s.input_layout;
   const nlohmann::json meta{{"channels", l.channels}, {"height", l.height}, {"width", l.width}, {"gap", l.gap},
                             {"slots", l.slots},       {"fresh_level", s.fresh_level}, {"program", s.program}};
-  write_file_atomic(path, pack_container(kSecretMagic, {ckks::to_bytes(s.params), ckks::to_bytes(s.secret, s.params),
-                                                        json_bytes(meta)}),
-                    0600);
+  // Secret bytes (the key section and the file image) are wiped once written (util/secure_memory.h).
+  std::vector<Bytes> sections;
+  sections.reserve(3);
+  sections.push_back(ckks::to_bytes(s.params));
+  sections.push_back(ckks::to_bytes(s.secret, s.params));
+  WipeOnExit wipe_key(sections.back());
+  sections.push_back(json_bytes(meta));
+  Bytes file = pack_container(kSecretMagic, sections);
+  WipeOnExit wipe_file(file);
+  write_file_atomic(path, file, 0600);
 }
 
 ClientSecret load_client_secret(const std::filesystem::path& path) {
   const std::string where = path.string();
-  const auto parts = unpack_container(read_file_bytes(path), kSecretMagic, 3, where);
+  Bytes file = read_file_bytes(path);
+  WipeOnExit wipe_file(file);
+  auto parts = unpack_container(file, kSecretMagic, 3, where);
+  WipeOnExit wipe_key(parts[1]);
   ckks::Params params = ckks::params_from_bytes(parts[0], where + ": params", kParamsFiles);
   ckks::SecretKey sk = ckks::secret_key_from_bytes(parts[1], params, where + ": secret key");
   const auto meta = parse_json(parts[2], where);
