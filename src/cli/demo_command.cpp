@@ -72,9 +72,6 @@ void run(const DemoOptions& o) {
   s.impact.cache_dir = out / "cache";
   s.impact.exec.threads = o.threads;
   s.optimizer.budget = o.budget;
-  // Only 700 calibration images here: a wider range margin (20% of the calibrated width per side,
-  // `ola optimize --margin`, default 5%) keeps held-out inputs inside every polynomial's interval.
-  s.candidates.margin = 0.2;
   std::filesystem::create_directories(s.impact.cache_dir);
   const opt::PipelineResult r = opt::run_pipeline(s, progress);
   const opt::Plan& plan = r.output.plan;

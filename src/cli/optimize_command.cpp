@@ -4,7 +4,7 @@
 //
 //   ola optimize --model M --calib C --budget 0.5 --out plan.json [--costs costs.json]
 //                [--report DIR] [--json] [--heldout FILE --heldout-skip N] [--heldout-count 500]
-//                [--calib-images 1000] [--cache-dir DIR] [--impact simulate|proxy] [--margin 0.05]
+//                [--calib-images 1000] [--cache-dir DIR] [--impact simulate|proxy] [--margin 0.2]
 //                [--degrees 2,3,5] [--alphas 7,13] [--units 200] [--threads T] [--quiet]
 //
 // --calib is a calibration JSON of `ola calibrate` or a CIFAR-10 binary (its first --calib-images
@@ -31,9 +31,12 @@ namespace {
 
 struct OptimizeOptions {
   std::string model, calib, costs, out, report, heldout, cache_dir, impact = "simulate";
-  double budget = 0.5, margin = 0.05;
+  double budget = 0.5, margin = 0.2;
   std::size_t heldout_skip = 0, heldout_count = 500, calib_images = 1000;
-  int units = 200, threads = 0;
+  int units = 200, threads = 0, front_factor = 16, what_if_levels_after = 0;
+  std::string select = "simulate";
+  std::size_t select_count = 2000;
+  double max_disagreement = 2.0;
   std::vector<int> degrees, alphas;
   bool json = false, quiet = false;
 };
@@ -69,6 +72,14 @@ void run(const OptimizeOptions& o) {
   s.impact.cache_dir = o.cache_dir;
   s.optimizer.budget = o.budget;
   s.optimizer.units_per_budget = o.units;
+  s.optimizer.front_factor = o.front_factor;
+  s.optimizer.max_disagreement_factor = o.max_disagreement;
+  if (o.select != "simulate" && o.select != "model") {
+    throw Error(ola::mismatch("optimize", "--select", "simulate or model", o.select));
+  }
+  s.select_by_simulation = o.select == "simulate";
+  s.select_count = o.select_count;
+  s.what_if_levels_after = o.what_if_levels_after;
 
   const opt::PipelineResult r = opt::run_pipeline(s, make_progress_bar(!o.quiet && !o.json));
   const opt::Plan& p = r.output.plan;
@@ -95,7 +106,10 @@ void run(const OptimizeOptions& o) {
                         {"heldout_images", r.heldout_check.images},
                         {"dp_seconds", r.output.dp_seconds},
                         {"impact_seconds", r.impact_seconds},
-                        {"front_points", r.output.front.size()}};
+                        {"front_points", r.output.front.size()},
+                        {"selection", r.output.selection},
+                        {"select_images", r.select_images},
+                        {"select_simulations", r.output.checks.size()}};
     j["baseline_seconds"] = base ? nlohmann::json(base->totals.predicted_ms / 1000.0) : nlohmann::json(nullptr);
     j["baseline_bootstraps"] = base ? nlohmann::json(base->totals.bootstraps) : nlohmann::json(nullptr);
     j["speedup"] = base ? nlohmann::json(base->totals.predicted_ms / p.totals.predicted_ms) : nlohmann::json(nullptr);
@@ -119,6 +133,7 @@ void run(const OptimizeOptions& o) {
   }
   std::printf("held-out check (%zu images): disagreement %.2f points, mean KL %.5f\n", r.heldout_check.images,
               100.0 * (1.0 - r.heldout_check.agreement), r.heldout_check.mean_kl);
+  std::printf("chosen: %s\n", r.output.selection.c_str());
   std::printf("bootstrap cost: %s; DP %.3f s\n", p.bootstrap_cost.c_str(), r.output.dp_seconds);
   if (!o.report.empty()) std::printf("report: %s/report.md\n", o.report.c_str());
 }
@@ -145,6 +160,11 @@ OLA_REGISTER_COMMAND("optimize", "Choose a polynomial per activation site and bo
                        sub.add_option("--degrees", o->degrees, "WLS degrees (default 2..15,19,23,27,31)")->delimiter(',');
                        sub.add_option("--alphas", o->alphas, "composite ReLU precisions, 4..14 (default all)")->delimiter(',');
                        sub.add_option("--units", o->units, "DP quantisation: units per budget")->capture_default_str();
+                       sub.add_option("--select", o->select, "plan choice: simulate (fastest front plan passing a whole-model simulation) or model (loss model only)")->capture_default_str();
+                       sub.add_option("--select-count", o->select_count, "images for --select simulate (records after the held-out ones)")->capture_default_str();
+                       sub.add_option("--max-disagreement", o->max_disagreement, "--select simulate: changed predictions allowed, in budgets")->capture_default_str();
+                       sub.add_option("--front-factor", o->front_factor, "the front covers total KL up to this many KL budgets")->capture_default_str();
+                       sub.add_option("--what-if-levels-after", o->what_if_levels_after, "study only: bootstraps leave this many levels at the measured price (plan not runnable)");
                        sub.add_option("--threads", o->threads, "threads (0: OpenMP default)")->capture_default_str();
                        sub.add_flag("--quiet", o->quiet, "no progress bar");
                        sub.callback([o] { run(*o); });

@@ -28,6 +28,7 @@ namespace {
 struct SimulateOptions {
   std::string model, plan, images, data;
   std::size_t count = 0;
+  int baseline_alpha = 0;
   std::vector<float> mean{nn::kImageNetMean.begin(), nn::kImageNetMean.end()};
   std::vector<float> std{nn::kImageNetStd.begin(), nn::kImageNetStd.end()};
   std::size_t batch = 128;
@@ -42,7 +43,12 @@ void run(const SimulateOptions& o) {
   const auto image_path = nn::resolve_data_file(nn::DataRole::test_images, o.images, o.data);
   const nn::Graph g = nn::import_onnx(model_path);
   nn::SiteReplacements rep(g.sites.size());
-  if (!o.plan.empty()) rep = load_replacements(g, o.plan);  // OLA plan or nn replacement list
+  if (o.baseline_alpha > 0) {
+    if (o.plan.empty()) throw ola::Error("ola simulate: --baseline-alpha: expected an OLA plan (--plan) for the intervals, got none");
+    rep = uniform_composite_relu(g, opt::load_plan(o.plan), o.baseline_alpha);
+  } else if (!o.plan.empty()) {
+    rep = load_replacements(g, o.plan);  // OLA plan or nn replacement list
+  }
   if (o.mean.size() != 3 || o.std.size() != 3) {
     throw ola::Error(ola::mismatch("ola simulate", "--mean/--std", "3 values each", std::to_string(o.mean.size()) + "/" + std::to_string(o.std.size())));
   }
@@ -66,7 +72,10 @@ void run(const SimulateOptions& o) {
                          {"replaced", rep[i].has_value()},
                          {"approximation", rep[i] ? rep[i]->label() : std::string("exact")},
                          {"inputs", r.stats.inputs[i]},
-                         {"out_of_range", r.stats.out_of_range[i]}};
+                         {"out_of_range", r.stats.out_of_range[i]},
+                         {"out_of_range_fraction", r.stats.inputs[i] > 0 ? static_cast<double>(r.stats.out_of_range[i]) /
+                                                                               static_cast<double>(r.stats.inputs[i])
+                                                                         : 0.0}};
     if (rep[i]) {
       js["lo"] = rep[i]->lo;
       js["hi"] = rep[i]->hi;
@@ -78,6 +87,7 @@ void run(const SimulateOptions& o) {
                 {"images", image_path.string()},
                 {"count", r.metrics.images},
                 {"plan", o.plan},
+                {"baseline_alpha", o.baseline_alpha},
                 {"top1", r.metrics.top1},
                 {"exact_top1", exact.top1},
                 {"agreement", r.metrics.agreement},
@@ -88,14 +98,16 @@ void run(const SimulateOptions& o) {
     return;
   }
   std::printf("%s on %zu images of %s%s\n", model_path.c_str(), r.metrics.images, image_path.c_str(),
-              o.plan.empty() ? " (exact)" : (" with plan " + o.plan).c_str());
+              o.plan.empty() ? " (exact)"
+              : o.baseline_alpha > 0 ? (" with composite ReLU alpha = " + std::to_string(o.baseline_alpha) + " on the intervals of " + o.plan).c_str()
+                                     : (" with plan " + o.plan).c_str());
   std::printf("top-1 %.2f%% (exact model %.2f%%), agreement %.2f%%, mean KL %.3g, %.2f s\n", 100 * r.metrics.top1,
               100 * exact.top1, 100 * r.metrics.agreement, r.metrics.mean_kl, seconds);
   for (const auto& s : sites) {
     if (s["replaced"].get<bool>()) {
-      std::printf("  %-44s %-24s out of range %llu / %llu\n", s["name"].get<std::string>().c_str(),
+      std::printf("  %-44s %-24s out of range %llu / %llu (%.2e)\n", s["name"].get<std::string>().c_str(),
                   s["approximation"].get<std::string>().c_str(), static_cast<unsigned long long>(s["out_of_range"].get<std::uint64_t>()),
-                  static_cast<unsigned long long>(s["inputs"].get<std::uint64_t>()));
+                  static_cast<unsigned long long>(s["inputs"].get<std::uint64_t>()), s["out_of_range_fraction"].get<double>());
     }
   }
 }
@@ -105,6 +117,7 @@ OLA_REGISTER_COMMAND("simulate", "Plaintext simulation of a plan: top-1, agreeme
                        auto o = std::make_shared<SimulateOptions>();
                        sub.add_option("--model", o->model, "ONNX file or name (default: bundled resnet20.onnx)");
                        sub.add_option("--plan", o->plan, "OLA plan (ola optimize) or replacement list JSON [{site, approximation}] (default: exact)");
+                       sub.add_option("--baseline-alpha", o->baseline_alpha, "simulate the uniform baseline instead: composite ReLU of this alpha at every ReLU site, on the --plan's intervals")->check(CLI::Range(4, 14));
                        sub.add_option("--images", o->images, "CIFAR-10 binary file (default: bundled 100 test images)");
                        sub.add_option("--count", o->count, "use the first N images (default: all)");
                        sub.add_option("--data", o->data, "full data folder (default $OLA_DATA)");

@@ -34,7 +34,7 @@ Baseline mpcnn_baseline(const Network& net, const TimeModel& tm, const std::vect
   int extra = 0;
   PlanTotals& t = b.totals;
   auto bootstrap = [&](std::int64_t elements) {
-    t.bootstrap_ms += tm.bootstrap.ms_per_ciphertext * static_cast<double>(ciphertexts(elements, tm.slots));
+    t.bootstrap_ms += bootstrap_ms(tm, elements);
     ++t.bootstraps;
     r = L;
   };

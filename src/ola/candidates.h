@@ -24,7 +24,7 @@ struct CandidateSettings {
   std::vector<int> alphas = {4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14};  ///< composite ReLU (ReLU sites only)
   /// The range is [min - margin * w, max + margin * w], w = max - min of the calibration, so
   /// held-out inputs slightly beyond the calibration extremes stay inside (docs/optimizer.md).
-  double margin = 0.05;
+  double margin = 0.2;
   double uniform_weight = 1e-3;  ///< approx::WlsOptions::uniform_weight
   /// Candidates deeper than this are dropped (they could never fit between two bootstraps with
   /// the linear layer before them); the pipeline sets it to levels_after - input_level - 1.

@@ -149,7 +149,7 @@ DpProblem make_problem(const Network& net, const TimeModel& tm, const std::vecto
     DpStep s;
     s.kind = ns.kind;
     const double cts = static_cast<double>(ciphertexts(ns.elements, tm.slots));
-    s.bootstrap_ms = ns.kind == StepKind::skip_merge ? kInfMs : tm.bootstrap.ms_per_ciphertext * cts;
+    s.bootstrap_ms = ns.kind == StepKind::skip_merge ? kInfMs : bootstrap_ms(tm, ns.elements);
     switch (ns.kind) {
       case StepKind::linear:
         s.depth = linear_depth(ns.shape);

@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cmath>
 #include <map>
+#include <optional>
 #include <sstream>
 
 #include "ola/baselines.h"
@@ -83,6 +84,56 @@ Baseline uniform_wls_baseline(const Network& net, const TimeModel& tm, const std
   return best;
 }
 
+
+// The approximation each site gets in a reconstructed solution.
+std::vector<approx::Approximation> approximations_of(const Network& net, const DpSolution& sol,
+                                                    const std::vector<SiteCandidates>& sites,
+                                                    const std::vector<std::vector<int>>& kept) {
+  std::vector<approx::Approximation> out(sites.size());
+  for (std::size_t i = 0; i < net.steps.size(); ++i) {
+    if (net.steps[i].kind != StepKind::activation) continue;
+    const auto s = static_cast<std::size_t>(net.steps[i].site);
+    out[s] = sites[s].approximations[static_cast<std::size_t>(kept[s][static_cast<std::size_t>(sol.steps[i].choice)])];
+  }
+  return out;
+}
+
+// Selection by simulation: bisection over the front (ordered by loss units, so by falling time)
+// for the last point that passes the check, assuming the check is monotone along the front (more
+// loss units -> more measured loss); every simulated point is recorded.
+void select_by_simulation(const Network& net, const DpProblem& problem, const DpResult& result, const std::vector<SiteCandidates>& sites,
+                          const std::vector<std::vector<int>>& kept, const LossModel& loss, double quantum,
+                          const OptimizerSettings& settings, OptimizerOutput& out) {
+  const std::vector<ParetoPoint> front = pareto_front(result);
+  std::vector<std::optional<DpSolution>> sols(front.size());
+  auto check = [&](std::size_t i) {
+    sols[i] = reconstruct(problem, result, front[i].loss_units);
+    CheckedPoint cp{front[i].loss_units, front[i].total_ms / 1000.0, predicted_points(loss, front[i].loss_units * quantum),
+                    settings.check(approximations_of(net, *sols[i], sites, kept)), false};
+    cp.accepted = cp.check.accuracy_drop_points <= settings.budget &&
+                  cp.check.disagreement_points <= settings.max_disagreement_factor * settings.budget;
+    out.checks.push_back(cp);
+    return cp.accepted;
+  };
+  if (front.empty() || !check(0)) {
+    out.selection += " (no front point passed the whole-plan check, so the loss model's choice is kept)";
+    return;
+  }
+  std::size_t good = 0, bad = front.size();  // invariant: good passes, bad fails (or is past the end)
+  while (bad - good > 1) {
+    const std::size_t mid = good + (bad - good) / 2;
+    (check(mid) ? good : bad) = mid;
+  }
+  out.solution = *sols[good];
+  const CheckedPoint& cp = *std::find_if(out.checks.begin(), out.checks.end(),
+                                         [&](const CheckedPoint& c) { return c.units == front[good].loss_units; });
+  out.selection = "the fastest Pareto-front plan whose whole-model simulation on " + std::to_string(cp.check.images) +
+                  " held-out images loses at most " + fmt(settings.budget, 2) + " top-1 points (measured " +
+                  fmt(cp.check.accuracy_drop_points, 2) + ") and changes at most " +
+                  fmt(settings.max_disagreement_factor * settings.budget, 2) + " points of predictions (measured " +
+                  fmt(cp.check.disagreement_points, 2) + "); bisection over " + std::to_string(front.size()) +
+                  " front points, " + std::to_string(out.checks.size()) + " simulated";
+}
 }  // namespace
 
 std::vector<DpChoice> price_candidates(const SiteCandidates& site, const TimeModel& tm, std::int64_t cts,
@@ -153,13 +204,15 @@ OptimizerOutput run_optimizer(const Network& net, const TimeModel& tm, const std
   for (const ParetoPoint& pp : pareto_front(result)) {
     out.front.push_back({pp.loss_units, predicted_points(loss, pp.loss_units * quantum), pp.total_ms / 1000.0});
   }
-  const auto sol = reconstruct(problem, result, settings.units_per_budget);
-  if (!sol) {
+  const auto budget_sol = reconstruct(problem, result, settings.units_per_budget);
+  if (!budget_sol) {
     const std::string best = out.front.empty() ? std::string("no feasible plan at any loss")
                                                : "the smallest feasible predicted loss " + fmt(out.front.front().loss_points);
     throw PlanError(ola::mismatch("optimize", "budget", "a budget that some plan meets", fmt(settings.budget) + " (" + best + ")"));
   }
-  out.solution = *sol;
+  out.solution = *budget_sol;
+  out.selection = "the DP's minimum-time plan whose predicted loss (gamma * sqrt(total KL)) is within the budget";
+  if (settings.check) select_by_simulation(net, problem, result, sites, kept, loss, quantum, settings, out);
 
   Plan& plan = out.plan;
   plan.budget = settings.budget;
@@ -172,7 +225,7 @@ OptimizerOutput run_optimizer(const Network& net, const TimeModel& tm, const std
   double total_kl = 0.0;
   for (std::size_t i = 0; i < net.steps.size(); ++i) {
     const NetStep& ns = net.steps[i];
-    const StepDecision& d = sol->steps[i];
+    const StepDecision& d = out.solution.steps[i];
     plan.steps.push_back({ns.kind, ns.name, ns.site, d.bootstrap_before, d.level_before, d.level_after, d.ms,
                           d.bootstrap_before ? problem.steps[i].bootstrap_ms : 0.0});
     if (ns.kind != StepKind::activation) continue;
@@ -193,7 +246,7 @@ OptimizerOutput run_optimizer(const Network& net, const TimeModel& tm, const std
     ps.predicted_ms = d.ms - (d.bootstrap_before ? problem.steps[i].bootstrap_ms : 0.0);
     total_kl += im.mean_kl;
   }
-  plan.totals = totals_of(problem, *sol);
+  plan.totals = totals_of(problem, out.solution);
   plan.totals.predicted_loss = predicted_points(loss, total_kl);
   if (!relu13.empty()) {
     // MPCNN's placement needs 1 + 14 levels per convolution + ReLU (its chain has 16). With a
@@ -232,7 +285,8 @@ OptimizerOutput run_optimizer(const Network& net, const TimeModel& tm, const std
           ") ciphertexts, until the encrypted executor (he/) exists",
       "linear layers: costs are estimates from rotation and plaintext-product counts of that packing (docs/optimizer.md)",
       "polynomials: priced at their input level (upper bound)",
-      "bootstrap: " + tm.bootstrap.formula};
+      "bootstrap: " + tm.bootstrap.formula,
+      "choice: " + out.selection};
   return out;
 }
 

@@ -3,6 +3,7 @@
 // Loading models, calibration and images is the caller's job (see pipeline.h).
 #pragma once
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -24,10 +25,36 @@ struct SiteCandidates {
   std::vector<Impact> impacts;
 };
 
+/// What a whole-plan simulation measured (on held-out calibration images, never the test set).
+struct PlanCheck {
+  int images = 0;
+  double disagreement_points = 0.0;   ///< top-1 predictions that differ from the exact model
+  double accuracy_drop_points = 0.0;  ///< exact top-1 minus plan top-1 (negative: the plan is better)
+  double mean_kl = 0.0;
+};
+
+/// Simulates the whole model with one approximation per site (index = site).
+using PlanChecker = std::function<PlanCheck(const std::vector<approx::Approximation>&)>;
+
 struct OptimizerSettings {
   double budget = 0.5;         ///< top-1 percentage points
   int units_per_budget = 200;  ///< DP quantisation: the KL budget is this many units
-  int front_factor = 4;        ///< the front covers total KL up to front_factor x the KL budget
+  int front_factor = 16;       ///< the front covers total KL up to front_factor x the KL budget
+  /// Selection by simulation (docs/optimizer.md, "Choosing the plan"): when set, the plan is the
+  /// fastest front point whose whole-plan check has accuracy_drop <= budget and disagreement <=
+  /// max_disagreement_factor x budget, found by bisection over the front; when unset (or no front
+  /// point passes) the plan is the DP's optimum at the budget under the loss model.
+  PlanChecker check;
+  double max_disagreement_factor = 2.0;
+};
+
+/// One front point whose plan was simulated during selection.
+struct CheckedPoint {
+  int units = 0;
+  double seconds = 0.0;
+  double predicted_points = 0.0;
+  PlanCheck check;
+  bool accepted = false;
 };
 
 /// One point of the predicted front.
@@ -43,6 +70,8 @@ struct OptimizerOutput {
   std::vector<FrontPoint> front;
   double dp_seconds = 0.0;  ///< wall time of solve_dp
   DpSolution solution;
+  std::vector<CheckedPoint> checks;  ///< selection by simulation, in the order simulated
+  std::string selection;             ///< how the plan was chosen (one sentence)
 };
 
 /// DP choices of a site: every measured candidate whose loss fits the front, with

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <optional>
 
 #include "approx/composite.h"
 #include "nn/calib/calibration_json.h"
@@ -21,27 +22,31 @@ namespace {
 using Clock = std::chrono::steady_clock;
 double since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
 
-nn::ImageSet load_heldout(const PipelineSettings& s, const nn::Calibration& calib) {
+// `count` records of the held-out file after `extra_skip` more records (selection images follow the
+// held-out ones).
+nn::ImageSet load_heldout(const PipelineSettings& s, const nn::Calibration& calib, std::size_t count,
+                          std::size_t extra_skip = 0) {
   std::filesystem::path path = s.heldout;
-  std::size_t skip = s.heldout_skip;
+  std::size_t skip = s.heldout_skip + extra_skip;
   if (path.empty()) {
     if (calib.source.data_path.empty()) {
       throw PlanError(ola::mismatch(s.calibration.string(), "source.data_path",
                                     "the calibration's image file (or give --heldout)", "empty"));
     }
     path = calib.source.data_path;
-    skip = calib.images;
+    skip = calib.images + extra_skip;
   }
   const std::vector<std::uint8_t> bytes = read_file_bytes(path);
   const std::size_t records = bytes.size() / static_cast<std::size_t>(nn::kCifarRecordBytes);
-  if (skip + s.heldout_count > records) {
-    throw PlanError(ola::mismatch(path.string(), "records", ">= " + std::to_string(skip + s.heldout_count) + " (" +
+  if (count == 0) count = records > skip ? std::min(s.select_count, records - skip) : 0;  // selection: what is left
+  if (count == 0 || skip + count > records) {
+    throw PlanError(ola::mismatch(path.string(), "records", ">= " + std::to_string(skip + std::max<std::size_t>(count, 1)) + " (" +
                                                                 std::to_string(skip) + " skipped + " +
-                                                                std::to_string(s.heldout_count) + " held out)",
+                                                                std::to_string(count) + " held out)",
                                   records));
   }
   const auto begin = static_cast<std::size_t>(nn::kCifarRecordBytes) * skip;
-  const auto len = static_cast<std::size_t>(nn::kCifarRecordBytes) * s.heldout_count;
+  const auto len = static_cast<std::size_t>(nn::kCifarRecordBytes) * count;
   nn::CifarOptions co;
   if (calib.source.std[0] > 0.0f) {
     co.mean = calib.source.mean;
@@ -49,7 +54,7 @@ nn::ImageSet load_heldout(const PipelineSettings& s, const nn::Calibration& cali
   }
   return nn::decode_cifar10(std::span<const std::uint8_t>(bytes).subspan(begin, len),
                             path.string() + " records " + std::to_string(skip) + ".." +
-                                std::to_string(skip + s.heldout_count - 1),
+                                std::to_string(skip + count - 1),
                             co);
 }
 
@@ -96,6 +101,17 @@ PipelineResult run_pipeline(const PipelineSettings& s, const Progress& progress)
   PipelineResult r;
   const CostTable costs = load_cost_table(s.costs);  // first: fail fast on a bad table
   r.time_model = make_time_model(costs);
+  if (s.what_if_levels_after > 0) {
+    BootstrapModel& b = r.time_model.bootstrap;
+    if (s.what_if_levels_after <= b.input_level || s.what_if_levels_after > costs.max_level()) {
+      throw PlanError(ola::mismatch(s.costs.string(), "what-if levels after bootstrap",
+                                    std::to_string(b.input_level + 1) + ".." + std::to_string(costs.max_level()),
+                                    s.what_if_levels_after));
+    }
+    b.formula += "; WHAT-IF: each bootstrap leaves " + std::to_string(s.what_if_levels_after) + " levels instead of " +
+                 std::to_string(b.levels_after) + " at the same price (not a parameter set we have)";
+    b.levels_after = s.what_if_levels_after;
+  }
   const nn::Graph g = nn::import_onnx(s.model);
   const std::string model_fp = hash_hex(read_file_bytes(s.model));
   if (s.calibration.extension() == ".json") {
@@ -145,7 +161,7 @@ PipelineResult run_pipeline(const PipelineSettings& s, const Progress& progress)
 
   // Impacts.
   t0 = Clock::now();
-  const nn::ImageSet heldout = load_heldout(s, r.calibration);
+  const nn::ImageSet heldout = load_heldout(s, r.calibration, s.heldout_count);
   const std::string key = impact_cache_key(model_fp, calib_fp, heldout.fingerprint + "|" +
                                                                    std::to_string(heldout.labels.size()));
   const ImpactTable impacts =
@@ -160,14 +176,34 @@ PipelineResult run_pipeline(const PipelineSettings& s, const Progress& progress)
     r.sites[i] = {g.sites[i].name, lo, hi, cands[i], impacts[i]};
   }
 
-  // Optimise.
-  r.output = run_optimizer(r.network, r.time_model, r.sites, r.loss, s.optimizer, relu13);
+  // Optimise (selection by simulation on images the impacts did not see, when there are any).
+  OptimizerSettings opt = s.optimizer;
+  std::optional<nn::ImageSet> select_set;
+  if (s.select_by_simulation) {
+    if (s.heldout.empty() && s.select_count > 0) {
+      try {
+        select_set = load_heldout(s, r.calibration, 0, s.heldout_count);
+      } catch (const PlanError&) {  // no records left after the held-out ones
+      }
+    }
+    const nn::ImageSet& sel = select_set ? *select_set : heldout;
+    r.select_images = sel.labels.size();
+    const nn::Metrics exact = nn::simulate(g, sel.images, sel.labels, {}, s.impact.exec).metrics;
+    opt.check = [&g, &sel, &s, exact, &progress](const std::vector<approx::Approximation>& plan) {
+      nn::SiteReplacements repl(plan.begin(), plan.end());
+      report(progress, 0, 1, "select");
+      const nn::Metrics m = nn::simulate(g, sel.images, sel.labels, repl, s.impact.exec).metrics;
+      return PlanCheck{static_cast<int>(m.images), 100.0 * (1.0 - m.agreement), 100.0 * (exact.top1 - m.top1),
+                       m.mean_kl};
+    };
+  }
+  r.output = run_optimizer(r.network, r.time_model, r.sites, r.loss, opt, relu13);
   Plan& plan = r.output.plan;
   plan.model = s.model.string();
   plan.model_fingerprint = model_fp;
   plan.calibration_fingerprint = calib_fp;
   plan.cost_table_fingerprint = cost_table_fingerprint(costs);
-  plan.parameter_set = "ckks-n" + std::to_string(costs.log_n) + " (levels after bootstrap " +
+  plan.parameter_set = std::string(s.what_if_levels_after > 0 ? "WHAT-IF " : "") + "ckks-n" + std::to_string(costs.log_n) + " (levels after bootstrap " +
                        std::to_string(r.time_model.bootstrap.levels_after) + ", bootstrap input level " +
                        std::to_string(r.time_model.bootstrap.input_level) + ", " + std::to_string(costs.threads) +
                        " thread(s), cost table of " + costs.date + " on " + costs.host + ")";

@@ -34,6 +34,15 @@ struct PipelineSettings {
   std::filesystem::path heldout;
   std::size_t heldout_skip = 0;       ///< records skipped when `heldout` is given
   std::size_t heldout_count = 500;
+  /// Selection by simulation (OptimizerSettings::check): whole plans along the front are simulated
+  /// on the calibration file's records after the calibrated and held-out ones (at most
+  /// select_count; the held-out images when none are left or `heldout` is a separate file).
+  bool select_by_simulation = true;
+  /// What-if studies only: price every bootstrap as measured but let it leave this many levels
+  /// (0: as measured). The plan's parameter set and notes say so; such a plan cannot run encrypted
+  /// on our chain.
+  int what_if_levels_after = 0;
+  std::size_t select_count = 2000;
   ImpactMode impact_mode = ImpactMode::simulate;
   CandidateSettings candidates;
   ImpactOptions impact;
@@ -48,6 +57,7 @@ struct PipelineResult {
   TimeModel time_model;
   Network network;
   nn::Metrics heldout_check;  ///< the whole plan simulated on the held-out images
+  std::size_t select_images = 0;  ///< images the selection simulated on (0: no selection)
   double candidate_seconds = 0.0, impact_seconds = 0.0, check_seconds = 0.0;
 };
 

@@ -63,17 +63,24 @@ TimeModel make_time_model(const CostTable& table, int slots) {
         "estimated from per-level costs: CoeffsToSlots 3 levels + EvalMod 9 levels (17 products, 3 squarings) + "
         "SlotsToCoeffs 3 levels, BSGS transforms of radix 2^ceil(log_slots/3); levels_after = top level - 15";
   } else {
-    auto it = std::find_if(table.bootstrap.begin(), table.bootstrap.end(),
-                           [&](const BootstrapCost& b) { return b.slots == slots; });
-    std::ostringstream f;
-    if (it == table.bootstrap.end()) {
-      it = std::max_element(table.bootstrap.begin(), table.bootstrap.end(),
-                            [](const BootstrapCost& a, const BootstrapCost& b) { return a.slots < b.slots; });
-      f << "measured bootstrap of " << it->slots << " slots used for " << slots << "-slot ciphertexts";
-    } else {
-      f << "measured bootstrap of " << it->slots << " slots";
+    std::vector<BootstrapCost> entries = table.bootstrap;
+    std::sort(entries.begin(), entries.end(), [](const BootstrapCost& a, const BootstrapCost& b) { return a.slots < b.slots; });
+    for (const BootstrapCost& b : entries) {
+      if (b.levels_after != entries.back().levels_after || b.input_level != entries.back().input_level) {
+        throw PlanError(ola::mismatch("cost table: bootstrap of " + std::to_string(b.slots) + " slots", "levels",
+                                      std::to_string(entries.back().input_level) + " -> " +
+                                          std::to_string(entries.back().levels_after) + " (as the other entries)",
+                                      std::to_string(b.input_level) + " -> " + std::to_string(b.levels_after)));
+      }
     }
+    auto it = std::find_if(entries.begin(), entries.end(), [&](const BootstrapCost& b) { return b.slots == slots; });
+    if (it == entries.end()) it = entries.end() - 1;
+    std::ostringstream f;
+    f << "measured bootstraps of";
+    for (const BootstrapCost& b : entries) f << " " << b.slots << " slots " << b.seconds << " s,";
+    f << " the smallest holding the tensor is used (sparse-slot bootstrapping per stage)";
     m.bootstrap.ms_per_ciphertext = it->seconds * 1000.0;
+    m.bootstrap.by_slots = entries;
     m.bootstrap.levels_after = it->levels_after;
     m.bootstrap.input_level = it->input_level;
     m.bootstrap.formula = f.str();
@@ -89,6 +96,15 @@ TimeModel make_time_model(const CostTable& table, int slots) {
 
 std::int64_t ciphertexts(std::int64_t elements, int slots) {
   return std::max<std::int64_t>(1, (elements + slots - 1) / slots);
+}
+
+double bootstrap_ms(const TimeModel& tm, std::int64_t elements) {
+  const auto& e = tm.bootstrap.by_slots;
+  if (e.empty()) return tm.bootstrap.ms_per_ciphertext * static_cast<double>(ciphertexts(elements, tm.slots));
+  for (const BootstrapCost& b : e) {
+    if (b.slots >= elements) return b.seconds * 1000.0;
+  }
+  return e.back().seconds * 1000.0 * static_cast<double>(ciphertexts(elements, e.back().slots));
 }
 
 double polynomial_ms(const approx::OpCounts& n, const LevelCost& c) {

@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "approx/approximation.h"
 #include "ola/cost_table.h"
@@ -19,10 +20,13 @@ inline constexpr int kDefaultSlots = 1 << 15;
 /// How bootstrapping is priced: measured (from the cost table) or estimated (docs/optimizer.md).
 struct BootstrapModel {
   bool estimated = false;
-  double ms_per_ciphertext = 0.0;  ///< full-slot bootstrap of one ciphertext
+  double ms_per_ciphertext = 0.0;  ///< bootstrap of one ciphertext of the model's `slots` slots
+  /// Measured sparse-slot bootstraps (slots ascending): a tensor of E values is refreshed by the
+  /// smallest entry with slots >= E (MPCNN's per-stage sparse bootstrapping). Empty when estimated.
+  std::vector<BootstrapCost> by_slots;
   int levels_after = 0;            ///< level right after a bootstrap
   int input_level = 0;             ///< level a bootstrap takes its input at (lowest usable level)
-  std::string formula;             ///< how ms_per_ciphertext was obtained (recorded in plans)
+  std::string formula;             ///< how the prices were obtained (recorded in plans)
 };
 
 /// Thread safety: a plain value.
@@ -36,12 +40,13 @@ struct TimeModel {
 /// 3 double-angle squarings) + CoeffsToSlots 3, as in MPCNN / Bossuat et al. (Eurocrypt 2021).
 inline constexpr int kEstimatedBootstrapDepth = 15;
 
-/// Builds the time model. With measured bootstrap entries, uses the entry whose slots equal
-/// `slots` (else the largest), scaled by slots / entry.slots if smaller. With none, estimates a
-/// bootstrap from the per-level costs (estimate_bootstrap_ms) with levels_after = max_level - 15
-/// and input_level = 0, and marks it estimated.
-/// @throws PlanError if the table's levels do not reach levels_after, or if estimating and the table
-///         has fewer than kEstimatedBootstrapDepth + 2 levels.
+/// Builds the time model. With measured bootstrap entries, keeps them all (bootstrap_ms picks one
+/// per tensor size); ms_per_ciphertext is the entry of `slots` slots (else the largest). With none,
+/// estimates a bootstrap from the per-level costs (estimate_bootstrap_ms) with levels_after =
+/// max_level - 15 and input_level = 0, and marks it estimated.
+/// @throws PlanError if the table's levels do not reach levels_after, if measured entries disagree
+///         on levels_after or input_level, or if estimating and the table has fewer than
+///         kEstimatedBootstrapDepth + 2 levels.
 TimeModel make_time_model(const CostTable& table, int slots = kDefaultSlots);
 
 /// The estimated bootstrap of one full-slot ciphertext (docs/optimizer.md, "Bootstrap estimate"):
@@ -55,6 +60,12 @@ double estimate_bootstrap_ms(const CostTable& table, int slots);
 
 /// Number of ciphertexts holding `elements` values (ceil(elements / slots), at least 1).
 std::int64_t ciphertexts(std::int64_t elements, int slots);
+
+/// Time of bootstrapping a tensor of `elements` values (all its ciphertexts). Measured: the
+/// smallest entry with slots >= elements (sparse-slot bootstrapping), else ceil(elements /
+/// largest slots) bootstraps of the largest entry. Estimated: ms_per_ciphertext x
+/// ciphertexts(elements, tm.slots).
+double bootstrap_ms(const TimeModel& tm, std::int64_t elements);
 
 /// One polynomial evaluation on one ciphertext starting at `level`:
 ///   nonscalar_mults * (mul_relin + rescale) + scalar_mults * mul_const + additions * add,

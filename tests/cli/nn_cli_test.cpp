@@ -119,6 +119,8 @@ TEST(NnCli, SimulateExactAndWithPlan) {
   EXPECT_TRUE(s["replaced"].get<bool>());
   EXPECT_GT(s["out_of_range"].get<std::uint64_t>(), 0u);
   EXPECT_EQ(s["inputs"], 40 * 64 * 8 * 8);
+  EXPECT_DOUBLE_EQ(s["out_of_range_fraction"].get<double>(),
+                   s["out_of_range"].get<double>() / s["inputs"].get<double>());
   EXPECT_EQ(j["sites"][17]["out_of_range"], 0);
   EXPECT_GT(j["mean_kl"].get<double>(), 0.0);
   std::ofstream(plan) << R"([{"site": "relu_99", "approximation": {}}])";

@@ -44,7 +44,7 @@ TEST(CliOptimize, WritesPlanReportAndJson) {
                            "cifar10_calib_first1000.bin --calib-images 64 --heldout-count 96 --degrees 3,7,15 "
                            "--alphas 5 --budget 2 --costs " + write_costs(dir) + " --out " + (dir / "plan.json").string() +
                            " --report " + (dir / "report").string() + " --cache-dir " + (dir / "cache").string() +
-                           " --threads 2 --json";
+                           " --select-count 200 --threads 2 --json";
   const auto r = run(args);
   ASSERT_EQ(r.exit_code, 0) << r.output;
   const auto j = nlohmann::json::parse(r.output.substr(r.output.find('{')));
@@ -55,6 +55,10 @@ TEST(CliOptimize, WritesPlanReportAndJson) {
   EXPECT_LE(j["predicted_seconds"].get<double>(), j["baseline_seconds"].get<double>());
   EXPECT_LE(j["predicted_loss"].get<double>(), 2.0);
   EXPECT_EQ(j["bootstrap_cost"], "estimated");
+  // Selection by simulation on the 200 records after the calibrated and held-out ones.
+  EXPECT_EQ(j["select_images"], 200);
+  EXPECT_GE(j["select_simulations"].get<int>(), 1);
+  EXPECT_NE(j["selection"].get<std::string>().find("200"), std::string::npos) << j["selection"];
   EXPECT_TRUE(std::filesystem::exists(dir / "report" / "report.md"));
   EXPECT_TRUE(std::filesystem::exists(dir / "report" / "pareto.svg"));
   EXPECT_TRUE(std::filesystem::exists(dir / "report" / "sites" / "site_18.svg"));
@@ -67,6 +71,16 @@ TEST(CliOptimize, WritesPlanReportAndJson) {
   const auto j2 = nlohmann::json::parse(again.output.substr(again.output.find('{')));
   EXPECT_LT(j2["impact_seconds"].get<double>(), j["impact_seconds"].get<double>());
   EXPECT_DOUBLE_EQ(j2["predicted_seconds"].get<double>(), j["predicted_seconds"].get<double>());
+  // The uniform baseline simulated on the plan's intervals.
+  const auto base = run("simulate --quiet --json --count 20 --plan " + (dir / "plan.json").string() + " --baseline-alpha 5");
+  ASSERT_EQ(base.exit_code, 0) << base.output;
+  const auto jb = nlohmann::json::parse(base.output.substr(base.output.find('{')));
+  EXPECT_EQ(jb["baseline_alpha"], 5);
+  for (const auto& site : jb["sites"]) {
+    EXPECT_NE(site["approximation"].get<std::string>().find("a=5"), std::string::npos) << site;
+    EXPECT_DOUBLE_EQ(site["lo"].get<double>(), plan["sites"][site["index"].get<std::size_t>()]["approximation"]["lo"].get<double>());
+  }
+  EXPECT_EQ(run("simulate --quiet --count 4 --baseline-alpha 13").exit_code, 2);  // needs --plan
   std::filesystem::remove_all(dir);
 }
 

@@ -38,6 +38,8 @@ TEST(Candidates, IntervalIsRangePlusMargin) {
 
 TEST(Candidates, WlsAndCompositeWithCountsFromApprox) {
   CandidateSettings cs;
+  EXPECT_DOUBLE_EQ(cs.margin, 0.2);  // the documented default (docs/optimizer.md, "Range margin")
+  cs.margin = 0.05;
   cs.wls_degrees = {2, 3, 7, 15};
   cs.alphas = {7, 13};
   const auto c = make_candidates(site(), cs);

@@ -189,6 +189,59 @@ TEST(Optimizer, InfeasibleBudgetNamesSmallestLoss) {
   EXPECT_THROW(run_optimizer(small_net(), tm, sites, loss, {0.0, 200, 4}, {}), PlanError);
 }
 
+// A whole-plan "simulation" for the selection tests: each depth-2 (cheap) site changes `dis`
+// points of predictions and loses `drop` points of accuracy.
+PlanChecker cheap_site_checker(double dis, double drop, int* calls) {
+  return [=](const std::vector<approx::Approximation>& plan) {
+    ++*calls;
+    int cheap = 0;
+    for (const auto& a : plan) cheap += a.counts.depth == 2;
+    return PlanCheck{500, dis * cheap, drop * cheap, 0.0};
+  };
+}
+
+TEST(Optimizer, SelectionBySimulationTakesFastestPassingFrontPoint) {
+  const TimeModel tm = make_time_model(table(20, 10));
+  const LossModel loss{10.0, 3};  // the loss model alone allows two cheap sites (see above)
+  int calls = 0;
+  OptimizerSettings st{0.5, 200, 4};
+  st.check = cheap_site_checker(0.3, 0.15, &calls);  // three cheap sites: 0.9 changed, 0.45 lost
+  const auto out = run_optimizer(small_net(), tm, sites_with(1e-3, 1e-4), loss, st, {});
+  int cheap = 0;
+  for (const auto& s : out.plan.sites) cheap += s.approximation.counts.depth == 2;
+  EXPECT_EQ(cheap, 3);
+  EXPECT_EQ(calls, static_cast<int>(out.checks.size()));
+  EXPECT_LE(out.checks.size(), 1 + static_cast<std::size_t>(std::ceil(std::log2(out.front.size() + 1))));
+  const auto model_only = run_optimizer(small_net(), tm, sites_with(1e-3, 1e-4), loss, {0.5, 200, 4}, {});
+  EXPECT_LT(out.plan.totals.predicted_ms, model_only.plan.totals.predicted_ms);
+  EXPECT_NE(out.selection.find("fastest Pareto-front plan"), std::string::npos) << out.selection;
+
+  // Stricter: each cheap site loses 0.2 points -> at most two pass (0.4 <= 0.5 < 0.6).
+  st.check = cheap_site_checker(0.3, 0.2, &calls);
+  const auto two = run_optimizer(small_net(), tm, sites_with(1e-3, 1e-4), loss, st, {});
+  cheap = 0;
+  for (const auto& s : two.plan.sites) cheap += s.approximation.counts.depth == 2;
+  EXPECT_EQ(cheap, 2);
+  // Disagreement limit: 0.6 changed per cheap site, at most 2 x 0.5 allowed -> one cheap site.
+  st.check = cheap_site_checker(0.6, 0.0, &calls);
+  const auto one = run_optimizer(small_net(), tm, sites_with(1e-3, 1e-4), loss, st, {});
+  cheap = 0;
+  for (const auto& s : one.plan.sites) cheap += s.approximation.counts.depth == 2;
+  EXPECT_EQ(cheap, 1);
+}
+
+TEST(Optimizer, SelectionKeepsModelChoiceWhenNothingPasses) {
+  const TimeModel tm = make_time_model(table(20, 10));
+  OptimizerSettings st{0.5, 200, 4};
+  st.check = [](const std::vector<approx::Approximation>&) { return PlanCheck{100, 50.0, 40.0, 1.0}; };
+  const auto out = run_optimizer(small_net(), tm, sites_with(1e-3, 1e-4), LossModel{10.0, 3}, st, {});
+  const auto model_only = run_optimizer(small_net(), tm, sites_with(1e-3, 1e-4), LossModel{10.0, 3}, {0.5, 200, 4}, {});
+  EXPECT_DOUBLE_EQ(out.plan.totals.predicted_ms, model_only.plan.totals.predicted_ms);
+  ASSERT_EQ(out.checks.size(), 1U);
+  EXPECT_FALSE(out.checks[0].accepted);
+  EXPECT_NE(out.selection.find("no front point passed"), std::string::npos) << out.selection;
+}
+
 TEST(Optimizer, PricingDropsDominatedCandidates) {
   const TimeModel tm = make_time_model(table(20, 16));
   SiteCandidates s;

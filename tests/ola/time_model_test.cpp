@@ -50,6 +50,21 @@ TEST(TimeModel, MeasuredBootstrapIsUsed) {
   EXPECT_EQ(m.bootstrap.input_level, 1);
 }
 
+TEST(TimeModel, SparseBootstrapPricedBySmallestEntryHoldingTheTensor) {
+  CostTable t = table(20, true);  // 32768 slots: 20 s
+  t.bootstrap.push_back({4096, 12.0, 12, 1});
+  t.bootstrap.push_back({16384, 16.0, 12, 1});
+  const TimeModel m = make_time_model(t);
+  EXPECT_DOUBLE_EQ(m.bootstrap.ms_per_ciphertext, 20000.0);
+  EXPECT_DOUBLE_EQ(bootstrap_ms(m, 64 * 8 * 8), 12000.0);     // 4096 values: 4096 slots
+  EXPECT_DOUBLE_EQ(bootstrap_ms(m, 32 * 16 * 16), 16000.0);   // 8192 values: next entry 16384
+  EXPECT_DOUBLE_EQ(bootstrap_ms(m, 16 * 32 * 32), 16000.0);
+  EXPECT_DOUBLE_EQ(bootstrap_ms(m, 20000), 20000.0);
+  EXPECT_DOUBLE_EQ(bootstrap_ms(m, 3 * 32768), 60000.0);      // three full-slot ciphertexts
+  t.bootstrap.push_back({8192, 14.0, 11, 1});                 // disagrees on levels_after
+  EXPECT_THROW(make_time_model(t), PlanError);
+}
+
 TEST(TimeModel, EstimatedBootstrapIsMarkedAndPlausible) {
   const TimeModel m = make_time_model(table(24, false));
   EXPECT_TRUE(m.bootstrap.estimated);

@@ -66,6 +66,17 @@ std::string report_markdown(const PipelineResult& r) {
        << (s.bootstrap_before ? "yes" : "") << " | " << f(s.predicted_loss, 4) << " | " << f(s.predicted_ms / 1000.0, 2)
        << " | " << oor << " / " << inputs << " |\n";
   }
+  os << "\n## Choice\n\n" << r.output.selection << ".\n";
+  if (!r.output.checks.empty()) {
+    os << "\nFront points simulated on " << r.select_images << " selection images, in bisection order:\n\n"
+       << "| KL units | predicted time (s) | predicted loss (points) | measured top-1 loss (points) | changed predictions "
+          "(points) | mean KL | accepted |\n|---|---|---|---|---|---|---|\n";
+    for (const CheckedPoint& c : r.output.checks) {
+      os << "| " << c.units << " | " << f(c.seconds, 1) << " | " << f(c.predicted_points, 3) << " | "
+         << f(c.check.accuracy_drop_points, 2) << " | " << f(c.check.disagreement_points, 2) << " | "
+         << f(c.check.mean_kl, 5) << " | " << (c.accepted ? "yes" : "no") << " |\n";
+    }
+  }
   os << "\n## Pareto front (predicted)\n\n| loss (points) | time (s) |\n|---|---|\n";
   for (const auto& fp : r.output.front) os << "| " << f(fp.loss_points, 3) << " | " << f(fp.seconds, 1) << " |\n";
   os << "\n## Notes\n\n";
