@@ -2,19 +2,29 @@
 // decrypt (in memory, the same code as the four commands) on the first K test images, compared
 // with the plaintext simulation of the same program. With a bootstrapping set (test-boot-n12/13,
 // n16) the bootstrapper is built like `ola infer` does; one progress line per step on stderr.
+// `--baseline-alpha A` runs the uniform baseline instead of the plan's polynomials: composite
+// minimax ReLU of precision A at every ReLU site on the plan's intervals (plan_replacements.h),
+// bootstraps wherever the compiler needs them (the plan's placement is not used; a composite deeper
+// than the levels after a bootstrap is split by one). `--compare-baseline A` runs the plan, then
+// that baseline, in one process and prints both with the ratio baseline / plan.
 #include <sys/resource.h>
 
 #include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <fstream>
+#include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "ckks/core/ckks.h"
 #include "cli/command.h"
 #include "cli/json_output.h"
+#include "cli/plan_replacements.h"
 #include "he/ckks_backend.h"
 #include "he/ckks_session.h"
 #include "he/io/galois_key_maker.h"
@@ -26,6 +36,8 @@
 #include "he/slot_sim_backend.h"
 #include "nn/data/cifar10.h"
 #include "nn/data/data_files.h"
+#include "nn/onnx/onnx_import.h"
+#include "ola/plan.h"
 #include "util/error.h"
 
 namespace ola::cli {
@@ -35,6 +47,8 @@ struct BenchInferOptions {
   std::string model, plan, params = "test-n13", image, data;
   std::size_t images = 1;
   int slots = 0;
+  int baseline_alpha = 0;  ///< > 0: run the uniform composite ReLU baseline instead of the plan
+  int compare_alpha = 0;   ///< > 0: run the plan, then this baseline, in one process
   bool json = false;
 };
 
@@ -42,17 +56,52 @@ std::size_t argmax(const std::vector<double>& v) {
   return static_cast<std::size_t>(std::max_element(v.begin(), v.end()) - v.begin());
 }
 
-void run(const BenchInferOptions& o) {
-  const he::ParamSet pset = he::param_set_by_name(o.params);
-  const ckks::Params params(pset.params);
-  const he::Program p = he::load_program(o.model, o.plan, he::program_options_for(params, pset.boot, o.slots));
-  const he::KeyPlan kp = he::key_plan(params, pset.boot, p);
-  std::fprintf(stderr, "%s\n", he::describe_key_plan(params, p, kp).c_str());
-  const auto path = nn::resolve_data_file(nn::DataRole::test_images, o.image, o.data);
-  nn::CifarOptions co;
-  co.first = o.images;
-  const nn::ImageSet set = nn::load_cifar10(path, co);
+/// The plan's program, or (alpha > 0) the uniform composite ReLU baseline on the plan's intervals:
+/// every ReLU site composite of precision alpha, other sites keep the plan's polynomial, no
+/// bootstrap placement from the plan (the compiler inserts what the levels need).
+he::Program build_program(const BenchInferOptions& o, const ckks::Params& params, const he::ParamSet& pset,
+                          int alpha) {
+  const he::ProgramOptions po = he::program_options_for(params, pset.boot, o.slots);
+  if (alpha <= 0) return he::load_program(o.model, o.plan, po);
+  const nn::Graph g = nn::import_onnx(o.model);
+  const opt::Plan plan = opt::load_plan(o.plan);
+  const nn::SiteReplacements rep = uniform_composite_relu(g, plan, alpha);
+  std::vector<approx::Approximation> sites;
+  for (std::size_t i = 0; i < rep.size(); ++i) {
+    sites.push_back(rep[i].has_value() ? *rep[i] : plan.sites.at(i).approximation);
+  }
+  return he::compile_program(g, sites, po);
+}
 
+/// Linux: resets the peak RSS (VmHWM) so that each of several runs in one process reports its own.
+void reset_peak_rss() {
+  std::ofstream f("/proc/self/clear_refs");
+  if (f) f << "5";
+}
+
+/// Peak RSS in MB since reset_peak_rss (VmHWM), or since the start (getrusage) where absent.
+double peak_rss_mb() {
+  std::ifstream f("/proc/self/status");
+  std::string key;
+  while (f >> key) {
+    if (key == "VmHWM:") {
+      double kb = 0.0;
+      if (f >> kb) return kb / 1024.0;
+    }
+    std::string rest;
+    std::getline(f, rest);
+  }
+  rusage ru{};
+  getrusage(RUSAGE_SELF, &ru);
+  return static_cast<double>(ru.ru_maxrss) / 1024.0;
+}
+
+/// keygen, encrypt, infer, decrypt of `p` on the images, compared with its simulation.
+nlohmann::json bench_program(const BenchInferOptions& o, const ckks::Params& params, const he::ParamSet& pset,
+                             const he::Program& p, const nn::ImageSet& set, const std::string& label) {
+  reset_peak_rss();
+  const he::KeyPlan kp = he::key_plan(params, pset.boot, p);
+  std::fprintf(stderr, "%s: %s\n", label.c_str(), he::describe_key_plan(params, p, kp).c_str());
   const auto k0 = std::chrono::steady_clock::now();
   const ckks::KeyGenerator keygen(params);
   auto relin = std::make_shared<const ckks::RelinKey>(keygen.relin_key());
@@ -69,49 +118,95 @@ void run(const BenchInferOptions& o) {
   const ckks::Encryptor encryptor(params, keygen.secret_key());
   const ckks::Decryptor decryptor(params, keygen.secret_key());
   he::CkksBackend& be = session.backend();
-  const he::StepObserver observe = [&p](std::size_t i, const he::ProgramStep& s, double sec, int level) {
+  // Seconds per step kind, summed over the images (bootstrap / linear / activation / add).
+  std::map<std::string, double> by_kind;
+  const he::StepObserver observe = [&p, &by_kind](std::size_t i, const he::ProgramStep& s, double sec, int level) {
     std::fprintf(stderr, "[%zu/%zu] %-10s %-40s level %2d -> %2d  %8.3f s\n", i + 1, p.steps.size(),
                  he::to_string(s.op).c_str(), s.name.c_str(), s.level_before, level, sec);
+    switch (s.op) {
+      case he::ProgramOp::conv:
+      case he::ProgramOp::shortcut:
+      case he::ProgramOp::pool_fc: by_kind["linear"] += sec; break;
+      case he::ProgramOp::activation:
+      case he::ProgramOp::activation_tail: by_kind["activation"] += sec; break;
+      case he::ProgramOp::bootstrap: by_kind["bootstrap"] += sec; break;
+      case he::ProgramOp::add: by_kind["add"] += sec; break;
+    }
   };
   const auto acts = he::ckks_program_activations(p);
+  const auto tails = he::ckks_program_activation_tails(p);
   const auto sim_acts = he::sim_program_activations(p);
+  const auto sim_tails = he::sim_program_activation_tails(p);
 
-  double infer_s = 0.0, max_err = 0.0;
+  double infer_s = 0.0, max_err = 0.0, max_logit = 0.0;
   std::size_t agree = 0;
   for (std::size_t i = 0; i < o.images; ++i) {
     const auto slots = he::pack(p.input_layout, he::image_map(set.images, static_cast<std::int64_t>(i)));
     const ckks::Ciphertext in =
         encryptor.encrypt(encoder.encode(slots, p.options.fresh_level, params.default_scale(), slots.size()));
     const auto t0 = std::chrono::steady_clock::now();
-    const ckks::Ciphertext out = he::run_program<he::CkksBackend>(be, p, in, acts, observe);
+    const ckks::Ciphertext out = he::run_program<he::CkksBackend>(be, p, in, acts, observe, tails);
     infer_s += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     const auto got = he::unpack_logits(p.head, encoder.decode_real(decryptor.decrypt(out)));
     he::SlotSimBackend sim({p.options.slots, p.options.fresh_level, p.options.boot_level, 40, std::nullopt});
     const auto want = he::unpack_logits(
-        p.head, sim.decrypt(he::run_program<he::SlotSimBackend>(sim, p, sim.encrypt(slots), sim_acts)));
+        p.head, sim.decrypt(he::run_program<he::SlotSimBackend>(sim, p, sim.encrypt(slots), sim_acts, {}, sim_tails)));
     agree += argmax(got) == argmax(want);
-    for (std::size_t j = 0; j < got.size(); ++j) max_err = std::max(max_err, std::abs(got[j] - want[j]));
-    std::fprintf(stderr, "image %zu: class %zu (simulation %zu)\n", i, argmax(got), argmax(want));
+    for (std::size_t j = 0; j < got.size(); ++j) {
+      max_err = std::max(max_err, std::abs(got[j] - want[j]));
+      max_logit = std::max(max_logit, std::abs(want[j]));
+    }
+    std::fprintf(stderr, "%s image %zu: class %zu (simulation %zu)\n", label.c_str(), i, argmax(got), argmax(want));
+  }
+  const double n = static_cast<double>(std::max<std::size_t>(o.images, 1));
+  nlohmann::json kinds = nlohmann::json::object();
+  for (const auto& [k, v] : by_kind) kinds[k] = v / n;
+  return {{"run", label},
+          {"seconds_per_image", infer_s / n},
+          {"seconds_per_image_by_kind", kinds},
+          {"keygen_seconds", keygen_s},
+          {"setup_seconds", setup_s},
+          {"slots", p.options.slots},
+          {"bootstraps", p.bootstraps},
+          {"galois_keys", kp.galois_keys},
+          {"eval_key_bytes", key_bytes},
+          {"eval_key_bytes_full_level", kp.bytes_full_level},
+          {"peak_rss_mb", peak_rss_mb()},
+          {"agreement", static_cast<double>(agree) / n},
+          {"max_abs_logit", max_logit},
+          {"max_logit_error", max_err},
+          {"max_logit_error_bits", max_err > 0 ? std::log2(max_err) : -1074.0}};
+}
+
+void run(const BenchInferOptions& o) {
+  if (o.baseline_alpha > 0 && o.compare_alpha > 0) {
+    throw Error(ola::mismatch("ola bench infer", "options", "--baseline-alpha or --compare-baseline", "both"));
+  }
+  const he::ParamSet pset = he::param_set_by_name(o.params);
+  const ckks::Params params(pset.params);
+  const auto path = nn::resolve_data_file(nn::DataRole::test_images, o.image, o.data);
+  nn::CifarOptions co;
+  co.first = o.images;
+  const nn::ImageSet set = nn::load_cifar10(path, co);
+  nlohmann::json j{{"model", o.model}, {"plan", o.plan}, {"params", o.params}, {"images", o.images}};
+  if (o.compare_alpha > 0) {
+    // Compile both first: a baseline that does not compile fails before the long plan run.
+    const he::Program base = build_program(o, params, pset, o.compare_alpha);
+    nlohmann::json plan_j = bench_program(o, params, pset, build_program(o, params, pset, 0), set, "plan");
+    nlohmann::json base_j = bench_program(o, params, pset, base, set, "baseline");
+    base_j["baseline_alpha"] = o.compare_alpha;
+    const double ps = plan_j["seconds_per_image"].get<double>();
+    j["ratio"] = ps > 0 ? base_j["seconds_per_image"].get<double>() / ps : 0.0;
+    j["plan_run"] = std::move(plan_j);
+    j["baseline_run"] = std::move(base_j);
+  } else {
+    j.update(bench_program(o, params, pset, build_program(o, params, pset, o.baseline_alpha), set,
+                           o.baseline_alpha > 0 ? "baseline" : "plan"));
+    if (o.baseline_alpha > 0) j["baseline_alpha"] = o.baseline_alpha;
   }
   rusage ru{};
   getrusage(RUSAGE_SELF, &ru);
-  const double n = static_cast<double>(std::max<std::size_t>(o.images, 1));
-  const nlohmann::json j{{"model", o.model},
-                         {"plan", o.plan},
-                         {"params", o.params},
-                         {"images", o.images},
-                         {"seconds_per_image", infer_s / n},
-                         {"keygen_seconds", keygen_s},
-                         {"setup_seconds", setup_s},
-                         {"slots", p.options.slots},
-                         {"bootstraps", p.bootstraps},
-                         {"galois_keys", kp.galois_keys},
-                         {"eval_key_bytes", key_bytes},
-                         {"eval_key_bytes_full_level", kp.bytes_full_level},
-                         {"peak_rss_mb", static_cast<double>(ru.ru_maxrss) / 1024.0},
-                         {"agreement", static_cast<double>(agree) / n},
-                         {"max_logit_error", max_err},
-                         {"max_logit_error_bits", max_err > 0 ? std::log2(max_err) : -1074.0}};
+  j["process_peak_rss_mb"] = static_cast<double>(ru.ru_maxrss) / 1024.0;
   if (o.json) {
     print_json(j);
   } else {
@@ -129,6 +224,12 @@ OLA_REGISTER_BENCH("infer", "Encrypted inference end to end on the first K test 
                      sub.add_option("--slots", o->slots, "slots (power of two <= N/2; 0 = N/2)")->capture_default_str();
                      sub.add_option("--image-file", o->image, "CIFAR-10 file (default: bundled test images)");
                      sub.add_option("--data", o->data, "full data folder (default $OLA_DATA)");
+                     sub.add_option("--baseline-alpha", o->baseline_alpha,
+                                    "run the uniform composite ReLU baseline of this precision instead of the plan")
+                         ->check(CLI::Range(1, 30));
+                     sub.add_option("--compare-baseline", o->compare_alpha,
+                                    "run the plan and the baseline of this precision in one process, with the ratio")
+                         ->check(CLI::Range(1, 30));
                      sub.add_flag("--json", o->json, "print one JSON object");
                      sub.callback([o] { run(*o); });
                    });

@@ -94,8 +94,9 @@ void run_simulation(const InferOptions& o) {
   const nn::ImageSet set = nn::load_cifar10(path, co);
   he::SlotSimBackend be({p.options.slots, p.options.fresh_level, p.options.boot_level, 40, std::nullopt});
   const auto acts = he::sim_program_activations(p);
+  const auto tails = he::sim_program_activation_tails(p);
   const auto in = be.encrypt(he::pack(p.input_layout, he::image_map(set.images, o.index)));
-  const auto out = he::run_program<he::SlotSimBackend>(be, p, in, acts);
+  const auto out = he::run_program<he::SlotSimBackend>(be, p, in, acts, {}, tails);
   print_logits(he::unpack_logits(p.head, be.decrypt(out)), o.json, "simulated");
 }
 
@@ -133,9 +134,10 @@ void run(const InferOptions& o) {
   }
   he::CkksBackend& be = session.backend();
   const auto acts = he::ckks_program_activations(p);
+  const auto tails = he::ckks_program_activation_tails(p);
   Breakdown b;
   const auto t0 = std::chrono::steady_clock::now();
-  const ckks::Ciphertext out = he::run_program<he::CkksBackend>(be, p, in, acts, progress(p, b, o.quiet));
+  const ckks::Ciphertext out = he::run_program<he::CkksBackend>(be, p, in, acts, progress(p, b, o.quiet), tails);
   const double total = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   he::save_encrypted_logits(o.out, {out, p.head.logit_slots, fp}, keys.params);
   print_breakdown(p, b, total);

@@ -74,4 +74,10 @@ concept SlotBackend = requires(B& b, const typename B::Ciphertext& ct, typename 
 template <class B>
 using ActivationFn = std::function<typename B::Ciphertext(B&, const typename B::Ciphertext&)>;
 
+/// Second half of an activation split by a bootstrap (he/program/program.h, activation_tail):
+/// (backend, s = the bootstrapped head output, t = the activation's input) -> the activation's output.
+template <class B>
+using ActivationTailFn =
+    std::function<typename B::Ciphertext(B&, const typename B::Ciphertext&, const typename B::Ciphertext&)>;
+
 }  // namespace ola::he

@@ -37,4 +37,17 @@ ActivationFn<CkksBackend> ckks_chebyshev_activation(const approx::ChebPoly& p);
 /// The returned function throws ckks::OperandError if the level is too low or a key is missing.
 ActivationFn<CkksBackend> ckks_composite_relu_activation(const approx::Approximation& a, double out_factor);
 
+/// A composite ReLU split by a bootstrap (he/program/program.h, ProgramActivation::split).
+struct SplitActivation {
+  ActivationFn<CkksBackend> head;      ///< t -> s = stages[split-1] o ... o stages[0] (t)
+  ActivationTailFn<CkksBackend> tail;  ///< (s bootstrapped, t) -> as ckks_composite_relu_activation
+};
+
+/// ckks_composite_relu_activation(a, out_factor) in two halves: the head evaluates the first `split`
+/// sign stages (consuming their depths), the tail the remaining stages and t * h from the
+/// refreshed s and the original t. Same values, same output scale.
+/// Level: the tail's output is s.level - (remaining stage depths + 1); t must be above h's level.
+/// @throws ola::Error as ckks_composite_relu_activation, or if split is not in 1..stages - 1.
+SplitActivation ckks_split_composite_relu_activation(const approx::Approximation& a, double out_factor, int split);
+
 }  // namespace ola::he

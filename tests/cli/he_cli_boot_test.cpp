@@ -1,6 +1,8 @@
 // Bootstrapping through the real binary: a plan that forces a bootstrap (and a level shortfall that
 // needs another) runs encrypted through keygen / encrypt / infer / decrypt at the test-only
-// bootstrapping set test-boot-n13, and matches `ola infer --simulate` in class and logits.
+// bootstrapping set test-boot-n13, and matches `ola infer --simulate` in class and logits; `bench
+// infer --baseline-alpha` / `--compare-baseline` run the uniform composite ReLU baseline, split by
+// bootstraps where it is deeper than the levels after one.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -49,6 +51,47 @@ TEST(HeCliBoot, ForcedBootstrapsRunEncryptedAndMatchTheSimulation) {
   r = run_ola("keygen --params test-n13" + mp + " --out-secret " + f("sk2.bin") + " --out-eval " + f("evk2.bin"));
   EXPECT_EQ(r.exit_code, 2) << r.all;
   EXPECT_NE(r.all.find("bootstrap"), std::string::npos) << r.all;
+}
+
+TEST(HeCliBoot, BenchInferRunsTheUniformCompositeBaselineAndComparesItWithThePlan) {
+  const Files f;
+  write_text(f("small.onnx"), small_cnn_onnx());
+  write_text(f("plan.json"), plan_json({6.0, 6.0}).dump());
+  const std::string mp = " --model " + f("small.onnx") + " --plan " + f("plan.json") + " --params test-boot-n13";
+  // Composite alpha 6 (depth 6) in a window of 4 levels: each ReLU is split by a bootstrap.
+  // conv (3), head (1), bootstrap, tail (0), bootstrap, conv (3), head (1), bootstrap, tail (0),
+  // bootstrap, pool_fc: 4 bootstraps; the plan's minimax d3 (depth 2) needs 1.
+  auto r = run_ola("bench infer" + mp + " --baseline-alpha 6 --images 1 --json");
+  ASSERT_EQ(r.exit_code, 0) << r.all;
+  auto j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["run"], "baseline");
+  EXPECT_EQ(j["baseline_alpha"], 6);
+  EXPECT_EQ(j["bootstraps"], 4) << r.all;
+  EXPECT_EQ(j["agreement"], 1.0);
+  EXPECT_LT(j["max_logit_error_bits"].get<double>(), std::log2(j["max_abs_logit"].get<double>()) - 12.0) << r.all;
+  EXPECT_NE(r.all.find("act_tail"), std::string::npos) << r.all;
+  const auto& kinds = j["seconds_per_image_by_kind"];
+  EXPECT_GT(kinds["bootstrap"].get<double>(), 0.0);
+  EXPECT_GT(kinds["activation"].get<double>(), 0.0);
+  EXPECT_GT(kinds["linear"].get<double>(), 0.0);
+  EXPECT_LE(kinds["bootstrap"].get<double>() + kinds["activation"].get<double>() + kinds["linear"].get<double>(),
+            j["seconds_per_image"].get<double>());
+
+  r = run_ola("bench infer" + mp + " --compare-baseline 6 --images 1 --json");
+  ASSERT_EQ(r.exit_code, 0) << r.all;
+  j = nlohmann::json::parse(r.out);
+  const auto& plan = j["plan_run"];
+  const auto& base = j["baseline_run"];
+  EXPECT_EQ(plan["bootstraps"], 1) << r.all;
+  EXPECT_EQ(base["bootstraps"], 4) << r.all;
+  EXPECT_EQ(plan["agreement"], 1.0);
+  EXPECT_EQ(base["agreement"], 1.0);
+  EXPECT_DOUBLE_EQ(j["ratio"].get<double>(),
+                   base["seconds_per_image"].get<double>() / plan["seconds_per_image"].get<double>());
+  EXPECT_GT(plan["peak_rss_mb"].get<double>(), 1.0);
+
+  r = run_ola("bench infer" + mp + " --compare-baseline 6 --baseline-alpha 6");
+  EXPECT_EQ(r.exit_code, 2) << r.all;
 }
 
 }  // namespace

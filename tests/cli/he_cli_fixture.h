@@ -156,8 +156,8 @@ struct Files {
   std::string operator()(const std::string& name) const { return (dir / name).string(); }
 };
 
-/// A plan with a degree-3 minimax ReLU per site (from `ola approx`) on [-b, b]; bootstrap_before
-/// per site (empty: none forced).
+/// A plan for small_cnn_onnx() with a degree-3 minimax ReLU per site (from `ola approx`) on
+/// [-b, b], its sites named as the importer names them; bootstrap_before per site (empty: none forced).
 inline nlohmann::json plan_json(const std::vector<double>& bounds, const std::vector<bool>& bootstrap_before = {}) {
   nlohmann::json sites = nlohmann::json::array();
   for (std::size_t i = 0; i < bounds.size(); ++i) {
@@ -169,7 +169,7 @@ inline nlohmann::json plan_json(const std::vector<double>& bounds, const std::ve
     for (const auto& s : a["stages"]) stages.push_back({{"lo", s["lo"]}, {"hi", s["hi"]}, {"coeffs", s["chebyshev"]}});
     const nlohmann::json approx{{"activation", "relu"}, {"kind", "minimax"}, {"lo", a["lo"]}, {"hi", a["hi"]},
                                 {"stages", stages}, {"counts", a["counts"]}, {"metrics", a["metrics"]}};
-    sites.push_back({{"index", i}, {"name", "relu_" + std::to_string(i)}, {"range", {-bounds[i], bounds[i]}},
+    sites.push_back({{"index", i}, {"name", "relu_" + std::to_string(i) + " (/r" + std::to_string(i + 1) + ")"}, {"range", {-bounds[i], bounds[i]}},
                      {"approximation", approx}, {"depth", a["counts"]["depth"]}, {"level_before", 0},
                      {"level_after", 0},
                      {"bootstrap_before", !bootstrap_before.empty() && bootstrap_before[i]}, {"predicted_loss", 0.0},

@@ -1,6 +1,6 @@
-// The compiled small CNN encrypted (test-only N = 2^13 / 2^14, no bootstrap) against the same
-// program on the slot simulator, with one-stage and composite ReLU activations: same class,
-// logits within a stated bound.
+// The compiled small CNN encrypted (test-only N = 2^13 / 2^14, and the bootstrapping test sets)
+// against the same program on the slot simulator, with one-stage and composite ReLU activations
+// (also one split by a bootstrap): same class, logits within a stated bound.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -82,6 +82,15 @@ FeatureMap test_image() {
   return image;
 }
 
+/// The logits of `p` on the slot simulator (split activations with their tails).
+std::vector<double> simulate_logits(const Program& p, const FeatureMap& image) {
+  SlotSimBackend sim({p.options.slots, p.options.fresh_level, p.options.boot_level, 40, std::nullopt});
+  const auto acts = sim_program_activations(p);
+  const auto tails = sim_program_activation_tails(p);
+  return unpack_logits(p.head, sim.decrypt(run_program<SlotSimBackend>(sim, p, sim.encrypt(pack(p.input_layout, image)),
+                                                                       acts, {}, tails)));
+}
+
 /// Runs `p` encrypted (keys for exactly key_plan's Galois steps, the linear-only ones at the linear
 /// level; the bootstrapper of `boot` if the program bootstraps) and on the simulator; returns
 /// {simulated logits, decrypted logits}.
@@ -89,10 +98,7 @@ std::pair<std::vector<double>, std::vector<double>> run_both(const ckks::Params&
                                                              const FeatureMap& image,
                                                              const std::optional<ckks::BootstrapLiteral>& boot = {}) {
   const int slots = p.options.slots;
-  SlotSimBackend sim({slots, p.options.fresh_level, p.options.boot_level, 40, std::nullopt});
-  const auto sim_acts = sim_program_activations(p);
-  auto want = unpack_logits(
-      p.head, sim.decrypt(run_program<SlotSimBackend>(sim, p, sim.encrypt(pack(p.input_layout, image)), sim_acts)));
+  auto want = simulate_logits(p, image);
 
   const KeyPlan kp = key_plan(params, boot, p);
   const ckks::KeyGenerator keygen(params);
@@ -102,10 +108,11 @@ std::pair<std::vector<double>, std::vector<double>> run_both(const ckks::Params&
   const ckks::Encryptor encryptor(params, keygen.public_key());
   const ckks::Decryptor decryptor(params, keygen.secret_key());
   const auto acts = ckks_program_activations(p);
+  const auto tails = ckks_program_activation_tails(p);
   const auto packed = pack(p.input_layout, image);
   const ckks::Ciphertext in = encryptor.encrypt(
       session.encoder().encode(packed, p.options.fresh_level, params.default_scale(), packed.size()));
-  const ckks::Ciphertext out = run_program<CkksBackend>(session.backend(), p, in, acts);
+  const ckks::Ciphertext out = run_program<CkksBackend>(session.backend(), p, in, acts, {}, tails);
   EXPECT_EQ(session.backend().stats().bootstraps, p.bootstraps);
   return {std::move(want), unpack_logits(p.head, session.encoder().decode_real(decryptor.decrypt(out)))};
 }
@@ -183,6 +190,48 @@ TEST(ProgramCkks, BootstrappedCompositeReluOnSparseSlotsMatchesTheSimulation) {
   ASSERT_EQ(p.bootstraps, 2);
   const auto [want, got] = run_both(params, p, image, set.boot);
   expect_agreement("small CNN, composite ReLU + 2 sparse bootstraps (512 slots), N=2^12", want, got);
+}
+
+TEST(ProgramCkks, CompositeReluSplitByABootstrapMatchesTheSimulationAndTheUnsplitProgram) {
+  const nn::Graph g = small_cnn();
+  const FeatureMap image = test_image();
+  // test-boot-n12: 4 levels after a bootstrap; composite alpha 6 has depth 6 (stages of depth 2 and
+  // 3, + 1): split after its first stage. conv (3), head (1), bootstrap (4), tail (0), bootstrap
+  // for conv 2 (4 -> 3), minimax d3 (1), pool_fc (0): 2 bootstraps.
+  const auto sites = composite_and_minimax(g, image, 6, 3);
+  const ParamSet set = param_set_by_name("test-boot-n12");
+  const ckks::Params params(set.params);
+  const Program p = compile_program(g, sites, program_options_for(params, set.boot, 512));
+  ASSERT_EQ(p.bootstraps, 2);
+  ASSERT_EQ(p.activations[0].split, 1);
+  ASSERT_EQ(p.activations[0].head_depth, 2);
+  ASSERT_EQ(p.activations[1].split, 0);
+  std::vector<ProgramOp> ops;
+  for (const ProgramStep& s : p.steps) {
+    ops.push_back(s.op);
+    EXPECT_EQ(s.level_before - s.level_after, s.op == ProgramOp::bootstrap ? s.level_before - 4 : step_depth(p, s));
+  }
+  const std::vector<ProgramOp> want_ops{ProgramOp::conv,      ProgramOp::activation, ProgramOp::bootstrap,
+                                        ProgramOp::activation_tail, ProgramOp::bootstrap, ProgramOp::conv,
+                                        ProgramOp::activation, ProgramOp::pool_fc};
+  EXPECT_EQ(ops, want_ops);
+  EXPECT_EQ(p.steps[3].level_after, 0);
+
+  // The split computes the same function as the whole composite (a window where it fits).
+  const Program whole = compile_program(g, sites, options(512, 16, 12, false));
+  ASSERT_EQ(whole.activations[0].split, 0);
+  const auto split_logits = simulate_logits(p, image);
+  const auto whole_logits = simulate_logits(whole, image);
+  for (std::size_t j = 0; j < whole_logits.size(); ++j) EXPECT_NEAR(split_logits[j], whole_logits[j], 1e-9) << j;
+
+  // Without its tails the split program is refused.
+  SlotSimBackend sim({512, 4, 4, 40, std::nullopt});
+  EXPECT_THROW(run_program<SlotSimBackend>(sim, p, sim.encrypt(pack(p.input_layout, image)),
+                                           sim_program_activations(p)),
+               Error);
+
+  const auto [want, got] = run_both(params, p, image, set.boot);
+  expect_agreement("small CNN, composite ReLU alpha 6 split by a bootstrap (512 slots), N=2^12", want, got);
 }
 
 TEST(ProgramCkks, MalformedActivationsAreRefusedForCkks) {

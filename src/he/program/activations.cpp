@@ -8,6 +8,15 @@ namespace ola::he {
 std::vector<ActivationFn<SlotSimBackend>> sim_program_activations(const Program& p) {
   std::vector<ActivationFn<SlotSimBackend>> fns;
   for (const ProgramActivation& a : p.activations) {
+    if (a.split > 0) {
+      fns.push_back(sim_activation(
+          [stages = a.approximation.stages, k = static_cast<std::size_t>(a.split)](double t) {
+            for (std::size_t i = 0; i < k; ++i) t = approx::evaluate(stages[i], t);
+            return t;
+          },
+          a.head_depth));
+      continue;
+    }
     fns.push_back(sim_activation(
         [approximation = a.approximation, s = a.t_scale, b = a.t_shift, c = a.out_factor](double u) {
           return c * approx::evaluate(approximation, (u - b) / s);
@@ -17,9 +26,33 @@ std::vector<ActivationFn<SlotSimBackend>> sim_program_activations(const Program&
   return fns;
 }
 
+std::vector<ActivationTailFn<SlotSimBackend>> sim_program_activation_tails(const Program& p) {
+  std::vector<ActivationTailFn<SlotSimBackend>> fns(p.activations.size());
+  for (std::size_t j = 0; j < p.activations.size(); ++j) {
+    const ProgramActivation& a = p.activations[j];
+    if (a.split == 0) continue;
+    fns[j] = [a](SlotSimBackend& be, const SimCiphertext& s, const SimCiphertext& t) {
+      SimCiphertext out = be.map_slots(s, [](double v) { return v; }, a.depth - a.head_depth);
+      const auto& st = a.approximation.stages;
+      for (std::size_t i = 0; i < out.slots.size(); ++i) {
+        double v = s.slots[i];
+        for (std::size_t k = static_cast<std::size_t>(a.split); k < st.size(); ++k) v = approx::evaluate(st[k], v);
+        const double x = (t.slots[i] - a.t_shift) / a.t_scale;
+        out.slots[i] = a.out_factor * x * (1.0 + v) / 2.0;
+      }
+      return out;
+    };
+  }
+  return fns;
+}
+
 std::vector<ActivationFn<CkksBackend>> ckks_program_activations(const Program& p) {
   std::vector<ActivationFn<CkksBackend>> fns;
   for (const ProgramActivation& a : p.activations) {
+    if (a.split > 0) {
+      fns.push_back(ckks_split_composite_relu_activation(a.approximation, a.out_factor, a.split).head);
+      continue;
+    }
     if (a.approximation.kind == approx::Kind::composite_relu) {
       fns.push_back(ckks_composite_relu_activation(a.approximation, a.out_factor));
       continue;
@@ -31,6 +64,15 @@ std::vector<ActivationFn<CkksBackend>> ckks_program_activations(const Program& p
     approx::ChebPoly q = a.approximation.stages[0];
     for (double& c : q.coeffs) c *= a.out_factor;
     fns.push_back(ckks_chebyshev_activation(q));
+  }
+  return fns;
+}
+
+std::vector<ActivationTailFn<CkksBackend>> ckks_program_activation_tails(const Program& p) {
+  std::vector<ActivationTailFn<CkksBackend>> fns(p.activations.size());
+  for (std::size_t j = 0; j < p.activations.size(); ++j) {
+    const ProgramActivation& a = p.activations[j];
+    if (a.split > 0) fns[j] = ckks_split_composite_relu_activation(a.approximation, a.out_factor, a.split).tail;
   }
   return fns;
 }

@@ -13,12 +13,23 @@ namespace ola::he {
 /// One function per p.activations[i]: u -> out_factor * f(x) with x = (u - t_shift) / t_scale and f
 /// the approximation evaluated in plain (approx::evaluate, as the nn simulation does), consuming
 /// the site's depth. Any approximation kind.
+/// A split activation's function is its head (the first `split` sign stages, slot-wise).
 std::vector<ActivationFn<SlotSimBackend>> sim_program_activations(const Program& p);
+
+/// One function per p.activations[i], empty unless it is split: (s, t) -> out_factor * x (1 +
+/// stages[m-1] o ... o stages[split] (s)) / 2 slot-wise, x = (t - t_shift) / t_scale, consuming the
+/// tail's depth from s's level.
+std::vector<ActivationTailFn<SlotSimBackend>> sim_program_activation_tails(const Program& p);
 
 /// One function per p.activations[i] (he/ckks_activation.h): a one-stage approximation (wls,
 /// minimax) as its Chebyshev polynomial with coefficients times out_factor, on t; composite_relu
 /// as ckks_composite_relu_activation(approximation, out_factor), on t = x / B.
 /// @throws ola::Error if a site's approximation is neither one-stage nor a valid composite_relu.
+/// A split activation's function is the head of ckks_split_composite_relu_activation.
 std::vector<ActivationFn<CkksBackend>> ckks_program_activations(const Program& p);
+
+/// One function per p.activations[i], empty unless it is split: the tail of
+/// ckks_split_composite_relu_activation. @throws as ckks_split_composite_relu_activation.
+std::vector<ActivationTailFn<CkksBackend>> ckks_program_activation_tails(const Program& p);
 
 }  // namespace ola::he

@@ -20,6 +20,7 @@ std::string to_string(ProgramOp op) {
     case ProgramOp::add: return "add";
     case ProgramOp::pool_fc: return "pool_fc";
     case ProgramOp::bootstrap: return "bootstrap";
+    case ProgramOp::activation_tail: return "act_tail";
   }
   return "?";
 }
@@ -29,7 +30,14 @@ int step_depth(const Program& p, const ProgramStep& s) {
     case ProgramOp::conv:
     case ProgramOp::shortcut:
     case ProgramOp::pool_fc: return 1;
-    case ProgramOp::activation: return p.activations.at(static_cast<std::size_t>(s.index)).depth;
+    case ProgramOp::activation: {
+      const ProgramActivation& a = p.activations.at(static_cast<std::size_t>(s.index));
+      return a.split > 0 ? a.head_depth : a.depth;
+    }
+    case ProgramOp::activation_tail: {
+      const ProgramActivation& a = p.activations.at(static_cast<std::size_t>(s.index));
+      return a.depth - a.head_depth;
+    }
     case ProgramOp::add: return s.level_before - s.level_after;
     case ProgramOp::bootstrap: return 0;
   }
@@ -245,12 +253,62 @@ class Compiler {
     pa.depth = activation_depth(pa.approximation);
     OLA_CHECK(same_scale(scale_[ui], pa.t_scale), "activation scale " << scale_[ui] << " vs " << pa.t_scale);
     const auto& force = p_.options.bootstrap_before;
-    ensure(in, pa.depth, where(n), !force.empty() && force[static_cast<std::size_t>(site)]);
+    const bool forced = !force.empty() && force[static_cast<std::size_t>(site)];
+    if (pa.approximation.kind == approx::Kind::composite_relu && pa.depth > p_.options.boot_level &&
+        p_.options.allow_bootstrap) {
+      return compile_split_activation(n, std::move(pa), in, forced);
+    }
+    ensure(in, pa.depth, where(n), forced);
     layout_[uo] = layout_[ui];
     scale_[uo] = pa.out_factor;
     level_[uo] = level_[ui] - pa.depth;
     p_.steps.push_back({ProgramOp::activation, n.name, in, -1, n.output, static_cast<int>(p_.activations.size()),
                         level_[ui], level_[uo]});
+    p_.activations.push_back(std::move(pa));
+  }
+
+  /// A composite ReLU deeper than boot_level: leading sign stages, a bootstrap of their output
+  /// (in a register of its own), then an activation_tail step (program.h).
+  void compile_split_activation(const nn::Node& n, ProgramActivation pa, int in, bool forced) {
+    const auto ui = static_cast<std::size_t>(in);
+    const auto uo = static_cast<std::size_t>(n.output);
+    const auto& stages = pa.approximation.stages;
+    int head = 0;
+    int k = 0;
+    while (k + 1 < static_cast<int>(stages.size())) {
+      const int d = ckks::plan_poly(stages[static_cast<std::size_t>(k)].coeffs).depth;
+      if (head + d > p_.options.boot_level) break;
+      head += d;
+      ++k;
+    }
+    const int tail = pa.depth - head;
+    if (k == 0 || tail > p_.options.boot_level) {
+      throw Error(ola::mismatch(where(n), "composite ReLU depth",
+                                "<= 2 x " + std::to_string(p_.options.boot_level) + " (split at a stage boundary)",
+                                pa.depth));
+    }
+    ensure(in, head, where(n), forced);
+    // The final product spends one of t's levels above h's (ckks_activation.h).
+    const int t_need = p_.options.boot_level - tail + 2;
+    if (level_[ui] < t_need) ensure(in, std::max(head, t_need), where(n), true);
+    pa.split = k;
+    pa.head_depth = head;
+    const int s = p_.registers++;
+    req_.emplace_back();
+    scale_.push_back(1.0);
+    level_.push_back(level_[ui] - head);
+    layout_.push_back(layout_[ui]);
+    pending_.emplace_back();
+    const auto us = static_cast<std::size_t>(s);
+    const int index = static_cast<int>(p_.activations.size());
+    p_.steps.push_back({ProgramOp::activation, n.name, in, -1, s, index, level_[ui], level_[us]});
+    p_.steps.push_back({ProgramOp::bootstrap, "bootstrap", s, -1, s, -1, level_[us], p_.options.boot_level});
+    ++p_.bootstraps;
+    level_[us] = p_.options.boot_level;
+    layout_[uo] = layout_[ui];
+    scale_[uo] = pa.out_factor;
+    level_[uo] = p_.options.boot_level - tail;
+    p_.steps.push_back({ProgramOp::activation_tail, n.name, s, in, n.output, index, level_[us], level_[uo]});
     p_.activations.push_back(std::move(pa));
   }
 

@@ -30,6 +30,9 @@ enum class ProgramOp {
   add,         ///< residual add with level/scale alignment
   pool_fc,     ///< global average pooling + the final linear layer
   bootstrap,   ///< refreshes `input` in place
+  /// second half of a split composite ReLU (ProgramActivation::split): the remaining sign stages
+  /// on `input` (s, bootstrapped), then the product with t read from `input2` (the activation's input)
+  activation_tail,
 };
 std::string to_string(ProgramOp op);
 
@@ -56,6 +59,12 @@ struct ProgramActivation {
   double t_shift = 0.0;     ///< b: added before the polynomial, giving t = a x + b in [-1, 1]
   double out_factor = 1.0;  ///< the register leaving holds out_factor * f(x)
   int depth = 0;            ///< levels the polynomial consumes (ckks/poly schedule)
+  /// Composite ReLU deeper than the levels after a bootstrap (e.g. alpha = 13, depth 14, with 10):
+  /// the number of sign stages evaluated before a bootstrap inside the activation (0: not split).
+  /// Then the activation step writes s = stages[split-1] o ... o stages[0] (t) to a register of its
+  /// own, a bootstrap refreshes it, and an activation_tail step finishes from s and t.
+  int split = 0;
+  int head_depth = 0;       ///< split: levels of stages [0, split); the tail consumes depth - head_depth
 };
 
 /// Compile-time settings: the slot count and the level model of the target parameters.
@@ -92,11 +101,14 @@ struct Program {
 /// odd kernel, "same" padding, stride 1 or 2); activation; add of two data values; the option-A
 /// shortcut as slice(s) with step 2 on both spatial axes then pad on the channel axis;
 /// global_average_pool, reshape, and one final linear layer producing the output.
-/// Bootstraps: before a site whose bootstrap_before is set, and wherever the next step needs more
-/// levels than its input has.
+/// Bootstraps: before a site whose bootstrap_before is set, wherever the next step needs more
+/// levels than its input has, and inside a composite ReLU deeper than boot_level (split: the most
+/// leading sign stages that fit in boot_level levels, then a bootstrap, then the rest; the
+/// activation's input must keep boot_level - tail depth + 2 levels for the final product).
 /// @throws ola::Error if sites.size() differs from the site count, a site's approximation is exact,
 ///         a node is of an unsupported kind or shape (naming the node), a register would need two
-///         different scales, or a bootstrap is needed while allow_bootstrap is false.
+///         different scales, a bootstrap is needed while allow_bootstrap is false, or a composite ReLU
+///         does not fit in two windows of boot_level levels.
 Program compile_program(const nn::Graph& g, std::span<const approx::Approximation> sites,
                         const ProgramOptions& options);
 
@@ -105,7 +117,8 @@ Program compile_program(const nn::Graph& g, std::span<const approx::Approximatio
 Program compile_program(const nn::Graph& g, const opt::Plan& plan, ProgramOptions options);
 
 /// Levels consumed per step kind: 1 for conv/shortcut/pool_fc, the polynomial's depth for an
-/// activation, 0 or 1 for add (1 when both inputs are at the same level: scale alignment).
+/// activation (split: head_depth, and depth - head_depth for its activation_tail), 0 or 1 for add
+/// (1 when both inputs are at the same level: scale alignment).
 int step_depth(const Program& p, const ProgramStep& s);
 
 }  // namespace ola::he

@@ -26,22 +26,31 @@ using StepObserver = std::function<void(std::size_t index, const ProgramStep& st
 /// the ciphertext holding the logits (read them with unpack_logits(p.head, slots)).
 /// `activations[i]` evaluates p.activations[i]'s polynomial on t (see program.h); build them with
 /// sim_program_activations or ckks_program_activations (he/program/activations.h).
+/// `tails[i]` finishes p.activations[i] when it is split (ProgramActivation::split > 0; build them
+/// with sim_program_activation_tails or ckks_program_activation_tails); may be empty if none is.
 /// Levels: the input must be at fresh_level; every step's output level is checked against the
 /// program's static level (a mismatch is a bug of the compiler or the backend).
 /// @throws ola::Error if the input level is not p.options.fresh_level, activations.size() differs
-///         from p.activations.size(), or the backend's level after a step differs from the
+///         from p.activations.size(), a split activation has no tail function, or the backend's level after a step differs from the
 ///         program's (e.g. a bootstrapper whose output level is not boot_level).
 /// Other exceptions of the backend (missing keys) pass through.
 template <SlotBackend B>
 typename B::Ciphertext run_program(B& be, const Program& p, const typename B::Ciphertext& input,
                                    std::span<const ActivationFn<B>> activations,
-                                   const StepObserver& observe = {}) {
+                                   const StepObserver& observe = {},
+                                   std::span<const ActivationTailFn<B>> tails = {}) {
   using Ct = typename B::Ciphertext;
   if (be.level(input) != p.options.fresh_level) {
     throw Error(ola::mismatch("run_program", "input level", p.options.fresh_level, be.level(input)));
   }
   if (activations.size() != p.activations.size()) {
     throw Error(ola::mismatch("run_program", "activation functions", p.activations.size(), activations.size()));
+  }
+  for (std::size_t i = 0; i < p.activations.size(); ++i) {
+    if (p.activations[i].split > 0 && (i >= tails.size() || !tails[i])) {
+      throw Error(ola::mismatch("run_program: activation " + std::to_string(i), "tail function", "one (split activation)",
+                                "none"));
+    }
   }
   // Last step reading each register, so dead ciphertexts are freed early.
   std::vector<std::size_t> last_use(static_cast<std::size_t>(p.registers), 0);
@@ -69,6 +78,13 @@ typename B::Ciphertext run_program(B& be, const Program& p, const typename B::Ci
         const Ct& in = get(s.input);
         const std::vector<double> shift(static_cast<std::size_t>(be.slots()), a.t_shift);
         out = activations[static_cast<std::size_t>(s.index)](be, be.add_plain(in, be.encode_like(shift, in)));
+        break;
+      }
+      case ProgramOp::activation_tail: {
+        const ProgramActivation& a = p.activations.at(static_cast<std::size_t>(s.index));
+        const Ct& t = get(s.input2);
+        const std::vector<double> shift(static_cast<std::size_t>(be.slots()), a.t_shift);
+        out = tails[static_cast<std::size_t>(s.index)](be, get(s.input), be.add_plain(t, be.encode_like(shift, t)));
         break;
       }
       case ProgramOp::add: {
