@@ -28,7 +28,7 @@ namespace {
 
 struct BootstrapBenchOptions {
   int log_n = 16;
-  std::size_t slots = 32768;
+  std::size_t slots = 0;  ///< 0: N/2
   int threads = 1;
   bool json = false;
   std::string costs;
@@ -101,13 +101,14 @@ void run(const BootstrapBenchOptions& o) {
   const bool full = o.log_n == 16;
   const ckks::Params params(full ? ckks::bootstrap_params_n16() : ckks::bootstrap_test_params(o.log_n));
   const ckks::BootstrapLiteral lit = full ? ckks::BootstrapLiteral{} : ckks::bootstrap_test_literal();
-  if (o.slots < 2 || o.slots > params.max_slots() || (o.slots & (o.slots - 1)) != 0) {
+  const std::size_t slots = o.slots == 0 ? params.max_slots() : o.slots;
+  if (slots < 2 || slots > params.max_slots() || (slots & (slots - 1)) != 0) {
     throw Error(ola::mismatch("ola bench bootstrap", "--slots", "a power of two in 2.." + std::to_string(params.max_slots()),
-                         o.slots));
+                         slots));
   }
   auto t0 = std::chrono::steady_clock::now();
   const ckks::KeyGenerator keygen(params);
-  const auto steps = ckks::bootstrap_rotation_steps(params, lit, o.slots);
+  const auto steps = ckks::bootstrap_rotation_steps(params, lit, slots);
   auto relin = std::make_shared<ckks::RelinKey>(keygen.relin_key());
   auto galois = std::make_shared<ckks::GaloisKeys>(keygen.galois_keys(steps, true));
   const double keygen_seconds = seconds_since(t0);
@@ -117,14 +118,14 @@ void run(const BootstrapBenchOptions& o) {
   const ckks::Encoder encoder(params);
   const ckks::Evaluator evaluator(params, ckks::EvaluationKeys{relin, galois});
   t0 = std::chrono::steady_clock::now();
-  const ckks::Bootstrapper boot(evaluator, encoder, lit, o.slots);
+  const ckks::Bootstrapper boot(evaluator, encoder, lit, slots);
   const double setup_seconds = seconds_since(t0);
 
   const ckks::Encryptor encryptor(params, keygen.secret_key());
   const ckks::Decryptor decryptor(params, keygen.secret_key());
-  const std::vector<double> x = uniform_inputs(o.slots);
+  const std::vector<double> x = uniform_inputs(slots);
   const ckks::Ciphertext ct =
-      encryptor.encrypt(encoder.encode(std::span<const double>(x), 0, params.default_scale(), o.slots));
+      encryptor.encrypt(encoder.encode(std::span<const double>(x), 0, params.default_scale(), slots));
   t0 = std::chrono::steady_clock::now();
   const double cpu0 = process_cpu_seconds();
   const ckks::Ciphertext out = boot.bootstrap(ct);
@@ -132,11 +133,11 @@ void run(const BootstrapBenchOptions& o) {
   const double cpu_seconds = process_cpu_seconds() - cpu0;
   const auto got = encoder.decode(decryptor.decrypt(out));
   double err = 0;
-  for (std::size_t i = 0; i < o.slots; ++i) err = std::max(err, std::abs(got[i] - std::complex<double>(x[i], 0.0)));
+  for (std::size_t i = 0; i < slots; ++i) err = std::max(err, std::abs(got[i] - std::complex<double>(x[i], 0.0)));
 
   nlohmann::json j;
   j["log_n"] = o.log_n;
-  j["slots"] = o.slots;
+  j["slots"] = slots;
   j["threads"] = o.threads;
   j["seconds"] = seconds;
   j["cpu_seconds"] = cpu_seconds;  // all threads; equals the uncontended time with --threads 1
@@ -155,7 +156,7 @@ void run(const BootstrapBenchOptions& o) {
   if (!o.costs.empty()) {
     // With one thread the table records CPU time, as `ola bench costs` does: it is the uncontended
     // time even on a loaded machine.
-    record_cost(o.costs, o.log_n, {{"slots", o.slots}, {"seconds", o.threads == 1 ? cpu_seconds : seconds}, {"levels_after", boot.levels_after()},
+    record_cost(o.costs, o.log_n, {{"slots", slots}, {"seconds", o.threads == 1 ? cpu_seconds : seconds}, {"levels_after", boot.levels_after()},
                           {"input_level", ckks::Bootstrapper::MinimumInputLevel()}});
   }
   if (o.json) {
@@ -163,7 +164,7 @@ void run(const BootstrapBenchOptions& o) {
   } else {
     std::printf("bootstrap N=2^%d slots=%zu threads=%d: %.2f s, precision %.1f bits, levels after %d, keys %.2f GB, "
                 "peak RSS %.0f MB\n",
-                o.log_n, o.slots, o.threads, seconds, -std::log2(err), boot.levels_after(), key_bytes / 1e9,
+                o.log_n, slots, o.threads, seconds, -std::log2(err), boot.levels_after(), key_bytes / 1e9,
                 peak_rss_mb());
   }
 }
@@ -174,7 +175,7 @@ OLA_REGISTER_BENCH("bootstrap", "Time and precision of one CKKS bootstrap (N = 2
                    [](CLI::App& sub) {
                      auto o = std::make_shared<BootstrapBenchOptions>();
                      sub.add_option("--logn", o->log_n, "ring degree log2 N: 16, or 12..14 (test-only sets)");
-                     sub.add_option("--slots", o->slots, "slot count (power of two <= N/2)");
+                     sub.add_option("--slots", o->slots, "slot count (power of two <= N/2; 0 = N/2)");
                      sub.add_option("--threads", o->threads, "OpenMP threads (0 = all cores)");
                      sub.add_flag("--json", o->json, "print one JSON object");
                      sub.add_option("--costs", o->costs, "cost table file whose \"bootstrap\" list gets this entry");

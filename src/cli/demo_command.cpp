@@ -1,16 +1,29 @@
 // `ola demo`: the main job on the bundled default (data/: ResNet-20, 1,000 calibration and 100 test
 // images, the measured N = 2^16 cost table): calibrate, optimize, simulate the plan against the exact
-// model and the uniform alpha = 13 baseline, and write the plan and the report.
+// model and the uniform alpha = 13 baseline, write the plan and the report, then (--encrypt) keygen,
+// encrypt, infer and decrypt the first test image with the plan at the `n16` parameter set, compared
+// with the plaintext simulation of the same program.
 //
-//   ola demo [--out DIR] [--budget 0.5] [--json] [--quiet] [--threads T]
+//   ola demo [--out DIR] [--budget 0.5] [--encrypt auto|yes|no] [--assume-mem-gb G] [--json] [--quiet]
+//            [--threads T]
 //
-// The encrypted stage (keygen, encrypt, infer, decrypt of one image) is not part of the demo yet:
-// the encrypted executor of a whole ResNet is still being built (issue 7); the demo says so.
+// The encrypted stage takes about 11 minutes and 15 GB peak RSS on a ResNet-20 image
+// (docs/he-workflow.md); `auto` runs it when /proc/meminfo's MemAvailable is at least 18 GB and
+// otherwise says what it would need and how to run it.
+#include <sys/resource.h>
+
+#include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
 #include <memory>
+#include <optional>
+#include <sstream>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -18,6 +31,14 @@
 #include "cli/json_output.h"
 #include "cli/plan_replacements.h"
 #include "cli/progress_bar.h"
+#include "he/ckks_backend.h"
+#include "he/ckks_session.h"
+#include "he/io/galois_key_maker.h"
+#include "he/io/param_sets.h"
+#include "he/program/activations.h"
+#include "he/program/program_files.h"
+#include "he/program/run_program.h"
+#include "he/slot_sim_backend.h"
 #include "nn/data/cifar10.h"
 #include "nn/onnx/onnx_import.h"
 #include "nn/sim/simulate.h"
@@ -30,15 +51,133 @@
 namespace ola::cli {
 namespace {
 
+double seconds_since(std::chrono::steady_clock::time_point t0) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+}
+
+/// MemAvailable below which `--encrypt auto` skips the n16 stage (measured peak RSS 14.75 GB for
+/// ResNet-20, docs/he-workflow.md, plus room for the rest of the machine).
+constexpr double kEncryptMemGb = 18.0;
+constexpr const char* kEncryptParams = "n16";
+
 struct DemoOptions {
   std::string out = "ola-demo";
+  std::string encrypt = "auto";
   double budget = 0.5;
+  double assume_mem_gb = -1.0;  ///< < 0: read /proc/meminfo
   int threads = 0;
   bool json = false, quiet = false;
 };
 
-double seconds_since(std::chrono::steady_clock::time_point t0) {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+/// MemAvailable of /proc/meminfo in GB (2^30 bytes, as `free -g`); nullopt if it cannot be read.
+std::optional<double> mem_available_gb() {
+  std::ifstream in("/proc/meminfo");
+  std::string key;
+  double kb = 0;
+  std::string unit;
+  while (in >> key >> kb) {
+    std::getline(in, unit);
+    if (key == "MemAvailable:") return kb / 1048576.0;
+  }
+  return std::nullopt;
+}
+
+/// Whether the encrypted stage runs, and why (for the report).
+struct EncryptDecision {
+  bool run = false;
+  std::string reason;
+  std::optional<double> mem_gb;
+};
+
+EncryptDecision decide_encrypt(const DemoOptions& o) {
+  if (o.encrypt == "no") return {false, "skipped (--encrypt no)", std::nullopt};
+  const std::optional<double> mem = o.assume_mem_gb >= 0 ? std::optional<double>(o.assume_mem_gb) : mem_available_gb();
+  if (o.encrypt == "yes") return {true, "--encrypt yes", mem};
+  char buf[256];
+  if (mem && *mem >= kEncryptMemGb) {
+    std::snprintf(buf, sizeof buf, "--encrypt auto: %.1f GB available >= %.0f GB", *mem, kEncryptMemGb);
+    return {true, buf, mem};
+  }
+  if (mem) {
+    std::snprintf(buf, sizeof buf, "skipped: %.1f GB available, needs %.0f GB", *mem, kEncryptMemGb);
+  } else {
+    std::snprintf(buf, sizeof buf, "skipped: MemAvailable unknown (no /proc/meminfo), needs %.0f GB", kEncryptMemGb);
+  }
+  return {false, buf, mem};
+}
+
+std::size_t argmax(const std::vector<double>& v) {
+  return static_cast<std::size_t>(std::max_element(v.begin(), v.end()) - v.begin());
+}
+
+/// One test image through keygen, encrypt, infer and decrypt in memory (as `ola bench infer`),
+/// and through the plaintext simulation of the same program.
+struct EncryptedRun {
+  std::vector<double> logits, sim_logits;
+  double max_error = 0, infer_seconds = 0, keygen_seconds = 0, setup_seconds = 0, peak_rss_gb = 0;
+  int bootstraps = 0;
+  std::size_t galois_keys = 0;
+};
+
+EncryptedRun run_encrypted(const std::filesystem::path& model, const std::filesystem::path& plan,
+                           const nn::ImageSet& images, bool chatty) {
+  const he::ParamSet pset = he::param_set_by_name(kEncryptParams);
+  const ckks::Params params(pset.params);
+  const he::Program p = he::load_program(model, plan, he::program_options_for(params, pset.boot, 0));
+  const he::KeyPlan kp = he::key_plan(params, pset.boot, p);
+  if (chatty) std::fprintf(stderr, "%s\n", he::describe_key_plan(params, p, kp).c_str());
+  EncryptedRun r;
+  r.bootstraps = p.bootstraps;
+  r.galois_keys = kp.galois_keys;
+  auto t0 = std::chrono::steady_clock::now();
+  const ckks::KeyGenerator keygen(params);
+  auto relin = std::make_shared<const ckks::RelinKey>(keygen.relin_key());
+  auto galois = std::make_shared<const ckks::GaloisKeys>(he::make_galois_keys(keygen, kp));
+  r.keygen_seconds = seconds_since(t0);
+  t0 = std::chrono::steady_clock::now();
+  he::CkksSession session(params, std::move(relin), std::move(galois), kp.bootstrapper ? pset.boot : std::nullopt,
+                          p.options.slots);
+  r.setup_seconds = seconds_since(t0);
+  const ckks::Encryptor encryptor(params, keygen.secret_key());
+  const ckks::Decryptor decryptor(params, keygen.secret_key());
+  const auto slots = he::pack(p.input_layout, he::image_map(images.images, 0));
+  const ckks::Ciphertext in = encryptor.encrypt(
+      session.encoder().encode(slots, p.options.fresh_level, params.default_scale(), slots.size()));
+  const he::StepObserver observe = [&p, chatty](std::size_t i, const he::ProgramStep& s, double sec, int level) {
+    if (chatty) {
+      std::fprintf(stderr, "  [%zu/%zu] %-10s %-40s level %2d -> %2d  %8.3f s\n", i + 1, p.steps.size(),
+                   he::to_string(s.op).c_str(), s.name.c_str(), s.level_before, level, sec);
+    }
+  };
+  t0 = std::chrono::steady_clock::now();
+  const ckks::Ciphertext out = he::run_program<he::CkksBackend>(session.backend(), p, in, he::ckks_program_activations(p),
+                                                                observe, he::ckks_program_activation_tails(p));
+  r.infer_seconds = seconds_since(t0);
+  r.logits = he::unpack_logits(p.head, session.encoder().decode_real(decryptor.decrypt(out)));
+  he::SlotSimBackend sim({p.options.slots, p.options.fresh_level, p.options.boot_level, 40, std::nullopt});
+  r.sim_logits = he::unpack_logits(
+      p.head, sim.decrypt(he::run_program<he::SlotSimBackend>(sim, p, sim.encrypt(slots), he::sim_program_activations(p), {},
+                                                       he::sim_program_activation_tails(p))));
+  for (std::size_t j = 0; j < r.logits.size(); ++j) {
+    r.max_error = std::max(r.max_error, std::abs(r.logits[j] - r.sim_logits[j]));
+  }
+  rusage ru{};
+  getrusage(RUSAGE_SELF, &ru);
+  r.peak_rss_gb = static_cast<double>(ru.ru_maxrss) / 1048576.0;  // ru_maxrss is in KiB
+  return r;
+}
+
+std::string bench_infer_command(const std::filesystem::path& model, const std::filesystem::path& plan) {
+  return "ola bench infer --model " + model.string() + " --plan " + plan.string() + " --params " + kEncryptParams +
+         " --images 1 --json";
+}
+
+std::string format_logits(const std::vector<double>& v) {
+  std::ostringstream s;
+  s.precision(4);
+  s << std::fixed;
+  for (std::size_t i = 0; i < v.size(); ++i) s << (i ? " " : "") << v[i];
+  return s.str();
 }
 
 const opt::Baseline* find_baseline(const opt::Plan& p, const std::string& name) {
@@ -49,6 +188,9 @@ const opt::Baseline* find_baseline(const opt::Plan& p, const std::string& name) 
 }
 
 void run(const DemoOptions& o) {
+  if (o.encrypt != "auto" && o.encrypt != "yes" && o.encrypt != "no") {
+    throw Error(ola::mismatch("ola demo", "--encrypt", "auto, yes or no", "'" + o.encrypt + "'"));
+  }
   const auto t_start = std::chrono::steady_clock::now();
   const auto data = bundled_data_dir();
   const auto model = require_file(data, "resnet20.onnx", "bundled ResNet-20 model");
@@ -56,9 +198,12 @@ void run(const DemoOptions& o) {
   const auto test = require_file(data, "cifar10_test_first100.bin", "bundled test images");
   const auto costs = require_file(data, "costs-n16.json", "bundled cost table (ola bench costs --logn 16)");
   const std::filesystem::path out = o.out;
-  std::filesystem::create_directories(out);
+  std::error_code ec;
+  std::filesystem::create_directories(out / "cache", ec);
+  if (ec) throw Error(ola::mismatch("ola demo", "--out", "a folder it can write", out.string() + ": " + ec.message()));
   const bool chatty = !o.json;
   const Progress progress = make_progress_bar(!o.quiet);
+  const EncryptDecision enc = decide_encrypt(o);
 
   // 1-2. Calibrate on 700 training images, measure each candidate's impact on the other 300,
   //      price everything with the cost table and solve the dynamic program.
@@ -72,7 +217,6 @@ void run(const DemoOptions& o) {
   s.impact.cache_dir = out / "cache";
   s.impact.exec.threads = o.threads;
   s.optimizer.budget = o.budget;
-  std::filesystem::create_directories(s.impact.cache_dir);
   const opt::PipelineResult r = opt::run_pipeline(s, progress);
   const opt::Plan& plan = r.output.plan;
   const auto plan_path = out / "plan.json";
@@ -91,9 +235,27 @@ void run(const DemoOptions& o) {
 
   const opt::Baseline* base = find_baseline(plan, "uniform_relu_alpha13");
   const double speedup = base ? base->totals.predicted_ms / plan.totals.predicted_ms : 0.0;
-  const std::string encrypted_note =
-      "encrypted inference of a whole ResNet is not available yet (issue 7: packing, convolutions and "
-      "bootstrapping exist; the network executor and the keygen/encrypt/infer/decrypt commands are in progress)";
+
+  // 4. The encrypted stage: image 0 of the test set, against the program's plaintext simulation.
+  const std::size_t k = sim_plan.logits.data.size() / std::max<std::size_t>(images.labels.size(), 1);
+  const std::vector<double> nn_logits(sim_plan.logits.data.begin(), sim_plan.logits.data.begin() + static_cast<std::ptrdiff_t>(k));
+  const std::string how = bench_infer_command(model, plan_path);
+  nlohmann::json ej{{"params", kEncryptParams}, {"image", 0}, {"label", images.labels.at(0)},
+                    {"needs_mem_gb", kEncryptMemGb}, {"mem_available_gb", enc.mem_gb ? nlohmann::json(*enc.mem_gb) : nlohmann::json(nullptr)},
+                    {"run", enc.run}, {"reason", enc.reason}, {"plaintext_class", argmax(nn_logits)}};
+  std::optional<EncryptedRun> er;
+  if (enc.run) {
+    if (chatty) std::printf("[3/3] encrypted: keygen, encrypt, infer, decrypt test image 0 at %s (%s)\n", kEncryptParams, enc.reason.c_str());
+    std::fflush(stdout);
+    er = run_encrypted(model, plan_path, images, !o.quiet);
+    ej.update({{"class", argmax(er->logits)}, {"logits", er->logits},
+               {"simulated_class", argmax(er->sim_logits)}, {"simulated_logits", er->sim_logits},
+               {"max_logit_error", er->max_error}, {"seconds_per_image", er->infer_seconds},
+               {"keygen_seconds", er->keygen_seconds}, {"setup_seconds", er->setup_seconds},
+               {"bootstraps", er->bootstraps}, {"galois_keys", er->galois_keys}, {"peak_rss_gb", er->peak_rss_gb}});
+  } else {
+    ej["command"] = how;
+  }
 
   if (o.json) {
     print_json({{"plan", plan_path.string()},
@@ -110,12 +272,18 @@ void run(const DemoOptions& o) {
                 {"baseline_bootstraps", base ? nlohmann::json(base->totals.bootstraps) : nlohmann::json(nullptr)},
                 {"speedup", base ? nlohmann::json(speedup) : nlohmann::json(nullptr)},
                 {"bootstrap_cost", plan.bootstrap_cost},
-                {"encrypted", encrypted_note},
+                {"encrypted", ej},
                 {"seconds", seconds_since(t_start)}});
     return;
   }
-  std::printf("[3/3] encrypted stage: skipped - %s\n\n", encrypted_note.c_str());
-  std::printf("OLA demo: ResNet-20, budget %.2f top-1 points\n", o.budget);
+  if (!er) {
+    std::printf("[3/3] encrypted stage %s\n", enc.reason.c_str());
+    if (o.encrypt == "auto") {
+      std::printf("      it needs about 15 GB peak RSS and 11 min (ResNet-20 at %s); run it with `ola demo --encrypt yes`\n"
+                  "      or, with this plan, `%s`\n", kEncryptParams, how.c_str());
+    }
+  }
+  std::printf("\nOLA demo: ResNet-20, budget %.2f top-1 points\n", o.budget);
   std::printf("  %-34s %10s %12s %11s\n", "", "top-1", "agreement", "predicted");
   std::printf("  %-34s %9.1f%% %12s %11s\n", "exact float model", 100 * exact.top1, "-", "-");
   std::printf("  %-34s %9.1f%% %11.1f%% %9.1f s\n", "OLA plan (per-site polynomials)", 100 * sim_plan.metrics.top1,
@@ -128,18 +296,31 @@ void run(const DemoOptions& o) {
   }
   std::printf("  (accuracy on the %zu bundled test images; the full check is `ola simulate` on 1,000+)\n",
               images.labels.size());
+  if (er) {
+    std::printf("  encrypted test image 0 (label %d) at %s: class %zu, plaintext simulation class %zu\n",
+                images.labels.at(0), kEncryptParams, argmax(er->logits), argmax(er->sim_logits));
+    std::printf("    logits encrypted  %s\n    logits simulated  %s\n", format_logits(er->logits).c_str(),
+                format_logits(er->sim_logits).c_str());
+    std::printf("    max logit error %.2e; %.0f s per image, %d bootstraps, keygen %.0f s, setup %.0f s, peak RSS %.2f GB\n",
+                er->max_error, er->infer_seconds, er->bootstraps, er->keygen_seconds, er->setup_seconds, er->peak_rss_gb);
+  }
   std::printf("plan: %s\nreport: %s\ntotal %.0f s\n", plan_path.c_str(), (out / "report" / "report.md").c_str(),
               seconds_since(t_start));
 }
 
 }  // namespace
 
-OLA_REGISTER_COMMAND("demo", "Calibrate, optimize and simulate ResNet-20 on the bundled data, with a report",
+OLA_REGISTER_COMMAND("demo", "Calibrate, optimize, simulate ResNet-20 on the bundled data, then run one image encrypted",
                      [](CLI::App& sub) {
                        auto o = std::make_shared<DemoOptions>();
                        sub.add_option("--out", o->out, "output folder (plan, report, impact cache)")->capture_default_str();
                        sub.add_option("--budget", o->budget, "accuracy budget, top-1 percentage points")->capture_default_str();
                        sub.add_option("--threads", o->threads, "threads (0: all cores)")->capture_default_str();
+                       sub.add_option("--encrypt", o->encrypt,
+                                      "encrypted stage at n16 (~11 min, ~15 GB): auto (if MemAvailable >= 18 GB), yes or no")
+                           ->capture_default_str();
+                       sub.add_option("--assume-mem-gb", o->assume_mem_gb,
+                                      "use this instead of /proc/meminfo's MemAvailable for --encrypt auto (GB)");
                        sub.add_flag("--json", o->json, "print one JSON object");
                        sub.add_flag("--quiet", o->quiet, "no progress bars");
                        sub.callback([o] { run(*o); });

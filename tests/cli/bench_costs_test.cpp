@@ -1,12 +1,9 @@
 // `ola bench costs` on the small test-only chains: schema of the cost table, measured versus
 // interpolated levels, kept bootstrap entries, bad options.
 #include <gtest/gtest.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
-#include <array>
 #include <cmath>
-#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -14,23 +11,13 @@
 
 #include <nlohmann/json.hpp>
 
+#include "cli/run_ola.h"
+
 namespace {
 
-struct RunResult {
-  int exit_code;
-  std::string output;
-};
-
-/// Runs `ola <args>`; `redirect` is appended to the shell command (e.g. "2>/dev/null").
-RunResult run_ola(const std::string& args, const std::string& redirect = "2>&1") {
-  const std::string cmd = std::string(OLA_BINARY) + " " + args + " " + redirect;
-  FILE* pipe = ::popen(cmd.c_str(), "r");
-  if (pipe == nullptr) return {-1, ""};
-  std::string out;
-  std::array<char, 4096> buf{};
-  while (std::fgets(buf.data(), buf.size(), pipe) != nullptr) out += buf.data();
-  const int status = ::pclose(pipe);
-  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
+/// `quiet_stderr`: stdout alone in `output` (the JSON object); otherwise stderr is merged into it.
+ola::test::RunResult run_ola(const std::string& args, bool quiet_stderr = false) {
+  return ola::test::run_ola(args, /*merge_stderr=*/!quiet_stderr);
 }
 
 std::filesystem::path temp_path(const std::string& name) {
@@ -49,7 +36,7 @@ constexpr const char* kFields[] = {"mul_relin_ms",       "rescale_ms",   "rotate
 
 TEST(CliBenchCosts, Logn13TableHasSchemaAndSampledLevels) {
   const auto out = temp_path("n13.json");
-  const auto r = run_ola("bench costs --logn 13 --samples 3 --repeat 3 --json --out " + out.string(), "2>/dev/null");
+  const auto r = run_ola("bench costs --logn 13 --samples 3 --repeat 3 --json --out " + out.string(), /*quiet_stderr=*/true);
   ASSERT_EQ(r.exit_code, 0) << r.output;
   const auto j = nlohmann::json::parse(r.output);
   EXPECT_EQ(j, read_json(out));  // the file holds exactly what --json printed

@@ -1,38 +1,19 @@
 // `ola inspect`, `ola calibrate` and `ola simulate` on the bundled data (the real binary).
 #include <gtest/gtest.h>
-#include <sys/wait.h>
+#include <unistd.h>
 
-#include <array>
-#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <string>
 
 #include <nlohmann/json.hpp>
 
+#include "cli/run_ola.h"
+
 namespace {
 
-struct RunResult {
-  int exit_code;
-  std::string out;  // stdout only
-  std::string all;  // stdout + stderr
-};
-
-RunResult run_ola(const std::string& args) {
-  const auto tmp = std::filesystem::temp_directory_path() / ("nn_cli_err_" + std::to_string(::getpid()));
-  // Bundled data only: the tests must not depend on $OLA_DATA.
-  const std::string cmd = "env -u OLA_DATA " + std::string(OLA_BINARY) + " " + args + " 2>" + tmp.string();
-  FILE* pipe = ::popen(cmd.c_str(), "r");
-  if (pipe == nullptr) return {-1, "", ""};
-  std::string out;
-  std::array<char, 4096> buf{};
-  while (std::fgets(buf.data(), buf.size(), pipe) != nullptr) out += buf.data();
-  const int status = ::pclose(pipe);
-  std::ifstream err(tmp);
-  std::string e((std::istreambuf_iterator<char>(err)), std::istreambuf_iterator<char>());
-  std::filesystem::remove(tmp);
-  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out, out + e};
-}
+/// stdout in `output` (JSON), stderr apart in `err`.
+ola::test::RunResult run_ola(const std::string& args) { return ola::test::run_ola(args, /*merge_stderr=*/false); }
 
 std::filesystem::path temp_file(const std::string& name) {
   return std::filesystem::temp_directory_path() / (std::to_string(::getpid()) + "_" + name);
@@ -40,8 +21,8 @@ std::filesystem::path temp_file(const std::string& name) {
 
 TEST(NnCli, InspectJsonListsSitesShapesAndParameters) {
   const auto r = run_ola("inspect --json");
-  ASSERT_EQ(r.exit_code, 0) << r.all;
-  const auto j = nlohmann::json::parse(r.out);
+  ASSERT_EQ(r.exit_code, 0) << r.all();
+  const auto j = nlohmann::json::parse(r.output);
   EXPECT_EQ(j["parameters"], 269034);
   ASSERT_EQ(j["sites"].size(), 19u);
   EXPECT_EQ(j["sites"][3]["name"], "relu_3 (/layer1/layer1.1/Relu)");
@@ -50,13 +31,13 @@ TEST(NnCli, InspectJsonListsSitesShapesAndParameters) {
   EXPECT_EQ(j["output"]["shape"], nlohmann::json({-1, 10}));
   const auto text = run_ola("inspect");
   EXPECT_EQ(text.exit_code, 0);
-  EXPECT_NE(text.out.find("activation sites: 19"), std::string::npos) << text.out;
+  EXPECT_NE(text.output.find("activation sites: 19"), std::string::npos) << text.output;
 }
 
 TEST(NnCli, InspectRejectsMissingAndTruncatedModels) {
   auto r = run_ola("inspect /nonexistent/model.onnx");
-  EXPECT_EQ(r.exit_code, 2) << r.all;
-  EXPECT_NE(r.all.find("/nonexistent/model.onnx"), std::string::npos) << r.all;
+  EXPECT_EQ(r.exit_code, 2) << r.all();
+  EXPECT_NE(r.all().find("/nonexistent/model.onnx"), std::string::npos) << r.all();
   const auto cut = temp_file("cut.onnx");
   {
     std::ifstream in(std::string(OLA_SOURCE_DIR) + "/data/resnet20.onnx", std::ios::binary);
@@ -65,15 +46,15 @@ TEST(NnCli, InspectRejectsMissingAndTruncatedModels) {
   }
   r = run_ola("inspect " + cut.string());
   std::filesystem::remove(cut);
-  EXPECT_EQ(r.exit_code, 2) << r.all;
-  EXPECT_NE(r.all.find("expected an ONNX ModelProto"), std::string::npos) << r.all;
+  EXPECT_EQ(r.exit_code, 2) << r.all();
+  EXPECT_NE(r.all().find("expected an ONNX ModelProto"), std::string::npos) << r.all();
 }
 
 TEST(NnCli, CalibrateWritesFingerprintedStatistics) {
   const auto out = temp_file("calib.json");
   const auto r = run_ola("calibrate --count 24 --reservoir 100 --bins 64 --quiet --json --out " + out.string());
-  ASSERT_EQ(r.exit_code, 0) << r.all;
-  const auto summary = nlohmann::json::parse(r.out);
+  ASSERT_EQ(r.exit_code, 0) << r.all();
+  const auto summary = nlohmann::json::parse(r.output);
   std::ifstream in(out);
   const auto j = nlohmann::json::parse(in);
   std::filesystem::remove(out);
@@ -95,14 +76,14 @@ TEST(NnCli, CalibrateRejectsABadImageFile) {
   std::ofstream(bad, std::ios::binary) << std::string(3000, '\0');
   const auto r = run_ola("calibrate --quiet --images " + bad.string() + " --out " + temp_file("x.json").string());
   std::filesystem::remove(bad);
-  EXPECT_EQ(r.exit_code, 2) << r.all;
-  EXPECT_NE(r.all.find("size: expected a non-zero multiple of 3073 bytes, got 3000 bytes"), std::string::npos) << r.all;
+  EXPECT_EQ(r.exit_code, 2) << r.all();
+  EXPECT_NE(r.all().find("size: expected a non-zero multiple of 3073 bytes, got 3000 bytes"), std::string::npos) << r.all();
 }
 
 TEST(NnCli, SimulateExactAndWithPlan) {
   auto r = run_ola("simulate --json --quiet --count 40");
-  ASSERT_EQ(r.exit_code, 0) << r.all;
-  auto j = nlohmann::json::parse(r.out);
+  ASSERT_EQ(r.exit_code, 0) << r.all();
+  auto j = nlohmann::json::parse(r.output);
   EXPECT_EQ(j["count"], 40);
   EXPECT_EQ(j["agreement"], 1.0);
   EXPECT_EQ(j["mean_kl"], 0.0);
@@ -113,8 +94,8 @@ TEST(NnCli, SimulateExactAndWithPlan) {
   std::ofstream(plan) << R"([{"site": "relu_18", "approximation": {"activation": "relu", "kind": "wls",
       "lo": -1, "hi": 1, "stages": [{"lo": -1, "hi": 1, "coeffs": [0, 1]}]}}])";
   r = run_ola("simulate --json --quiet --count 40 --plan " + plan.string());
-  ASSERT_EQ(r.exit_code, 0) << r.all;
-  j = nlohmann::json::parse(r.out);
+  ASSERT_EQ(r.exit_code, 0) << r.all();
+  j = nlohmann::json::parse(r.output);
   const auto& s = j["sites"][18];
   EXPECT_TRUE(s["replaced"].get<bool>());
   EXPECT_GT(s["out_of_range"].get<std::uint64_t>(), 0u);
@@ -126,8 +107,8 @@ TEST(NnCli, SimulateExactAndWithPlan) {
   std::ofstream(plan) << R"([{"site": "relu_99", "approximation": {}}])";
   r = run_ola("simulate --json --quiet --count 4 --plan " + plan.string());
   std::filesystem::remove(plan);
-  EXPECT_EQ(r.exit_code, 2) << r.all;
-  EXPECT_NE(r.all.find("relu_99"), std::string::npos) << r.all;
+  EXPECT_EQ(r.exit_code, 2) << r.all();
+  EXPECT_NE(r.all().find("relu_99"), std::string::npos) << r.all();
 }
 
 }  // namespace
