@@ -109,6 +109,7 @@ void run(const OptimizeOptions& o) {
                         {"impact_seconds", r.impact_seconds},
                         {"front_points", r.output.front.size()},
                         {"selection", r.output.selection},
+                        {"budget_met", r.output.budget_met},
                         {"select_images", r.select_images},
                         {"select_simulations", r.output.checks.size()}};
     j["baseline_seconds"] = base ? nlohmann::json(base->totals.predicted_ms / 1000.0) : nlohmann::json(nullptr);

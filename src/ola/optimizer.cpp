@@ -147,8 +147,16 @@ void select_by_simulation(const Network& net, const DpProblem& problem, const Dp
     out.checks.push_back(cp);
     return cp.accepted;
   };
-  if (front.empty() || !check(0)) {
-    out.selection += " (no front point passed the whole-plan check, so the loss model's choice is kept)";
+  if (front.empty()) return;
+  if (!check(0)) {
+    // Nothing meets the budget when measured: the most accurate plan the candidates allow, said so.
+    out.solution = *sols[0];
+    out.budget_met = false;
+    const PlanCheck& c = out.checks.front().check;
+    out.selection = "NO plan met the budget when simulated on " + std::to_string(c.images) +
+                    " selection images; the front's most accurate plan is kept (measured top-1 loss " +
+                    fmt(c.accuracy_drop_points, 2) + " points, changed predictions " + fmt(c.disagreement_points, 2) +
+                    " points): widen the budget, the margin or the candidate set";
     return;
   }
   std::size_t good = 0, bad = front.size();  // invariant: good passes, bad fails (or is past the end)
