@@ -34,7 +34,7 @@ struct OptimizeOptions {
   double budget = 0.5, margin = 0.2;
   std::size_t heldout_skip = 0, heldout_count = 500, calib_images = 1000;
   int units = 200, threads = 0, front_factor = 16, what_if_levels_after = 0;
-  std::string select = "simulate";
+  std::string select = "simulate", select_images;
   std::size_t select_count = 2000;
   double max_disagreement = 2.0;
   std::vector<int> degrees, alphas;
@@ -79,6 +79,7 @@ void run(const OptimizeOptions& o) {
   }
   s.select_by_simulation = o.select == "simulate";
   s.select_count = o.select_count;
+  s.select_file = o.select_images;
   s.what_if_levels_after = o.what_if_levels_after;
 
   const opt::PipelineResult r = opt::run_pipeline(s, make_progress_bar(!o.quiet && !o.json));
@@ -108,6 +109,7 @@ void run(const OptimizeOptions& o) {
                         {"impact_seconds", r.impact_seconds},
                         {"front_points", r.output.front.size()},
                         {"selection", r.output.selection},
+                        {"budget_met", r.output.budget_met},
                         {"select_images", r.select_images},
                         {"select_simulations", r.output.checks.size()}};
     j["baseline_seconds"] = base ? nlohmann::json(base->totals.predicted_ms / 1000.0) : nlohmann::json(nullptr);
@@ -162,6 +164,7 @@ OLA_REGISTER_COMMAND("optimize", "Choose a polynomial per activation site and bo
                        sub.add_option("--units", o->units, "DP quantisation: units per budget")->capture_default_str();
                        sub.add_option("--select", o->select, "plan choice: simulate (fastest front plan passing a whole-model simulation) or model (loss model only)")->capture_default_str();
                        sub.add_option("--select-count", o->select_count, "images for --select simulate (records after the held-out ones)")->capture_default_str();
+                       sub.add_option("--select-images", o->select_images, "CIFAR-10 binary for --select simulate (its first --select-count records; default: the calibration file after the held-out records)");
                        sub.add_option("--max-disagreement", o->max_disagreement, "--select simulate: changed predictions allowed, in budgets")->capture_default_str();
                        sub.add_option("--front-factor", o->front_factor, "the front covers total KL up to this many KL budgets")->capture_default_str();
                        sub.add_option("--what-if-levels-after", o->what_if_levels_after, "study only: bootstraps leave this many levels at the measured price (plan not runnable)");

@@ -42,8 +42,9 @@ struct OptimizerSettings {
   int front_factor = 16;       ///< the front covers total KL up to front_factor x the KL budget
   /// Selection by simulation (docs/optimizer.md, "Choosing the plan"): when set, the plan is the
   /// fastest front point whose whole-plan check has accuracy_drop <= budget and disagreement <=
-  /// max_disagreement_factor x budget, found by bisection over the front; when unset (or no front
-  /// point passes) the plan is the DP's optimum at the budget under the loss model.
+  /// max_disagreement_factor x budget, found by bisection over the front; if even the front's most
+  /// accurate point fails, that point is kept and `selection` says the budget was not met. When
+  /// unset the plan is the DP's optimum at the budget under the loss model.
   PlanChecker check;
   double max_disagreement_factor = 2.0;
 };
@@ -72,6 +73,7 @@ struct OptimizerOutput {
   DpSolution solution;
   std::vector<CheckedPoint> checks;  ///< selection by simulation, in the order simulated
   std::string selection;             ///< how the plan was chosen (one sentence)
+  bool budget_met = true;            ///< false if selection by simulation found no plan within the budget
 };
 
 /// DP choices of a site: every measured candidate whose loss fits the front, with

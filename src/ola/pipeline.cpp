@@ -22,20 +22,10 @@ namespace {
 using Clock = std::chrono::steady_clock;
 double since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
 
-// `count` records of the held-out file after `extra_skip` more records (selection images follow the
-// held-out ones).
-nn::ImageSet load_heldout(const PipelineSettings& s, const nn::Calibration& calib, std::size_t count,
-                          std::size_t extra_skip = 0) {
-  std::filesystem::path path = s.heldout;
-  std::size_t skip = s.heldout_skip + extra_skip;
-  if (path.empty()) {
-    if (calib.source.data_path.empty()) {
-      throw PlanError(ola::mismatch(s.calibration.string(), "source.data_path",
-                                    "the calibration's image file (or give --heldout)", "empty"));
-    }
-    path = calib.source.data_path;
-    skip = calib.images + extra_skip;
-  }
+// `count` records of a CIFAR-10 file after `skip`, normalised as the calibration was; count 0:
+// what is left, at most s.select_count.
+nn::ImageSet load_records(const PipelineSettings& s, const nn::Calibration& calib, const std::filesystem::path& path,
+                          std::size_t skip, std::size_t count) {
   const std::vector<std::uint8_t> bytes = read_file_bytes(path);
   const std::size_t records = bytes.size() / static_cast<std::size_t>(nn::kCifarRecordBytes);
   if (count == 0) count = records > skip ? std::min(s.select_count, records - skip) : 0;  // selection: what is left
@@ -56,6 +46,18 @@ nn::ImageSet load_heldout(const PipelineSettings& s, const nn::Calibration& cali
                             path.string() + " records " + std::to_string(skip) + ".." +
                                 std::to_string(skip + count - 1),
                             co);
+}
+
+// `count` records of the held-out file after `extra_skip` more records (selection images follow the
+// held-out ones).
+nn::ImageSet load_heldout(const PipelineSettings& s, const nn::Calibration& calib, std::size_t count,
+                          std::size_t extra_skip = 0) {
+  if (!s.heldout.empty()) return load_records(s, calib, s.heldout, s.heldout_skip + extra_skip, count);
+  if (calib.source.data_path.empty()) {
+    throw PlanError(ola::mismatch(s.calibration.string(), "source.data_path",
+                                  "the calibration's image file (or give --heldout)", "empty"));
+  }
+  return load_records(s, calib, calib.source.data_path, calib.images + extra_skip, count);
 }
 
 // Proxy impacts (method.md step 4): measure one probe per site (the WLS candidate of degree
@@ -180,7 +182,9 @@ PipelineResult run_pipeline(const PipelineSettings& s, const Progress& progress)
   OptimizerSettings opt = s.optimizer;
   std::optional<nn::ImageSet> select_set;
   if (s.select_by_simulation) {
-    if (s.heldout.empty() && s.select_count > 0) {
+    if (!s.select_file.empty()) {
+      select_set = load_records(s, r.calibration, s.select_file, 0, s.select_count);
+    } else if (s.heldout.empty() && s.select_count > 0) {
       try {
         select_set = load_heldout(s, r.calibration, 0, s.heldout_count);
       } catch (const PlanError&) {  // no records left after the held-out ones

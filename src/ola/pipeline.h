@@ -43,6 +43,10 @@ struct PipelineSettings {
   /// on our chain.
   int what_if_levels_after = 0;
   std::size_t select_count = 2000;
+  /// Selection images from this CIFAR-10 file instead (its first select_count records), e.g.
+  /// JPEG-decoded training records: harder for the model than the lossless ones it was trained
+  /// on, so closer to test-set behaviour. Never a test file.
+  std::filesystem::path select_file;
   ImpactMode impact_mode = ImpactMode::simulate;
   CandidateSettings candidates;
   ImpactOptions impact;

@@ -71,6 +71,12 @@ TEST(CliOptimize, WritesPlanReportAndJson) {
   const auto j2 = nlohmann::json::parse(again.output.substr(again.output.find('{')));
   EXPECT_LT(j2["impact_seconds"].get<double>(), j["impact_seconds"].get<double>());
   EXPECT_DOUBLE_EQ(j2["predicted_seconds"].get<double>(), j["predicted_seconds"].get<double>());
+  // Selection images from another file (its first --select-count records); impacts from the cache.
+  std::string other_args = args;
+  other_args.replace(other_args.find("--select-count 200"), 18, "--select-count 50 --select-images " + data + "cifar10_calib_first1000.bin");
+  const auto other = run(other_args);
+  ASSERT_EQ(other.exit_code, 0) << other.output;
+  EXPECT_EQ(nlohmann::json::parse(other.output.substr(other.output.find('{')))["select_images"], 50);
   // The uniform baseline simulated on the plan's intervals.
   const auto base = run("simulate --quiet --json --count 20 --plan " + (dir / "plan.json").string() + " --baseline-alpha 5");
   ASSERT_EQ(base.exit_code, 0) << base.output;

@@ -210,11 +210,18 @@ TEST(Optimizer, SelectionBySimulationTakesFastestPassingFrontPoint) {
   int cheap = 0;
   for (const auto& s : out.plan.sites) cheap += s.approximation.counts.depth == 2;
   EXPECT_EQ(cheap, 3);
-  EXPECT_EQ(calls, static_cast<int>(out.checks.size()));
+  // The front's checks, plus two for the uniform WLS baseline (degree 7, then degree 3).
+  EXPECT_EQ(calls, static_cast<int>(out.checks.size()) + 2);
   EXPECT_LE(out.checks.size(), 1 + static_cast<std::size_t>(std::ceil(std::log2(out.front.size() + 1))));
   const auto model_only = run_optimizer(small_net(), tm, sites_with(1e-3, 1e-4), loss, {0.5, 200, 4}, {});
   EXPECT_LT(out.plan.totals.predicted_ms, model_only.plan.totals.predicted_ms);
   EXPECT_NE(out.selection.find("fastest Pareto-front plan"), std::string::npos) << out.selection;
+  EXPECT_TRUE(out.budget_met);
+  // The uniform WLS baseline is judged by the same simulation: degree 3 everywhere passes here
+  // (the loss model alone rejects it: 3e-3 > 2.5e-3 KL).
+  ASSERT_EQ(out.plan.baselines.size(), 1U);
+  EXPECT_NE(out.plan.baselines[0].description.find("d=3"), std::string::npos) << out.plan.baselines[0].description;
+  EXPECT_NE(out.plan.baselines[0].description.find("simulated"), std::string::npos);
 
   // Stricter: each cheap site loses 0.2 points -> at most two pass (0.4 <= 0.5 < 0.6).
   st.check = cheap_site_checker(0.3, 0.2, &calls);
@@ -222,6 +229,7 @@ TEST(Optimizer, SelectionBySimulationTakesFastestPassingFrontPoint) {
   cheap = 0;
   for (const auto& s : two.plan.sites) cheap += s.approximation.counts.depth == 2;
   EXPECT_EQ(cheap, 2);
+  EXPECT_NE(two.plan.baselines[0].description.find("d=7"), std::string::npos) << two.plan.baselines[0].description;
   // Disagreement limit: 0.6 changed per cheap site, at most 2 x 0.5 allowed -> one cheap site.
   st.check = cheap_site_checker(0.6, 0.0, &calls);
   const auto one = run_optimizer(small_net(), tm, sites_with(1e-3, 1e-4), loss, st, {});
@@ -230,16 +238,20 @@ TEST(Optimizer, SelectionBySimulationTakesFastestPassingFrontPoint) {
   EXPECT_EQ(cheap, 1);
 }
 
-TEST(Optimizer, SelectionKeepsModelChoiceWhenNothingPasses) {
+TEST(Optimizer, SelectionKeepsMostAccuratePlanWhenNothingPasses) {
   const TimeModel tm = make_time_model(table(20, 10));
   OptimizerSettings st{0.5, 200, 4};
   st.check = [](const std::vector<approx::Approximation>&) { return PlanCheck{100, 50.0, 40.0, 1.0}; };
   const auto out = run_optimizer(small_net(), tm, sites_with(1e-3, 1e-4), LossModel{10.0, 3}, st, {});
   const auto model_only = run_optimizer(small_net(), tm, sites_with(1e-3, 1e-4), LossModel{10.0, 3}, {0.5, 200, 4}, {});
-  EXPECT_DOUBLE_EQ(out.plan.totals.predicted_ms, model_only.plan.totals.predicted_ms);
+  ASSERT_FALSE(out.front.empty());
+  EXPECT_NEAR(out.plan.totals.predicted_ms / 1000.0, out.front.front().seconds, 1e-9);  // least loss
+  EXPECT_GT(out.plan.totals.predicted_ms, model_only.plan.totals.predicted_ms);
+  for (const auto& s : out.plan.sites) EXPECT_NE(s.approximation.counts.depth, 2);  // no cheap site
   ASSERT_EQ(out.checks.size(), 1U);
   EXPECT_FALSE(out.checks[0].accepted);
-  EXPECT_NE(out.selection.find("no front point passed"), std::string::npos) << out.selection;
+  EXPECT_NE(out.selection.find("NO plan met the budget"), std::string::npos) << out.selection;
+  EXPECT_FALSE(out.budget_met);
 }
 
 TEST(Optimizer, PricingDropsDominatedCandidates) {
