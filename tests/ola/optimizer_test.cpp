@@ -33,6 +33,14 @@ CostTable table(int top, int levels_after) {
   return t;
 }
 
+OptimizerSettings settings(double budget, int front_factor = 4) {
+  OptimizerSettings s;
+  s.budget = budget;
+  s.units_per_budget = 200;
+  s.front_factor = front_factor;
+  return s;
+}
+
 // conv -> relu -> [skip] conv -> relu -> conv -> add -> relu -> gap -> fc
 Network small_net() {
   Network n;
@@ -119,7 +127,7 @@ TEST(Optimizer, BudgetTradesLossForTime) {
   const LossModel loss{10.0, 3};  // budget 0.5 points -> KL budget 0.0025
   const std::vector<approx::Approximation> relu13(3, poly(approx::Kind::composite_relu, 14, 27, 13));
   // Cheap candidate KL 1e-3 each: three of them sum to 3e-3 > 0.0025, two fit.
-  const auto out = run_optimizer(net, tm, sites_with(1e-3, 1e-4), loss, {0.5, 200, 4}, relu13);
+  const auto out = run_optimizer(net, tm, sites_with(1e-3, 1e-4), loss, settings(0.5), relu13);
   const Plan& p = out.plan;
   ASSERT_EQ(p.sites.size(), 3U);
   int cheap = 0;
@@ -157,7 +165,7 @@ TEST(Optimizer, BudgetTradesLossForTime) {
 TEST(Optimizer, NativeBaselineBootstrapsInsideActivationsWhenWindowIsShort) {
   const TimeModel tm = make_time_model(table(20, 10));
   const std::vector<approx::Approximation> relu13(3, poly(approx::Kind::composite_relu, 14, 27, 13));
-  const auto out = run_optimizer(small_net(), tm, sites_with(1e-3, 1e-4), LossModel{10.0, 3}, {0.5, 200, 4}, relu13);
+  const auto out = run_optimizer(small_net(), tm, sites_with(1e-3, 1e-4), LossModel{10.0, 3}, settings(0.5), relu13);
   ASSERT_EQ(out.plan.baselines.size(), 3U);
   EXPECT_EQ(out.plan.baselines[0].totals.bootstraps, 2);      // granted a 16-level window
   EXPECT_EQ(out.plan.baselines[1].totals.bootstraps, 2 + 3);  // one more inside each ReLU
@@ -169,7 +177,7 @@ TEST(Optimizer, LargerBudgetIsNeverSlower) {
   const LossModel loss{10.0, 3};
   double prev = 1e300;
   for (double budget : {0.2, 0.3, 0.5, 1.0, 2.0}) {
-    const auto out = run_optimizer(small_net(), tm, sites_with(1e-3, 1e-4), loss, {budget, 200, 4}, {});
+    const auto out = run_optimizer(small_net(), tm, sites_with(1e-3, 1e-4), loss, settings(budget), {});
     EXPECT_LE(out.plan.totals.predicted_ms, prev + 1e-9) << budget;
     EXPECT_LE(out.plan.totals.predicted_loss, budget + 1e-12);
     prev = out.plan.totals.predicted_ms;
@@ -181,12 +189,12 @@ TEST(Optimizer, InfeasibleBudgetNamesSmallestLoss) {
   auto sites = sites_with(1e-3, 1e-4);
   const LossModel loss{10.0, 3};
   try {
-    run_optimizer(small_net(), tm, sites, loss, {0.15, 200, 4}, {});  // needs 0.173
+    run_optimizer(small_net(), tm, sites, loss, settings(0.15), {});  // needs 0.173
     FAIL() << "expected PlanError";
   } catch (const PlanError& e) {
     EXPECT_NE(std::string(e.what()).find("smallest feasible predicted loss"), std::string::npos) << e.what();
   }
-  EXPECT_THROW(run_optimizer(small_net(), tm, sites, loss, {0.0, 200, 4}, {}), PlanError);
+  EXPECT_THROW(run_optimizer(small_net(), tm, sites, loss, settings(0.0), {}), PlanError);
 }
 
 // A whole-plan "simulation" for the selection tests: each depth-2 (cheap) site changes `dis`
@@ -204,7 +212,7 @@ TEST(Optimizer, SelectionBySimulationTakesFastestPassingFrontPoint) {
   const TimeModel tm = make_time_model(table(20, 10));
   const LossModel loss{10.0, 3};  // the loss model alone allows two cheap sites (see above)
   int calls = 0;
-  OptimizerSettings st{0.5, 200, 4};
+  OptimizerSettings st = settings(0.5);
   st.check = cheap_site_checker(0.3, 0.15, &calls);  // three cheap sites: 0.9 changed, 0.45 lost
   const auto out = run_optimizer(small_net(), tm, sites_with(1e-3, 1e-4), loss, st, {});
   int cheap = 0;
@@ -213,7 +221,7 @@ TEST(Optimizer, SelectionBySimulationTakesFastestPassingFrontPoint) {
   // The front's checks, plus two for the uniform WLS baseline (degree 7, then degree 3).
   EXPECT_EQ(calls, static_cast<int>(out.checks.size()) + 2);
   EXPECT_LE(out.checks.size(), 1 + static_cast<std::size_t>(std::ceil(std::log2(out.front.size() + 1))));
-  const auto model_only = run_optimizer(small_net(), tm, sites_with(1e-3, 1e-4), loss, {0.5, 200, 4}, {});
+  const auto model_only = run_optimizer(small_net(), tm, sites_with(1e-3, 1e-4), loss, settings(0.5), {});
   EXPECT_LT(out.plan.totals.predicted_ms, model_only.plan.totals.predicted_ms);
   EXPECT_NE(out.selection.find("fastest Pareto-front plan"), std::string::npos) << out.selection;
   EXPECT_TRUE(out.budget_met);
@@ -240,10 +248,10 @@ TEST(Optimizer, SelectionBySimulationTakesFastestPassingFrontPoint) {
 
 TEST(Optimizer, SelectionKeepsMostAccuratePlanWhenNothingPasses) {
   const TimeModel tm = make_time_model(table(20, 10));
-  OptimizerSettings st{0.5, 200, 4};
+  OptimizerSettings st = settings(0.5);
   st.check = [](const std::vector<approx::Approximation>&) { return PlanCheck{100, 50.0, 40.0, 1.0}; };
   const auto out = run_optimizer(small_net(), tm, sites_with(1e-3, 1e-4), LossModel{10.0, 3}, st, {});
-  const auto model_only = run_optimizer(small_net(), tm, sites_with(1e-3, 1e-4), LossModel{10.0, 3}, {0.5, 200, 4}, {});
+  const auto model_only = run_optimizer(small_net(), tm, sites_with(1e-3, 1e-4), LossModel{10.0, 3}, settings(0.5), {});
   ASSERT_FALSE(out.front.empty());
   EXPECT_NEAR(out.plan.totals.predicted_ms / 1000.0, out.front.front().seconds, 1e-9);  // least loss
   EXPECT_GT(out.plan.totals.predicted_ms, model_only.plan.totals.predicted_ms);

@@ -18,7 +18,7 @@ std::string seconds_label(double s) {
 
 std::string pareto_svg(const std::vector<FrontPoint>& front, const Plan& plan) {
   svg::Svg s;
-  s.width = 680;
+  s.width = 760;  // room for the longest legend label (uniform_relu_alpha13_native)
   s.height = 420;
   double xmax = plan.budget * 1.2, ymax = plan.totals.predicted_ms / 1000.0;
   for (const auto& p : front) {
@@ -125,7 +125,7 @@ std::string time_svg(const Plan& plan) {
   svg::Axes a;
   a.width = s.width - 120;
   a.xmin = 0;
-  a.xmax = std::max<double>(1.0, static_cast<double>(steps.size()));
+  a.xmax = 5.0 * std::ceil(std::max<double>(1.0, static_cast<double>(steps.size())) / 5.0);  // integer ticks
   std::tie(a.ymin, a.ymax) = svg::nice_range(0.0, ymax);
   svg::draw_axes(s, a, "step (main path order)", "predicted time (s)", "Predicted time per step and kind");
   const double bw = a.width / a.xmax;
@@ -140,7 +140,7 @@ std::string time_svg(const Plan& plan) {
     svg::rect(s, x, y_own, bw * 0.8, y_boot - y_own, st.kind == StepKind::activation ? "#d62728" : "#1f77b4",
               st.name + ": " + seconds_label(own / 1000.0));
   }
-  svg::text(s, a.left + 8, a.top + 14, "grey: bootstrap; red: activation polynomial; blue: linear layer / add", 10);
+  svg::text(s, a.left, a.top - 6, "grey: bootstrap; red: activation polynomial; blue: linear layer / add", 10);
   return svg::to_string(s);
 }
 
