@@ -109,7 +109,7 @@ Baseline uniform_wls_baseline(const Network& net, const TimeModel& tm, const std
     return best;
   }
   std::size_t bad = 0, good = options.size() - 1;  // bisection: options[good] passes
-  if (passes(options[0])) return options[0].baseline;
+  if (good == 0 || passes(options[0])) return options[0].baseline;
   while (good - bad > 1) {
     const std::size_t mid = bad + (good - bad) / 2;
     (passes(options[mid]) ? good : bad) = mid;
