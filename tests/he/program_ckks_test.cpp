@@ -24,19 +24,13 @@
 #include "nn/exec/executor.h"
 #include "nn/onnx/onnx_import.h"
 #include "nn/onnx_builder.h"
+#include "program_options.h"
 #include "util/error.h"
 
 namespace ola::he {
 namespace {
 
-ProgramOptions options(int slots, int fresh_level, int boot_level, bool allow_bootstrap = true) {
-  ProgramOptions o;
-  o.slots = slots;
-  o.fresh_level = fresh_level;
-  o.boot_level = boot_level;
-  o.allow_bootstrap = allow_bootstrap;
-  return o;
-}
+using testing::options;
 
 nn::Graph small_cnn() {
   nn::test::OnnxBuilder b({3, 8, 8});

@@ -17,19 +17,13 @@
 #include "nn/onnx/onnx_import.h"
 #include "nn/onnx_builder.h"
 #include "util/data_paths.h"
+#include "program_options.h"
 #include "util/error.h"
 
 namespace ola::he {
 namespace {
 
-ProgramOptions options(int slots, int fresh_level, int boot_level, bool allow_bootstrap = true) {
-  ProgramOptions o;
-  o.slots = slots;
-  o.fresh_level = fresh_level;
-  o.boot_level = boot_level;
-  o.allow_bootstrap = allow_bootstrap;
-  return o;
-}
+using testing::options;
 
 // conv(3->4, 3x3) -> relu -> conv(4->8, 3x3, stride 2) -> relu -> avgpool -> fc(8->10)
 nn::Graph small_cnn() {
