@@ -15,9 +15,9 @@
 
 #include <sodium.h>
 
-#include "ckks/boot/boot_params.h"
 #include "ckks/boot/bootstrapper.h"
 #include "ckks/core/ckks.h"
+#include "cli/bench_chain.h"
 #include "cli/command.h"
 #include "cli/json_output.h"
 #include "util/atomic_file.h"
@@ -28,6 +28,7 @@ namespace {
 
 struct BootstrapBenchOptions {
   int log_n = 16;
+  std::string params;  ///< a named set; overrides log_n
   std::size_t slots = 0;  ///< 0: N/2
   int threads = 1;
   bool json = false;
@@ -67,7 +68,7 @@ std::vector<double> uniform_inputs(std::size_t n) {
   return v;
 }
 
-void record_cost(const std::string& path, int log_n, const nlohmann::json& entry) {
+void record_cost(const std::string& path, int log_n, const std::string& params, const nlohmann::json& entry) {
   if (!std::filesystem::exists(path)) {
     throw Error(ola::mismatch("--costs", path, "an existing cost table (ola bench costs)", "no such file"));
   }
@@ -81,6 +82,10 @@ void record_cost(const std::string& path, int log_n, const nlohmann::json& entry
   if (table.contains("log_n") && table["log_n"] != log_n) {
     throw Error(ola::mismatch(path, "log_n (the table's ring, vs --logn)", table["log_n"].dump(), log_n));
   }
+  if (table.value("params", std::string()) != params) {
+    throw Error(ola::mismatch(path, "params (the table's parameter set, vs the bootstrap's)",
+                              "\"" + table.value("params", std::string()) + "\"", "\"" + params + "\""));
+  }
   nlohmann::json list = table.value("bootstrap", nlohmann::json::array());
   if (!list.is_array()) throw FormatError(ola::mismatch(path, "bootstrap", "an array", list.type_name()));
   nlohmann::json out = nlohmann::json::array();
@@ -93,14 +98,11 @@ void record_cost(const std::string& path, int log_n, const nlohmann::json& entry
 }
 
 void run(const BootstrapBenchOptions& o) {
-  if (o.log_n < 12 || o.log_n > 16 || o.log_n == 15) {
-    throw Error(ola::mismatch("ola bench bootstrap", "--logn", "12, 13, 14 (test-only sets) or 16", o.log_n));
-  }
+  const BenchChain chain = resolve_bench_chain("ola bench bootstrap", o.log_n, o.params);
   if (sodium_init() < 0) throw std::runtime_error("ola bench bootstrap: libsodium failed to initialise");
   ckks::set_threads(o.threads);
-  const bool full = o.log_n == 16;
-  const ckks::Params params(full ? ckks::bootstrap_params_n16() : ckks::bootstrap_test_params(o.log_n));
-  const ckks::BootstrapLiteral lit = full ? ckks::BootstrapLiteral{} : ckks::bootstrap_test_literal();
+  const ckks::Params params(chain.params);
+  const ckks::BootstrapLiteral lit = chain.boot;
   const std::size_t slots = o.slots == 0 ? params.max_slots() : o.slots;
   if (slots < 2 || slots > params.max_slots() || (slots & (slots - 1)) != 0) {
     throw Error(ola::mismatch("ola bench bootstrap", "--slots", "a power of two in 2.." + std::to_string(params.max_slots()),
@@ -136,7 +138,8 @@ void run(const BootstrapBenchOptions& o) {
   for (std::size_t i = 0; i < slots; ++i) err = std::max(err, std::abs(got[i] - std::complex<double>(x[i], 0.0)));
 
   nlohmann::json j;
-  j["log_n"] = o.log_n;
+  j["log_n"] = params.log_n();
+  j["param_set"] = chain.name;
   j["slots"] = slots;
   j["threads"] = o.threads;
   j["seconds"] = seconds;
@@ -156,7 +159,7 @@ void run(const BootstrapBenchOptions& o) {
   if (!o.costs.empty()) {
     // With one thread the table records CPU time, as `ola bench costs` does: it is the uncontended
     // time even on a loaded machine.
-    record_cost(o.costs, o.log_n, {{"slots", slots}, {"seconds", o.threads == 1 ? cpu_seconds : seconds}, {"levels_after", boot.levels_after()},
+    record_cost(o.costs, params.log_n(), chain.name, {{"slots", slots}, {"seconds", o.threads == 1 ? cpu_seconds : seconds}, {"levels_after", boot.levels_after()},
                           {"input_level", ckks::Bootstrapper::MinimumInputLevel()}});
   }
   if (o.json) {
@@ -164,7 +167,7 @@ void run(const BootstrapBenchOptions& o) {
   } else {
     std::printf("bootstrap N=2^%d slots=%zu threads=%d: %.2f s, precision %.1f bits, levels after %d, keys %.2f GB, "
                 "peak RSS %.0f MB\n",
-                o.log_n, slots, o.threads, seconds, -std::log2(err), boot.levels_after(), key_bytes / 1e9,
+                params.log_n(), slots, o.threads, seconds, -std::log2(err), boot.levels_after(), key_bytes / 1e9,
                 peak_rss_mb());
   }
 }
@@ -175,6 +178,7 @@ OLA_REGISTER_BENCH("bootstrap", "Time and precision of one CKKS bootstrap (N = 2
                    [](CLI::App& sub) {
                      auto o = std::make_shared<BootstrapBenchOptions>();
                      sub.add_option("--logn", o->log_n, "ring degree log2 N: 16, or 12..14 (test-only sets)");
+                     sub.add_option("--params", o->params, "parameter set with bootstrapping (overrides --logn): n16, n16-deep, test-boot-n12, test-boot-n13");
                      sub.add_option("--slots", o->slots, "slot count (power of two <= N/2; 0 = N/2)");
                      sub.add_option("--threads", o->threads, "OpenMP threads (0 = all cores)");
                      sub.add_flag("--json", o->json, "print one JSON object");

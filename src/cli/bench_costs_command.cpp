@@ -24,8 +24,8 @@
 
 #include <sodium.h>
 
-#include "ckks/boot/boot_params.h"
 #include "ckks/core/ckks.h"
+#include "cli/bench_chain.h"
 #include "cli/command.h"
 #include "cli/json_output.h"
 #include "ola/cost_table.h"
@@ -37,6 +37,7 @@ namespace {
 
 struct CostsOptions {
   int log_n = 16;
+  std::string params;  ///< a named set; overrides log_n
   int threads = 1;
   int samples = 4;
   int repeat = 3;
@@ -97,12 +98,12 @@ std::string host_name() {
   return buf;
 }
 
-/// Bootstrap entries of an existing table at `path` (same log_n), kept when it is overwritten.
-nlohmann::json existing_bootstrap(const std::string& path, int log_n) {
+/// Bootstrap entries of an existing table at `path` (same log_n and set), kept when it is overwritten.
+nlohmann::json existing_bootstrap(const std::string& path, int log_n, const std::string& params) {
   if (path.empty() || !std::filesystem::exists(path)) return nlohmann::json::array();
   try {
     const opt::CostTable t = opt::load_cost_table(path);
-    if (t.log_n == log_n) return opt::cost_table_to_json(t)["bootstrap"];
+    if (t.log_n == log_n && (t.params.empty() || t.params == params)) return opt::cost_table_to_json(t)["bootstrap"];
   } catch (const ola::Error&) {
     // An unreadable old table is replaced entirely.
   }
@@ -110,9 +111,7 @@ nlohmann::json existing_bootstrap(const std::string& path, int log_n) {
 }
 
 nlohmann::json run(const CostsOptions& o) {
-  if (o.log_n < 12 || o.log_n > 16 || o.log_n == 15) {
-    throw Error(ola::mismatch("ola bench costs", "--logn", "12, 13, 14 (test-only chains) or 16", o.log_n));
-  }
+  const BenchChain chain = resolve_bench_chain("ola bench costs", o.log_n, o.params);
   if (o.threads < 1) throw Error(ola::mismatch("ola bench costs", "--threads", ">= 1", o.threads));
   if (o.samples < 2) throw Error(ola::mismatch("ola bench costs", "--samples", ">= 2", o.samples));
   if (o.repeat < 1) throw Error(ola::mismatch("ola bench costs", "--repeat", ">= 1", o.repeat));
@@ -120,7 +119,7 @@ nlohmann::json run(const CostsOptions& o) {
   ckks::set_threads(o.threads);
   const bool thread_cpu = o.threads == 1;
   // The chain encrypted inference runs on (ckks/boot), so per-level costs match its limb counts.
-  const ckks::Params params(o.log_n == 16 ? ckks::bootstrap_params_n16() : ckks::bootstrap_test_params(o.log_n));
+  const ckks::Params params(chain.params);
   const ckks::KeyGenerator keygen(params);
   const std::vector<int> steps = {1, 2};
   const ckks::Evaluator eval(params, ckks::EvaluationKeys{std::make_shared<ckks::RelinKey>(keygen.relin_key()),
@@ -192,12 +191,13 @@ nlohmann::json run(const CostsOptions& o) {
   }
   nlohmann::json table = {{"format", "ola-cost-table"},
                           {"version", 1},
-                          {"log_n", o.log_n},
+                          {"log_n", params.log_n()},
                           {"threads", o.threads},
                           {"date", utc_now()},
                           {"host", host_name()},
                           {"levels", out_levels},
-                          {"bootstrap", existing_bootstrap(o.out, o.log_n)}};
+                          {"bootstrap", existing_bootstrap(o.out, params.log_n(), chain.name)}};
+  if (!chain.name.empty()) table["params"] = chain.name;
   // What we write must be what the optimizer reads.
   (void)opt::cost_table_from_json(table, "ola bench costs");
   return table;
@@ -219,6 +219,7 @@ OLA_REGISTER_BENCH("costs", "measure CKKS operation costs per level and write th
                    [](CLI::App& sub) {
                      auto o = std::make_shared<CostsOptions>();
                      sub.add_option("--logn", o->log_n, "ring degree log2 N: 16, or 12..14 (test-only chains)");
+                     sub.add_option("--params", o->params, "parameter set with bootstrapping (overrides --logn): n16, n16-deep, test-boot-n12, test-boot-n13");
                      sub.add_option("--threads", o->threads, "CKKS threads (1: times are thread CPU time)");
                      sub.add_option("--samples", o->samples, "levels measured (spread over 0..L, both ends); >= 2");
                      sub.add_option("--repeat", o->repeat, "runs per operation (the median is kept)");

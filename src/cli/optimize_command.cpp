@@ -9,7 +9,9 @@
 //
 // --calib is a calibration JSON of `ola calibrate` or a CIFAR-10 binary (its first --calib-images
 // records are calibrated on). Held-out images default to the records right after those.
-// --costs defaults to data/costs-n16.json of the source tree when that file exists.
+// --costs defaults to data/costs-n16.json of the source tree when that file exists, and
+// --baseline-costs (more chains to price the alpha = 13 baseline on) to data/costs-n16-deep.json
+// when --costs is defaulted too ("none" disables it).
 #include <cstdio>
 #include <filesystem>
 #include <memory>
@@ -21,6 +23,7 @@
 #include "cli/command.h"
 #include "cli/json_output.h"
 #include "cli/progress_bar.h"
+#include "ola/baselines.h"
 #include "ola/pipeline.h"
 #include "ola/plan.h"
 #include "ola/report/report.h"
@@ -30,6 +33,7 @@ namespace ola::cli {
 namespace {
 
 struct OptimizeOptions {
+  std::vector<std::string> baseline_costs;
   std::string model, calib, costs, out, report, heldout, cache_dir, impact = "simulate";
   double budget = 0.5, margin = 0.2;
   std::size_t heldout_skip = 0, heldout_count = 500, calib_images = 1000;
@@ -41,8 +45,9 @@ struct OptimizeOptions {
   bool json = false, quiet = false;
 };
 
-std::string default_costs() {
-  const auto p = std::filesystem::path(OLA_SOURCE_DIR) / "data" / "costs-n16.json";
+/// data/<name> of the source tree if it exists, else "".
+std::string bundled_table(const char* name) {
+  const auto p = std::filesystem::path(OLA_SOURCE_DIR) / "data" / name;
   return std::filesystem::exists(p) ? p.string() : std::string();
 }
 
@@ -51,9 +56,15 @@ void run(const OptimizeOptions& o) {
   s.model = o.model;
   s.calibration = o.calib;
   s.calibration_images = o.calib_images;
-  s.costs = o.costs.empty() ? default_costs() : o.costs;
+  s.costs = o.costs.empty() ? bundled_table("costs-n16.json") : o.costs;
   if (s.costs.empty()) {
     throw Error("optimize: --costs: expected a cost table JSON (`ola bench costs`), got none");
+  }
+  if (o.baseline_costs.empty()) {
+    const std::string deep = bundled_table("costs-n16-deep.json");
+    if (o.costs.empty() && !deep.empty()) s.baseline_costs.push_back(deep);
+  } else if (!(o.baseline_costs.size() == 1 && o.baseline_costs.front() == "none")) {
+    s.baseline_costs.assign(o.baseline_costs.begin(), o.baseline_costs.end());
   }
   s.heldout = o.heldout;
   s.heldout_skip = o.heldout_skip;
@@ -87,11 +98,12 @@ void run(const OptimizeOptions& o) {
   opt::save_plan(p, o.out);
   if (!o.report.empty()) opt::write_report(o.report, r);
 
-  const opt::Baseline* base = nullptr;
+  const opt::Baseline* base = opt::headline_baseline(p);
+  const opt::Baseline* bound = nullptr;
   const opt::Baseline* wls = nullptr;
   const opt::Baseline* native = nullptr;
   for (const auto& b : p.baselines) {
-    if (b.name == "uniform_relu_alpha13" && b.feasible) base = &b;
+    if (b.name == "uniform_relu_alpha13" && b.feasible) bound = &b;
     if (b.name == "uniform_wls" && b.feasible) wls = &b;
     if (b.name == "uniform_relu_alpha13_native" && b.feasible) native = &b;
   }
@@ -115,6 +127,9 @@ void run(const OptimizeOptions& o) {
     j["baseline_seconds"] = base ? nlohmann::json(base->totals.predicted_ms / 1000.0) : nlohmann::json(nullptr);
     j["baseline_bootstraps"] = base ? nlohmann::json(base->totals.bootstraps) : nlohmann::json(nullptr);
     j["speedup"] = base ? nlohmann::json(base->totals.predicted_ms / p.totals.predicted_ms) : nlohmann::json(nullptr);
+    j["baseline_name"] = base ? nlohmann::json(base->name) : nlohmann::json(nullptr);
+    j["baseline_lower_bound_seconds"] = bound ? nlohmann::json(bound->totals.predicted_ms / 1000.0) : nlohmann::json(nullptr);
+    j["speedup_vs_lower_bound"] = bound ? nlohmann::json(bound->totals.predicted_ms / p.totals.predicted_ms) : nlohmann::json(nullptr);
     j["baseline_native_seconds"] = native ? nlohmann::json(native->totals.predicted_ms / 1000.0) : nlohmann::json(nullptr);
     j["baseline_native_bootstraps"] = native ? nlohmann::json(native->totals.bootstraps) : nlohmann::json(nullptr);
     j["wls_baseline_seconds"] = wls ? nlohmann::json(wls->totals.predicted_ms / 1000.0) : nlohmann::json(nullptr);
@@ -133,6 +148,10 @@ void run(const OptimizeOptions& o) {
       std::printf("baseline %s: infeasible - %s\n", b.name.c_str(), b.description.c_str());
     }
   }
+  if (base) {
+    std::printf("speed-up: %.2fx against %s (one bootstrap per convolution, measured chain or lower bound)\n",
+                base->totals.predicted_ms / p.totals.predicted_ms, base->name.c_str());
+  }
   std::printf("held-out check (%zu images): disagreement %.2f points, mean KL %.5f\n", r.heldout_check.images,
               100.0 * (1.0 - r.heldout_check.agreement), r.heldout_check.mean_kl);
   std::printf("chosen: %s\n", r.output.selection.c_str());
@@ -150,6 +169,9 @@ OLA_REGISTER_COMMAND("optimize", "Choose a polynomial per activation site and bo
                        sub.add_option("--budget", o->budget, "accuracy budget, top-1 percentage points")->capture_default_str();
                        sub.add_option("--out", o->out, "plan JSON to write")->required();
                        sub.add_option("--costs", o->costs, "cost table JSON (ola bench costs); default data/costs-n16.json if present");
+                       sub.add_option("--baseline-costs", o->baseline_costs,
+                                      "more cost tables (other chains) to price the alpha = 13 baseline on; default "
+                                      "data/costs-n16-deep.json when --costs is defaulted; none: only --costs");
                        sub.add_option("--report", o->report, "folder for report.md and SVG charts");
                        sub.add_flag("--json", o->json, "print one JSON object");
                        sub.add_option("--heldout", o->heldout, "CIFAR-10 binary of held-out images (default: the calibration file after the calibrated records)");

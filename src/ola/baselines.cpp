@@ -20,6 +20,20 @@ PlanTotals totals_of(const DpProblem& p, const DpSolution& s) {
   return t;
 }
 
+const Baseline* headline_baseline(const Plan& plan) {
+  const Baseline* best = nullptr;
+  const Baseline* bound = nullptr;
+  for (const Baseline& b : plan.baselines) {
+    if (!b.feasible) continue;
+    if (b.name == "uniform_relu_alpha13") bound = &b;
+    const bool measured_chain = b.name == "uniform_relu_alpha13_native" || b.name.rfind("uniform_relu_alpha13_on_", 0) == 0;
+    if (measured_chain && b.split_bootstraps == 0 && (!best || b.totals.predicted_ms < best->totals.predicted_ms)) {
+      best = &b;
+    }
+  }
+  return best ? best : bound;
+}
+
 Baseline mpcnn_baseline(const Network& net, const TimeModel& tm, const std::vector<approx::Approximation>& per_site) {
   OLA_CHECK(static_cast<int>(per_site.size()) == net.num_sites, "mpcnn_baseline: one approximation per site");
   Baseline b;
@@ -86,6 +100,7 @@ Baseline mpcnn_baseline(const Network& net, const TimeModel& tm, const std::vect
   }
   t.predicted_ms = t.bootstrap_ms + t.activation_ms + t.linear_ms;
   b.feasible = true;
+  b.split_bootstraps = extra;
   std::ostringstream d;
   d << (per_site.empty() ? std::string("no sites") : per_site.front().label())
     << " at every site, one bootstrap per convolution (MPCNN placement)";

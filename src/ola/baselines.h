@@ -18,6 +18,13 @@ namespace ola::opt {
 /// @pre per_site.size() == net.num_sites.
 Baseline mpcnn_baseline(const Network& net, const TimeModel& tm, const std::vector<approx::Approximation>& per_site);
 
+/// The alpha = 13 baseline a speed-up is quoted against: the fastest feasible one that runs as
+/// specified (one bootstrap per convolution, no bootstrap inside an activation) on a chain whose
+/// prices were measured ("uniform_relu_alpha13_native" or "uniform_relu_alpha13_on_<set>"); when
+/// no chain has the window for it, the granted-window lower bound "uniform_relu_alpha13". Null if
+/// the plan has no alpha = 13 baseline.
+const Baseline* headline_baseline(const Plan& plan);
+
 /// Totals of a reconstructed DP solution (bootstrap / activation / linear split).
 PlanTotals totals_of(const DpProblem& p, const DpSolution& s);
 

@@ -75,6 +75,7 @@ CostTable cost_table_from_json(const nlohmann::json& j, const std::string& where
   if (t.log_n < 10 || t.log_n > 17) throw FormatError(ola::mismatch(where, "log_n", "10..17", t.log_n));
   t.threads = jf::get_int(j, "threads", where);
   if (t.threads < 1) throw FormatError(ola::mismatch(where, "threads", ">= 1", t.threads));
+  if (j.contains("params")) t.params = jf::get_string(j, "params", where);
   t.date = jf::get_string(j, "date", where);
   t.host = jf::get_string(j, "host", where);
   const auto& levels = jf::get_array(j, "levels", where);
@@ -127,8 +128,10 @@ nlohmann::json cost_table_to_json(const CostTable& t) {
                      {"levels_after", b.levels_after},
                      {"input_level", b.input_level}});
   }
-  return {{"format", "ola-cost-table"}, {"version", 1},     {"log_n", t.log_n},   {"threads", t.threads},
-          {"date", t.date},             {"host", t.host},   {"levels", levels}, {"bootstrap", boots}};
+  nlohmann::json j = {{"format", "ola-cost-table"}, {"version", 1},     {"log_n", t.log_n},   {"threads", t.threads},
+                      {"date", t.date},             {"host", t.host},   {"levels", levels}, {"bootstrap", boots}};
+  if (!t.params.empty()) j["params"] = t.params;
+  return j;
 }
 
 std::string cost_table_fingerprint(const CostTable& t) { return hash_hex(cost_table_to_json(t).dump()); }

@@ -40,6 +40,9 @@ struct BootstrapCost {
 /// Thread safety: a plain value; concurrent reads are safe.
 struct CostTable {
   int log_n = 16;
+  /// The he parameter set measured ("n16", "n16-deep"; JSON "params", optional): the set encrypted
+  /// inference must use for the table's prices to hold. Empty for the test-only chains and old tables.
+  std::string params;
   int threads = 1;
   std::string date;
   std::string host;

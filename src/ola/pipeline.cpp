@@ -10,6 +10,7 @@
 #include "nn/data/cifar10.h"
 #include "nn/onnx/onnx_import.h"
 #include "nn/sim/simulate.h"
+#include "ola/baselines.h"
 #include "ola/cost_table.h"
 #include "ola/plan_error.h"
 #include "util/atomic_file.h"
@@ -103,6 +104,8 @@ PipelineResult run_pipeline(const PipelineSettings& s, const Progress& progress)
   PipelineResult r;
   const CostTable costs = load_cost_table(s.costs);  // first: fail fast on a bad table
   r.time_model = make_time_model(costs);
+  std::vector<CostTable> baseline_tables;  // loaded first too: fail fast
+  for (const auto& path : s.baseline_costs) baseline_tables.push_back(load_cost_table(path));
   if (s.what_if_levels_after > 0) {
     BootstrapModel& b = r.time_model.bootstrap;
     if (s.what_if_levels_after <= b.input_level || s.what_if_levels_after > costs.max_level()) {
@@ -203,11 +206,28 @@ PipelineResult run_pipeline(const PipelineSettings& s, const Progress& progress)
   }
   r.output = run_optimizer(r.network, r.time_model, r.sites, r.loss, opt, relu13);
   Plan& plan = r.output.plan;
+  if (!relu13.empty()) {
+    for (std::size_t i = 0; i < baseline_tables.size(); ++i) {
+      const CostTable& t = baseline_tables[i];
+      const TimeModel tm = make_time_model(t);
+      Baseline b = mpcnn_baseline(r.network, tm, relu13);
+      const std::string set = t.params.empty() ? s.baseline_costs[i].stem().string() : t.params;
+      b.name = "uniform_relu_alpha13_on_" + set;
+      b.parameter_set = t.params;
+      b.description += "; priced on " + s.baseline_costs[i].string() + " (window of " +
+                       std::to_string(tm.bootstrap.levels_after - tm.bootstrap.input_level) + " levels, " +
+                       tm.bootstrap.formula + ")";
+      for (const Baseline& native : plan.baselines) {
+        if (native.name == "uniform_relu_alpha13_native") b.totals.predicted_loss = native.totals.predicted_loss;
+      }
+      plan.baselines.push_back(b);
+    }
+  }
   plan.model = s.model.string();
   plan.model_fingerprint = model_fp;
   plan.calibration_fingerprint = calib_fp;
   plan.cost_table_fingerprint = cost_table_fingerprint(costs);
-  plan.parameter_set = std::string(s.what_if_levels_after > 0 ? "WHAT-IF " : "") + "ckks-n" + std::to_string(costs.log_n) + " (levels after bootstrap " +
+  plan.parameter_set = std::string(s.what_if_levels_after > 0 ? "WHAT-IF " : "") + (costs.params.empty() ? "ckks-n" + std::to_string(costs.log_n) : costs.params) + " (levels after bootstrap " +
                        std::to_string(r.time_model.bootstrap.levels_after) + ", bootstrap input level " +
                        std::to_string(r.time_model.bootstrap.input_level) + ", " + std::to_string(costs.threads) +
                        " thread(s), cost table of " + costs.date + " on " + costs.host + ")";

@@ -29,6 +29,10 @@ struct PipelineSettings {
   std::filesystem::path calibration;
   std::size_t calibration_images = 1000;
   std::filesystem::path costs;        ///< cost table JSON
+  /// More cost tables (other parameter sets, e.g. the deeper n16-deep chain) on which the alpha = 13
+  /// baseline is also priced: the baseline may run on whichever chain suits it best, the plan on
+  /// `costs`. Each adds a baseline "uniform_relu_alpha13_on_<params>" to the plan.
+  std::vector<std::filesystem::path> baseline_costs;
   /// Held-out images (CIFAR-10 binary); empty: the calibration's own data file, records after the
   /// ones calibrated on.
   std::filesystem::path heldout;

@@ -87,6 +87,8 @@ nlohmann::json plan_to_json(const Plan& p) {
   for (const auto& b : p.baselines) {
     nlohmann::json jb = {{"name", b.name}, {"description", b.description}, {"feasible", b.feasible}};
     if (b.feasible) jb["totals"] = totals_to_json(b.totals);
+    if (b.split_bootstraps > 0) jb["split_bootstraps"] = b.split_bootstraps;
+    if (!b.parameter_set.empty()) jb["parameter_set"] = b.parameter_set;
     baselines.push_back(jb);
   }
   return {{"format", "ola-plan"},
@@ -182,6 +184,8 @@ Plan plan_from_json(const nlohmann::json& j, const std::string& where) {
     b.description = jf::get_string(baselines[i], "description", w);
     b.feasible = jf::get_bool(baselines[i], "feasible", w);
     if (b.feasible) b.totals = totals_from_json(jf::get_object(baselines[i], "totals", w), w + ": totals");
+    if (baselines[i].contains("split_bootstraps")) b.split_bootstraps = jf::get_int(baselines[i], "split_bootstraps", w);
+    if (baselines[i].contains("parameter_set")) b.parameter_set = jf::get_string(baselines[i], "parameter_set", w);
     p.baselines.push_back(b);
   }
   const auto& notes = jf::get_array(j, "notes", where);

@@ -58,6 +58,12 @@ struct Baseline {
   std::string description;  ///< e.g. "relu a=13 {15,15,27}, one bootstrap per convolution"
   bool feasible = false;    ///< false if it cannot meet its constraint (then totals are unset)
   PlanTotals totals;
+  /// Bootstraps placed inside activations that are deeper than the chain's window (0: the
+  /// placement is exactly one bootstrap per convolution). JSON "split_bootstraps", optional.
+  int split_bootstraps = 0;
+  /// The he parameter set of the cost table it was priced on, when the table names one (JSON
+  /// "parameter_set", optional); empty for the plan's own table.
+  std::string parameter_set;
 };
 
 /// Thread safety: a plain value.

@@ -96,6 +96,23 @@ TEST(CliBenchCosts, OverwriteKeepsBootstrapEntries) {
   EXPECT_EQ(k["log_n"], 12);
 }
 
+TEST(CliBenchCosts, NamedSetIsRecordedAndMustHaveBootstrapping) {
+  const auto out = temp_path("named.json");
+  ASSERT_EQ(run_ola("bench costs --params test-boot-n12 --samples 2 --repeat 1 --out " + out.string()).exit_code, 0);
+  const auto j = read_json(out);
+  EXPECT_EQ(j["params"], "test-boot-n12");
+  EXPECT_EQ(j["log_n"], 12);
+  EXPECT_EQ(j["levels"].size(), 18u);  // test-boot-n12: q_0, 4 compute and 2 + 9 + 2 bootstrapping primes
+  // A bootstrap of another chain is refused by the table.
+  const auto r = run_ola("bench bootstrap --logn 12 --slots 64 --costs " + out.string());
+  std::filesystem::remove(out);
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_NE(r.output.find("params"), std::string::npos) << r.output;
+  const auto bad = run_ola("bench costs --params test-n12");
+  EXPECT_EQ(bad.exit_code, 2) << bad.output;
+  EXPECT_NE(bad.output.find("bootstrapping chain"), std::string::npos) << bad.output;
+}
+
 TEST(CliBenchCosts, BadOptionsAreUsageErrors) {
   auto r = run_ola("bench costs --logn 15");
   EXPECT_EQ(r.exit_code, 2) << r.output;

@@ -35,6 +35,27 @@ std::string write_costs(const std::filesystem::path& dir) {
   return path.string();
 }
 
+// A deeper chain "n16-deep" with measured-looking bootstraps that leave 16 levels, every price
+// 1.5x the small table's: the alpha = 13 baseline fits one bootstrap per convolution there.
+std::string write_deep_costs(const std::filesystem::path& dir) {
+  nlohmann::json levels = nlohmann::json::array();
+  for (int l = 0; l <= 31; ++l) {
+    const double n = 1.5 * (l + 1);
+    levels.push_back({{"level", l}, {"limbs", l + 1}, {"mul_relin_ms", 6.0 * n}, {"rescale_ms", 1.4 * n},
+                      {"rotate_ms", 6.0 * n}, {"hoisted_rotate_ms", 3.5 * n}, {"hoist_decompose_ms", 2.7 * n},
+                      {"mul_plain_ms", 0.4 * n}, {"mul_const_ms", 0.2 * n}, {"add_ms", 0.17 * n},
+                      {"interpolated", false}});
+  }
+  nlohmann::json boots = nlohmann::json::array();
+  for (int slots : {16384, 8192, 4096}) boots.push_back({{"slots", slots}, {"seconds", 40.0}, {"levels_after", 16}, {"input_level", 0}});
+  const nlohmann::json t = {{"format", "ola-cost-table"}, {"version", 1}, {"log_n", 16}, {"threads", 1},
+                            {"date", "test"}, {"host", "test"}, {"levels", levels}, {"bootstrap", boots},
+                            {"params", "n16-deep"}};
+  const auto path = dir / "costs-deep.json";
+  ola::write_file_atomic(path, t.dump());
+  return path.string();
+}
+
 TEST(CliOptimize, WritesPlanReportAndJson) {
   const auto dir = std::filesystem::temp_directory_path() / "ola_cli_optimize_test";
   std::filesystem::remove_all(dir);
@@ -44,7 +65,7 @@ TEST(CliOptimize, WritesPlanReportAndJson) {
                            "cifar10_calib_first1000.bin --calib-images 64 --heldout-count 96 --degrees 3,7,15 "
                            "--alphas 5 --budget 2 --costs " + write_costs(dir) + " --out " + (dir / "plan.json").string() +
                            " --report " + (dir / "report").string() + " --cache-dir " + (dir / "cache").string() +
-                           " --select-count 200 --threads 2 --json";
+                           " --baseline-costs " + write_deep_costs(dir) + " --select-count 200 --threads 2 --json";
   const auto r = run(args);
   ASSERT_EQ(r.exit_code, 0) << r.output;
   const auto j = nlohmann::json::parse(r.output.substr(r.output.find('{')));
@@ -65,6 +86,21 @@ TEST(CliOptimize, WritesPlanReportAndJson) {
   const auto plan = nlohmann::json::parse(ola::read_file_text(dir / "plan.json"));
   EXPECT_EQ(plan["format"], "ola-plan");
   EXPECT_EQ(plan["sites"].size(), 19U);
+  // The alpha = 13 baseline priced on the deeper chain too; the headline is a realizable one.
+  bool on_deep = false;
+  for (const auto& b : plan["baselines"]) {
+    if (b["name"] == "uniform_relu_alpha13_on_n16-deep") {
+      on_deep = true;
+      EXPECT_FALSE(b.contains("split_bootstraps")) << b;  // 16 levels: one bootstrap per convolution
+      EXPECT_EQ(b["parameter_set"], "n16-deep");
+      EXPECT_EQ(b["totals"]["bootstraps"], 18);  // ResNet-20: every convolution but the first
+    }
+  }
+  EXPECT_TRUE(on_deep) << plan["baselines"].dump();
+  const std::string headline = j["baseline_name"].get<std::string>();
+  EXPECT_TRUE(headline == "uniform_relu_alpha13_on_n16-deep" || headline == "uniform_relu_alpha13_native") << headline;
+  EXPECT_LE(j["baseline_lower_bound_seconds"].get<double>(), j["baseline_seconds"].get<double>());
+  EXPECT_NEAR(j["speedup"].get<double>(), j["baseline_seconds"].get<double>() / j["predicted_seconds"].get<double>(), 1e-9);
   // A second run hits the impact cache and gives the same plan.
   const auto again = run(args);
   ASSERT_EQ(again.exit_code, 0) << again.output;

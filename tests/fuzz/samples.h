@@ -112,8 +112,8 @@ inline ola::opt::Plan small_plan() {
                        i == 1 ? 900.0 : 0.0});
   }
   p.totals = {5000.0, 1000.0, 3000.0, 1000.0, 1, 0.25};
-  p.baselines.push_back({"uniform_relu_alpha13", "relu a=13", true, {9000.0, 4000.0, 4000.0, 1000.0, 2, 0.0}});
-  p.baselines.push_back({"uniform_wls", "none", false, {}});
+  p.baselines.push_back({"uniform_relu_alpha13", "relu a=13", true, {9000.0, 4000.0, 4000.0, 1000.0, 2, 0.0}, 0, ""});
+  p.baselines.push_back({"uniform_wls", "none", false, {}, 0, ""});
   p.notes = {"seed"};
   return p;
 }

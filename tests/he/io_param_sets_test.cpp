@@ -26,6 +26,18 @@ TEST(IoParamSets, NamesAndRefusal) {
   }
 }
 
+TEST(IoParamSets, DeepSetLeavesFifteenLevelsWithinTheSecurityBound) {
+  const ParamSet deep = param_set_by_name("n16-deep");
+  const ckks::Params params(deep.params);
+  EXPECT_FALSE(params.test_only());
+  EXPECT_LE(params.log_qp(), ckks::max_log_qp_128(16));
+  EXPECT_EQ(bootstrap_output_level(params, *deep.boot), 15);
+  EXPECT_EQ(bootstrap_output_level(ckks::Params(param_set_by_name("n16").params), *deep.boot), 10);
+  // Every key-switching digit (4 primes of <= 60 bits) stays below P = 4 x 61 bits.
+  EXPECT_EQ(params.alpha(), 4);
+  EXPECT_EQ(params.dnum(), 8);
+}
+
 TEST(IoParamSets, BootstrapOutputLevelIsTheBootstrappersOwn) {
   const ParamSet set = param_set_by_name("test-boot-n12");
   const ckks::Params params(set.params);

@@ -51,6 +51,17 @@ TEST(CostTable, ParsesAndRoundTrips) {
   EXPECT_THROW(t.at(4), Error);
 }
 
+TEST(CostTable, ParameterSetNameIsOptionalAndRoundTrips) {
+  EXPECT_TRUE(cost_table_from_json(good_table(), "x").params.empty());
+  auto j = good_table();
+  j["params"] = "n16-deep";
+  const CostTable t = cost_table_from_json(j, "x");
+  EXPECT_EQ(t.params, "n16-deep");
+  EXPECT_EQ(cost_table_to_json(t), j);
+  j["params"] = 16;
+  EXPECT_NE(error_of(j).find("params"), std::string::npos) << error_of(j);
+}
+
 TEST(CostTable, FingerprintChangesWithContent) {
   auto j = good_table();
   const std::string a = cost_table_fingerprint(cost_table_from_json(j, "x"));

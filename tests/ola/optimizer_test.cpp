@@ -169,6 +169,9 @@ TEST(Optimizer, NativeBaselineBootstrapsInsideActivationsWhenWindowIsShort) {
   ASSERT_EQ(out.plan.baselines.size(), 3U);
   EXPECT_EQ(out.plan.baselines[0].totals.bootstraps, 2);      // granted a 16-level window
   EXPECT_EQ(out.plan.baselines[1].totals.bootstraps, 2 + 3);  // one more inside each ReLU
+  EXPECT_EQ(out.plan.baselines[1].split_bootstraps, 3);
+  EXPECT_EQ(out.plan.baselines[0].split_bootstraps, 0);
+  EXPECT_EQ(headline_baseline(out.plan)->name, "uniform_relu_alpha13");  // no chain with the window
   EXPECT_LT(out.plan.baselines[0].totals.predicted_ms, out.plan.baselines[1].totals.predicted_ms);
 }
 

@@ -1,5 +1,7 @@
 #include "ola/plan.h"
 
+#include "ola/baselines.h"
+
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -46,8 +48,10 @@ Plan sample_plan() {
                        i == 1 ? 900.0 : 0.0});
   }
   p.totals = {5000.0, 1000.0, 3000.0, 1000.0, 1, 0.25};
-  p.baselines.push_back({"uniform_relu_alpha13", "relu a=13", true, {9000.0, 4000.0, 4000.0, 1000.0, 2, 0.0}});
-  p.baselines.push_back({"uniform_wls", "none meets the budget", false, {}});
+  p.baselines.push_back({"uniform_relu_alpha13", "relu a=13", true, {9000.0, 4000.0, 4000.0, 1000.0, 2, 0.0}, 0, ""});
+  p.baselines.push_back({"uniform_wls", "none meets the budget", false, {}, 0, ""});
+  p.baselines.push_back({"uniform_relu_alpha13_native", "relu a=13, split", true, {12000.0, 6000.0, 5000.0, 1000.0, 4, 0.0}, 2, ""});
+  p.baselines.push_back({"uniform_relu_alpha13_on_n16-deep", "relu a=13", true, {11000.0, 5000.0, 5000.0, 1000.0, 2, 0.0}, 0, "n16-deep"});
   p.notes = {"linear costs are estimates"};
   return p;
 }
@@ -72,7 +76,27 @@ TEST(Plan, JsonRoundTrip) {
   EXPECT_DOUBLE_EQ(q.sites[0].approximation.stages[0].coeffs[2], 0.25);
   EXPECT_DOUBLE_EQ(q.totals.predicted_ms, 5000.0);
   EXPECT_FALSE(q.baselines[1].feasible);
+  EXPECT_EQ(q.baselines[2].split_bootstraps, 2);
+  EXPECT_EQ(q.baselines[3].parameter_set, "n16-deep");
+  EXPECT_FALSE(j["baselines"][0].contains("split_bootstraps"));  // optional fields: absent when unset
   EXPECT_EQ(j["sites"][1]["depth"], 3);
+}
+
+TEST(Plan, HeadlineBaselineIsTheFastestRealizableOne) {
+  Plan p = sample_plan();
+  // Only the split native baseline and the lower bound, no chain with the window: the bound.
+  p.baselines.erase(p.baselines.begin() + 3);
+  ASSERT_NE(headline_baseline(p), nullptr);
+  EXPECT_EQ(headline_baseline(p)->name, "uniform_relu_alpha13");
+  // A measured chain where it runs one bootstrap per convolution wins over the bound.
+  p = sample_plan();
+  EXPECT_EQ(headline_baseline(p)->name, "uniform_relu_alpha13_on_n16-deep");
+  // A faster unsplit native placement wins over a slower chain.
+  p.baselines[2].split_bootstraps = 0;
+  p.baselines[2].totals.predicted_ms = 10000.0;
+  EXPECT_EQ(headline_baseline(p)->name, "uniform_relu_alpha13_native");
+  p.baselines.clear();
+  EXPECT_EQ(headline_baseline(p), nullptr);
 }
 
 TEST(Plan, SaveAndLoad) {

@@ -28,7 +28,7 @@ Plan plan() {
   b.feasible = true;
   b.totals.predicted_ms = 800000;
   p.baselines.push_back(b);
-  p.baselines.push_back({"uniform_wls", "none", false, {}});
+  p.baselines.push_back({"uniform_wls", "none", false, {}, 0, ""});
   return p;
 }
 

@@ -16,6 +16,14 @@ ParamsLiteral bootstrap_params_n16() {
   return lit;
 }
 
+ParamsLiteral bootstrap_params_n16_deep() {
+  ParamsLiteral lit = bootstrap_params_n16();
+  lit.log_q.insert(lit.log_q.begin() + 1, 5, 40);  // 15 compute levels
+  lit.log_p.assign(4, 61);                          // 31 primes in 8 digits of <= 4 x 60 bits
+  lit.dnum = 8;
+  return lit;
+}
+
 ParamsLiteral bootstrap_test_params(int log_n) {
   if (log_n < 12 || log_n > 14) throw ParamError(ola::mismatch("bootstrap_test_params", "log_n", "12..14", log_n));
   ParamsLiteral lit{.log_n = log_n, .log_q = {50, 40, 40, 48, 60}, .log_p = {61, 61, 61, 61}, .dnum = 4,

@@ -14,6 +14,14 @@ namespace ola::ckks {
 /// HE-standard table assumes uniform ternary secrets; see docs/bootstrapping.md.
 ParamsLiteral bootstrap_params_n16();
 
+/// The deep N = 2^16 chain, for circuits that need 15 levels between bootstraps (a conv and an
+/// alpha = 13 composite ReLU of depth 14, MPCNN's "one bootstrap per convolution"): the same
+/// q_0, SlotToCoeff, EvalMod and CoeffToSlot primes as bootstrap_params_n16(), 15 compute levels
+/// of 40 bits, and the special primes cut to 4 x 61 with dnum 8 so that log QP = 1768 <= 1772.
+/// The price of the depth: 8 key-switching digits instead of 4 (keys and key switching about
+/// twice as large at the top level). Same sparse-secret caveat. Use with BootstrapLiteral{}.
+ParamsLiteral bootstrap_params_n16_deep();
+
 /// Test-only chains (insecure, marked test_only) with the same layout for log_n = 12 or 13:
 /// q_0 50, 2 compute levels of 40 bits, SlotToCoeff {48, 60}, EvalMod 9 x 60, CoeffToSlot 2 x 60,
 /// h = 64. Use with bootstrap_test_literal(). @throws ParamError if log_n is not 12..14.

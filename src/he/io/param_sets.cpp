@@ -26,7 +26,7 @@ ckks::ParamsLiteral boot_test_literal(int log_n, int compute) {
 
 }  // namespace
 
-std::string param_set_names() { return "test-n12, test-n13, test-n14, test-boot-n12, test-boot-n13, n16"; }
+std::string param_set_names() { return "test-n12, test-n13, test-n14, test-boot-n12, test-boot-n13, n16, n16-deep"; }
 
 ParamSet param_set_by_name(const std::string& name) {
   if (name == "test-n12") return {name, ckks::test_literal_n12(), std::nullopt};
@@ -35,6 +35,7 @@ ParamSet param_set_by_name(const std::string& name) {
   if (name == "test-boot-n12") return {name, boot_test_literal(12, 4), ckks::bootstrap_test_literal()};
   if (name == "test-boot-n13") return {name, boot_test_literal(13, 4), ckks::bootstrap_test_literal()};
   if (name == "n16") return {name, ckks::bootstrap_params_n16(), ckks::BootstrapLiteral{}};
+  if (name == "n16-deep") return {name, ckks::bootstrap_params_n16_deep(), ckks::BootstrapLiteral{}};
   throw Error(ola::mismatch("--params", "name", param_set_names(), name));
 }
 

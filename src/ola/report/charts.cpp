@@ -18,7 +18,7 @@ std::string seconds_label(double s) {
 
 std::string pareto_svg(const std::vector<FrontPoint>& front, const Plan& plan) {
   svg::Svg s;
-  s.width = 760;  // room for the longest legend label (uniform_relu_alpha13_native)
+  s.width = 800;  // room for the longest legend label (uniform_relu_alpha13_on_n16-deep)
   s.height = 420;
   double xmax = plan.budget * 1.2, ymax = plan.totals.predicted_ms / 1000.0;
   for (const auto& p : front) {
@@ -52,7 +52,7 @@ std::string pareto_svg(const std::vector<FrontPoint>& front, const Plan& plan) {
   };
   legend("#1f77b4", "front (min time per loss)");
   legend("#d62728", "OLA plan");
-  const std::vector<std::string> colors = {"#2ca02c", "#9467bd", "#8c564b"};
+  const std::vector<std::string> colors = {"#2ca02c", "#9467bd", "#8c564b", "#ff7f0e"};
   for (std::size_t i = 0; i < plan.baselines.size(); ++i) {
     const Baseline& b = plan.baselines[i];
     if (!b.feasible) continue;
