@@ -76,7 +76,7 @@ TEST(HeCli, BenchInferReportsAgreementAndErrorAgainstTheSimulation) {
   EXPECT_LT(j["max_logit_error_bits"].get<double>(), -12.0);
   const auto bad = run_ola("bench infer --model " + f("small.onnx") + " --plan " + f("plan.json") + " --params nope");
   EXPECT_EQ(bad.exit_code, 2) << bad.all;
-  EXPECT_NE(bad.all.find("--params: name: expected test-n12, test-n13, test-n14, test-boot-n12, test-boot-n13, n16, got nope"),
+  EXPECT_NE(bad.all.find("--params: name: expected test-n12, test-n13, test-n14, test-boot-n12, test-boot-n13, n16, n16-deep, got nope"),
             std::string::npos)
       << bad.all;
 }
