@@ -1,7 +1,8 @@
 // `ola bench infer --model M --plan P --images K [--params NAME] --json`: keygen, encrypt, infer and
 // decrypt (in memory, the same code as the four commands) on the first K test images, compared
 // with the plaintext simulation of the same program. With a bootstrapping set (test-boot-n12/13,
-// n16) the bootstrapper is built like `ola infer` does; one progress line per step on stderr.
+// n16) the bootstrappers (one per bootstrap slot count) are built like `ola infer` does; one
+// progress line per step on stderr.
 // `--baseline-alpha A` runs the uniform baseline instead of the plan's polynomials: composite
 // minimax ReLU of precision A at every ReLU site on the plan's intervals (plan_replacements.h),
 // bootstraps wherever the compiler needs them (the plan's placement is not used; a composite deeper
@@ -47,6 +48,7 @@ struct BenchInferOptions {
   std::string model, plan, params = "test-n13", image, data;
   std::size_t images = 1;
   int slots = 0;
+  bool stage_bootstraps = false;
   int baseline_alpha = 0;  ///< > 0: run the uniform composite ReLU baseline instead of the plan
   int compare_alpha = 0;   ///< > 0: run the plan, then this baseline, in one process
   bool json = false;
@@ -61,7 +63,7 @@ std::size_t argmax(const std::vector<double>& v) {
 /// bootstrap placement from the plan (the compiler inserts what the levels need).
 he::Program build_program(const BenchInferOptions& o, const ckks::Params& params, const he::ParamSet& pset,
                           int alpha) {
-  const he::ProgramOptions po = he::program_options_for(params, pset.boot, o.slots);
+  const he::ProgramOptions po = he::program_options_for(params, pset.boot, o.slots, o.stage_bootstraps);
   if (alpha <= 0) return he::load_program(o.model, o.plan, po);
   const nn::Graph g = nn::import_onnx(o.model);
   const opt::Plan plan = opt::load_plan(o.plan);
@@ -110,26 +112,31 @@ nlohmann::json bench_program(const BenchInferOptions& o, const ckks::Params& par
   const double keygen_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - k0).count();
   std::fprintf(stderr, "keygen %.1f s\n", keygen_s);
   const auto b0 = std::chrono::steady_clock::now();
-  he::CkksSession session(params, std::move(relin), std::move(galois), kp.bootstrapper ? pset.boot : std::nullopt,
-                          p.options.slots);
+  he::CkksSession session(params, std::move(relin), std::move(galois), pset.boot,
+                          p.options.slots, kp.bootstrap_slots);
   const double setup_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - b0).count();
-  std::fprintf(stderr, "backend setup (bootstrapper matrices) %.1f s\n", setup_s);
+  std::fprintf(stderr, "backend setup (matrices of %zu bootstrappers) %.1f s\n", kp.bootstrap_slots.size(), setup_s);
   const ckks::Encoder& encoder = session.encoder();
   const ckks::Encryptor encryptor(params, keygen.secret_key());
   const ckks::Decryptor decryptor(params, keygen.secret_key());
   he::CkksBackend& be = session.backend();
   // Seconds per step kind, summed over the images (bootstrap / linear / activation / add).
   std::map<std::string, double> by_kind;
-  const he::StepObserver observe = [&p, &by_kind](std::size_t i, const he::ProgramStep& s, double sec, int level) {
+  std::map<int, double> boot_by_slots;  // bootstrap seconds per slot count, summed over the images
+  const he::StepObserver observe = [&p, &by_kind, &boot_by_slots](std::size_t i, const he::ProgramStep& s, double sec,
+                                                                  int level) {
     std::fprintf(stderr, "[%zu/%zu] %-10s %-40s level %2d -> %2d  %8.3f s\n", i + 1, p.steps.size(),
-                 he::to_string(s.op).c_str(), s.name.c_str(), s.level_before, level, sec);
+                 he::to_string(s.op).c_str(), he::step_label(s).c_str(), s.level_before, level, sec);
     switch (s.op) {
       case he::ProgramOp::conv:
       case he::ProgramOp::shortcut:
       case he::ProgramOp::pool_fc: by_kind["linear"] += sec; break;
       case he::ProgramOp::activation:
       case he::ProgramOp::activation_tail: by_kind["activation"] += sec; break;
-      case he::ProgramOp::bootstrap: by_kind["bootstrap"] += sec; break;
+      case he::ProgramOp::bootstrap:
+        by_kind["bootstrap"] += sec;
+        boot_by_slots[s.slots] += sec;
+        break;
       case he::ProgramOp::add: by_kind["add"] += sec; break;
     }
   };
@@ -161,6 +168,9 @@ nlohmann::json bench_program(const BenchInferOptions& o, const ckks::Params& par
   const double n = static_cast<double>(std::max<std::size_t>(o.images, 1));
   nlohmann::json kinds = nlohmann::json::object();
   for (const auto& [k, v] : by_kind) kinds[k] = v / n;
+  const std::map<int, int> boot_counts = he::bootstraps_by_slots(p);
+  std::map<int, double> boot_mean;  // seconds per bootstrap of each slot count
+  for (const auto& [slots, sec] : boot_by_slots) boot_mean[slots] = sec / (n * boot_counts.at(slots));
   return {{"run", label},
           {"seconds_per_image", infer_s / n},
           {"seconds_per_image_by_kind", kinds},
@@ -168,6 +178,8 @@ nlohmann::json bench_program(const BenchInferOptions& o, const ckks::Params& par
           {"setup_seconds", setup_s},
           {"slots", p.options.slots},
           {"bootstraps", p.bootstraps},
+          {"bootstraps_by_slots", json_by_int_key(boot_counts)},
+          {"seconds_per_bootstrap_by_slots", json_by_int_key(boot_mean)},
           {"galois_keys", kp.galois_keys},
           {"eval_key_bytes", key_bytes},
           {"eval_key_bytes_full_level", kp.bytes_full_level},
@@ -222,6 +234,8 @@ OLA_REGISTER_BENCH("infer", "Encrypted inference end to end on the first K test 
                      sub.add_option("--images", o->images, "number of test images")->capture_default_str()->check(CLI::PositiveNumber);
                      sub.add_option("--params", o->params, "parameter set: " + he::param_set_names())->capture_default_str();
                      sub.add_option("--slots", o->slots, "slots (power of two <= N/2; 0 = N/2)")->capture_default_str();
+                     sub.add_flag("--stage-bootstraps", o->stage_bootstraps,
+                                  "bootstrap each register at its period (per-stage sparse: a bootstrapper and keys per period)");
                      sub.add_option("--image-file", o->image, "CIFAR-10 file (default: bundled test images)");
                      sub.add_option("--data", o->data, "full data folder (default $OLA_DATA)");
                      sub.add_option("--baseline-alpha", o->baseline_alpha,

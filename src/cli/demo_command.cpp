@@ -136,8 +136,8 @@ EncryptedRun run_encrypted(const std::filesystem::path& model, const std::filesy
   auto galois = std::make_shared<const ckks::GaloisKeys>(he::make_galois_keys(keygen, kp));
   r.keygen_seconds = seconds_since(t0);
   t0 = std::chrono::steady_clock::now();
-  he::CkksSession session(params, std::move(relin), std::move(galois), kp.bootstrapper ? pset.boot : std::nullopt,
-                          p.options.slots);
+  he::CkksSession session(params, std::move(relin), std::move(galois), pset.boot,
+                          p.options.slots, kp.bootstrap_slots);
   r.setup_seconds = seconds_since(t0);
   const ckks::Encryptor encryptor(params, keygen.secret_key());
   const ckks::Decryptor decryptor(params, keygen.secret_key());
@@ -147,7 +147,7 @@ EncryptedRun run_encrypted(const std::filesystem::path& model, const std::filesy
   const he::StepObserver observe = [&p, chatty](std::size_t i, const he::ProgramStep& s, double sec, int level) {
     if (chatty) {
       std::fprintf(stderr, "  [%zu/%zu] %-10s %-40s level %2d -> %2d  %8.3f s\n", i + 1, p.steps.size(),
-                   he::to_string(s.op).c_str(), s.name.c_str(), s.level_before, level, sec);
+                   he::to_string(s.op).c_str(), he::step_label(s).c_str(), s.level_before, level, sec);
     }
   };
   t0 = std::chrono::steady_clock::now();

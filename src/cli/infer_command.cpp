@@ -1,8 +1,8 @@
 // `ola infer --model M --plan P --eval evk.bin --in ct.bin --out logits.ct`: the server runs the
 // compiled program on an encrypted image with the evaluation keys only (it refuses secret key files
-// and keys of other parameters or programs), bootstrapping with a ckks::Bootstrapper built from
-// those keys when the program needs it, printing progress per layer and a per-layer time and
-// level breakdown on stderr.
+// and keys of other parameters or programs), bootstrapping with one ckks::Bootstrapper per slot
+// count the program bootstraps at, built from those keys, printing progress per layer and a
+// per-layer time and level breakdown on stderr.
 // `ola infer --simulate --model M --plan P --params NAME [--image F] --index I --json`: the same
 // program on the plaintext slot simulator (the reference the encrypted run must agree with).
 #include <algorithm>
@@ -35,6 +35,7 @@ struct InferOptions {
   std::string model, plan, eval, in, out, params = "test-n13", image, data;
   std::int64_t index = 0;
   int slots = 0;
+  bool stage_bootstraps = false;
   bool simulate = false, json = false, quiet = false;
 };
 
@@ -49,7 +50,7 @@ he::StepObserver progress(const he::Program& p, Breakdown& b, bool quiet) {
     b.levels.push_back(level);
     if (!quiet) {
       std::fprintf(stderr, "[%zu/%zu] %-10s %-40s level %2d -> %2d  %8.3f s\n", i + 1, p.steps.size(),
-                   he::to_string(s.op).c_str(), s.name.c_str(), s.level_before, level, sec);
+                   he::to_string(s.op).c_str(), he::step_label(s).c_str(), s.level_before, level, sec);
     }
   };
 }
@@ -87,7 +88,8 @@ void print_logits(const std::vector<double>& logits, bool json, const char* what
 void run_simulation(const InferOptions& o) {
   const he::ParamSet pset = he::param_set_by_name(o.params);
   const ckks::Params params(pset.params);
-  const he::Program p = he::load_program(o.model, o.plan, he::program_options_for(params, pset.boot, o.slots));
+  const he::Program p =
+      he::load_program(o.model, o.plan, he::program_options_for(params, pset.boot, o.slots, o.stage_bootstraps));
   const auto path = nn::resolve_data_file(nn::DataRole::test_images, o.image, o.data);
   nn::CifarOptions co;
   co.first = static_cast<std::size_t>(o.index + 1);
@@ -110,7 +112,8 @@ void run(const InferOptions& o) {
   if (!(ckks::Params(pset.params) == keys.params)) {
     throw Error(ola::mismatch(o.eval, "params", "the chain of set " + pset.name, keys.params.summary()));
   }
-  const he::Program p = he::load_program(o.model, o.plan, he::program_options_for(keys.params, pset.boot, keys.slots));
+  const he::Program p = he::load_program(
+      o.model, o.plan, he::program_options_for(keys.params, pset.boot, keys.slots, keys.stage_bootstraps));
   const std::string fp = he::program_fingerprint(p);
   if (fp != keys.program) {
     throw Error(ola::mismatch(o.eval, "program", fp + " (this model and plan)",
@@ -126,11 +129,13 @@ void run(const InferOptions& o) {
   const auto b0 = std::chrono::steady_clock::now();
   he::CkksSession session(keys.params, std::make_shared<const ckks::RelinKey>(std::move(keys.relin)),
                           std::make_shared<const ckks::GaloisKeys>(std::move(keys.galois)),
-                          kp.bootstrapper ? pset.boot : std::nullopt, p.options.slots);
-  if (session.bootstrapper() != nullptr && !o.quiet) {
-    std::fprintf(stderr, "bootstrapper for %d slots ready in %.1f s (output level %d)\n", p.options.slots,
+                          pset.boot, p.options.slots, kp.bootstrap_slots);
+  if (!session.bootstrappers().empty() && !o.quiet) {
+    std::string counts;
+    for (const auto& [n, boot] : session.bootstrappers()) counts += (counts.empty() ? "" : ", ") + std::to_string(n);
+    std::fprintf(stderr, "bootstrappers for %s slots ready in %.1f s (output level %d)\n", counts.c_str(),
                  std::chrono::duration<double>(std::chrono::steady_clock::now() - b0).count(),
-                 session.bootstrapper()->levels_after());
+                 session.bootstrappers().begin()->second.levels_after());
   }
   he::CkksBackend& be = session.backend();
   const auto acts = he::ckks_program_activations(p);
@@ -159,6 +164,9 @@ OLA_REGISTER_COMMAND("infer", "Server: run a model + plan on an encrypted image 
                        sub.add_option("--params", o->params, "parameter set (with --simulate): " + he::param_set_names())
                            ->capture_default_str();
                        sub.add_option("--slots", o->slots, "slots (with --simulate; 0 = N/2)")->capture_default_str();
+                       sub.add_flag("--stage-bootstraps", o->stage_bootstraps,
+                                    "with --simulate: bootstrap each register at its period (per-stage sparse); "
+                                    "without, the key file says");
                        sub.add_option("--image", o->image, "CIFAR-10 file (with --simulate; default bundled)");
                        sub.add_option("--index", o->index, "image index (with --simulate)")->check(CLI::NonNegativeNumber);
                        sub.add_option("--data", o->data, "full data folder (default $OLA_DATA)");

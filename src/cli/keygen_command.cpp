@@ -1,9 +1,10 @@
 // `ola keygen --params NAME --model M --plan P --out-secret sk.bin --out-eval evk.bin`: the client
 // makes a secret key (its file only, mode 0600) and the evaluation keys the server needs for this
 // model and plan: relinearisation + exactly the program's Galois keys, and for a program that
-// bootstraps the bootstrapper's Galois steps and the conjugation key (docs/he-workflow.md); the
-// keys only the program's layers use are made at the highest level those layers rotate at. The
-// key count and memory are printed before the keys are made.
+// bootstraps the Galois steps of its bootstrappers (one per bootstrap slot count) and the
+// conjugation key (docs/he-workflow.md); the keys only the program's layers use are made at the
+// highest level those layers rotate at. The key count and memory are printed before the keys are
+// made.
 #include <cstdio>
 #include <memory>
 #include <string>
@@ -23,6 +24,7 @@ namespace {
 struct KeygenOptions {
   std::string params = "test-n13", model, plan, out_secret, out_eval;
   int slots = 0;
+  bool stage_bootstraps = false;
   bool json = false, estimate_only = false;
 };
 
@@ -32,13 +34,15 @@ void run(const KeygenOptions& o) {
   }
   const he::ParamSet pset = he::param_set_by_name(o.params);
   const ckks::Params params(pset.params);
-  const he::Program p = he::load_program(o.model, o.plan, he::program_options_for(params, pset.boot, o.slots));
+  const he::Program p =
+      he::load_program(o.model, o.plan, he::program_options_for(params, pset.boot, o.slots, o.stage_bootstraps));
   const he::KeyPlan kp = he::key_plan(params, pset.boot, p);
   std::fprintf(stderr, "%s\n", he::describe_key_plan(params, p, kp).c_str());
   if (o.estimate_only) {
     print_json({{"params", o.params},
                 {"slots", p.options.slots},
                 {"bootstraps", p.bootstraps},
+                {"bootstraps_by_slots", json_by_int_key(he::bootstraps_by_slots(p))},
                 {"galois_keys", kp.galois_keys},
                 {"eval_key_bytes", kp.bytes},
                 {"eval_key_bytes_full_level", kp.bytes_full_level},
@@ -50,7 +54,7 @@ void run(const KeygenOptions& o) {
   const std::string fp = he::program_fingerprint(p);
   he::save_client_secret(o.out_secret, {params, keygen.secret_key(), p.input_layout, p.options.fresh_level, fp});
   he::save_evaluation_keys(o.out_eval, {params, keygen.relin_key(), he::make_galois_keys(keygen, kp),
-                                        kp.rotation_steps, fp, pset.name, p.options.slots});
+                                        kp.rotation_steps, fp, pset.name, p.options.slots, o.stage_bootstraps});
   if (o.json) {
     print_json({{"params", o.params},
                 {"params_fingerprint", params.fingerprint()},
@@ -59,6 +63,7 @@ void run(const KeygenOptions& o) {
                 {"galois_keys", kp.galois_keys},
                 {"eval_key_bytes", kp.bytes},
                 {"bootstraps", p.bootstraps},
+                {"bootstraps_by_slots", json_by_int_key(he::bootstraps_by_slots(p))},
                 {"secret", o.out_secret},
                 {"eval", o.out_eval}});
   } else {
@@ -74,6 +79,8 @@ OLA_REGISTER_COMMAND("keygen", "Client: make a secret key file and the evaluatio
                            ->capture_default_str();
                        sub.add_option("--slots", o->slots, "slots (power of two <= N/2; 0 = N/2): sparse packing and bootstrapping")
                            ->capture_default_str();
+                       sub.add_flag("--stage-bootstraps", o->stage_bootstraps,
+                                    "bootstrap each register at its period (per-stage sparse: a bootstrapper and keys per period)");
                        sub.add_option("--model,--program", o->model, "ONNX model")->required();
                        sub.add_option("--plan", o->plan, "OLA plan JSON (ola optimize)")->required();
                        sub.add_option("--out-secret", o->out_secret, "secret key file (written 0600)");

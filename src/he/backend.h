@@ -17,6 +17,10 @@
 //    rescale, lands exactly on the backend's base scale (CKKS: the parameters' default scale),
 //    whatever ct's scale: the linear layers use it, so every layer output starts from the same
 //    scale and the polynomial evaluator's drift (which squares per level) cannot compound.
+//  * bootstrap(ct, n) refreshes ct's level, reading it as the n-sparse encoding: n is a power of
+//    two dividing slots() and ct's slots repeat with period n (what the multiplexed layout gives a
+//    register, he/layout.h Layout::period()); CKKS then bootstraps with n slots (cheaper for
+//    smaller n), and a vector that does not repeat would come back as the mean of its copies.
 #pragma once
 
 #include <concepts>
@@ -66,7 +70,7 @@ concept SlotBackend = requires(B& b, const typename B::Ciphertext& ct, typename 
   { b.drop_to_level(ct, level) } -> std::same_as<typename B::Ciphertext>;
   { b.rotate(ct, step) } -> std::same_as<typename B::Ciphertext>;
   { b.rotate_hoisted(ct, steps) } -> std::same_as<std::vector<typename B::Ciphertext>>;
-  { b.bootstrap(ct) } -> std::same_as<typename B::Ciphertext>;
+  { b.bootstrap(ct, step) } -> std::same_as<typename B::Ciphertext>;
 };
 
 /// Activation hook: evaluates an activation polynomial on a ciphertext with the backend's own

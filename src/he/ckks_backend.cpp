@@ -14,9 +14,17 @@ int reduce(int step, int n) { return ((step % n) + n) % n; }
 
 static_assert(SlotBackend<CkksBackend>);
 
-Bootstrapper bind_bootstrapper(const ckks::Bootstrapper* boot) {
-  if (boot == nullptr) return {};
-  return [boot](const ckks::Ciphertext& ct) { return boot->bootstrap(ct); };
+Bootstrapper bind_bootstrappers(const std::map<int, ckks::Bootstrapper>& boots) {
+  if (boots.empty()) return {};
+  return [&boots](const ckks::Ciphertext& ct, int n) {
+    const auto it = boots.find(n);
+    if (it == boots.end()) {
+      std::string have;
+      for (const auto& [slots, b] : boots) have += (have.empty() ? "" : ", ") + std::to_string(slots);
+      throw Error(ola::mismatch("CkksBackend::bootstrap", "bootstrapper slot count", "one of " + have, n));
+    }
+    return it->second.bootstrap(ct);
+  };
 }
 
 CkksBackend::CkksBackend(const ckks::Evaluator& evaluator, const ckks::Encoder& encoder, int slots,
@@ -164,10 +172,13 @@ std::vector<ckks::Ciphertext> CkksBackend::rotate_hoisted(const ckks::Ciphertext
   return out;
 }
 
-ckks::Ciphertext CkksBackend::bootstrap(const ckks::Ciphertext& ct) {
+ckks::Ciphertext CkksBackend::bootstrap(const ckks::Ciphertext& ct, int n) {
   if (!boot_) throw Error(ola::mismatch("CkksBackend::bootstrap", "bootstrapper", "configured", "none"));
+  if (n < 1 || (n & (n - 1)) != 0 || n > slots_) {
+    throw Error(ola::mismatch("CkksBackend::bootstrap", "slot count", "a power of two in 1.." + std::to_string(slots_), n));
+  }
   ++stats_.bootstraps;
-  return boot_(ct);
+  return boot_(ct, n);
 }
 
 }  // namespace ola::he

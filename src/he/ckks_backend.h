@@ -3,6 +3,7 @@
 #pragma once
 
 #include <functional>
+#include <map>
 #include <span>
 #include <vector>
 
@@ -12,12 +13,14 @@
 
 namespace ola::he {
 
-/// Refreshes a ciphertext's level (the bootstrapper of ckks/boot, bound by the caller).
-using Bootstrapper = std::function<ckks::Ciphertext(const ckks::Ciphertext&)>;
+/// Refreshes a ciphertext's level as the n-sparse encoding (ct, n) -> ct (the bootstrappers of
+/// ckks/boot, bound by the caller).
+using Bootstrapper = std::function<ckks::Ciphertext(const ckks::Ciphertext&, int n)>;
 
-/// Binds a ckks::Bootstrapper (kept by reference: it must outlive the returned function), or
-/// none (an empty function: CkksBackend::bootstrap then throws).
-Bootstrapper bind_bootstrapper(const ckks::Bootstrapper* boot);
+/// Binds ckks::Bootstrappers by slot count (kept by reference: the map must outlive the returned
+/// function), or none (an empty map: an empty function, CkksBackend::bootstrap then throws). The
+/// function throws ola::Error naming the slot counts it has if asked for another one.
+Bootstrapper bind_bootstrappers(const std::map<int, ckks::Bootstrapper>& boots);
 
 /// CKKS backend over `slots` slots (N/2, or fewer for sparse packing: the message then repeats
 /// N/(2 slots) times and rotations act modulo `slots`). Plaintexts for mul_plain are encoded at
@@ -78,8 +81,12 @@ class CkksBackend {
   Ciphertext rotate(const Ciphertext& ct, int step);
   /// One shared decomposition. @throws ckks::OperandError if a Galois key is missing.
   std::vector<Ciphertext> rotate_hoisted(const Ciphertext& ct, const std::vector<int>& steps);
-  /// @throws ola::Error if no bootstrapper was given.
-  Ciphertext bootstrap(const Ciphertext& ct);
+  /// Bootstraps ct as the n-sparse encoding (he/backend.h): ct keeps slots() slots, n is the
+  /// bootstrapper's slot count. @pre ct's slots repeat with period n (else they come back as the
+  /// mean of their copies, ckks::Bootstrapper::bootstrap).
+  /// @throws ola::Error if no bootstrapper was given, n is not a power of two dividing slots(), or
+  ///         the bootstrapper has none for n slots.
+  Ciphertext bootstrap(const Ciphertext& ct, int n);
 
  private:
   const ckks::Evaluator& ev_;

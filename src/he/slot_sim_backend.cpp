@@ -219,9 +219,28 @@ std::vector<SimCiphertext> SlotSimBackend::rotate_hoisted(const SimCiphertext& c
   return out;
 }
 
-SimCiphertext SlotSimBackend::bootstrap(const SimCiphertext& ct) {
+SimCiphertext SlotSimBackend::bootstrap(const SimCiphertext& ct, int n) {
+  const int slots = config_.slots;
+  if (n < 1 || (n & (n - 1)) != 0 || n > slots) {
+    throw Error(ola::mismatch("SlotSimBackend::bootstrap", "slot count", "a power of two in 1.." + std::to_string(slots), n));
+  }
+  const auto un = static_cast<std::size_t>(n);
+  const double copies = static_cast<double>(slots / n);
+  std::vector<double> mean(un, 0.0);
+  double peak = 0.0;
+  for (std::size_t i = 0; i < ct.slots.size(); ++i) {
+    mean[i % un] += ct.slots[i] / copies;
+    peak = std::max(peak, std::abs(ct.slots[i]));
+  }
+  SimCiphertext r{ct.slots, config_.boot_level, std::ldexp(1.0, config_.log_scale)};
+  for (std::size_t i = 0; i < r.slots.size(); ++i) {
+    OLA_CHECK(std::abs(ct.slots[i] - ct.slots[i % un]) <= 1e-9 * peak,
+              "bootstrap with " << n << " slots: slot " << i << " = " << ct.slots[i] << " but slot " << i % un << " = "
+                                << ct.slots[i % un] << " (the values do not repeat with period " << n << ")");
+    r.slots[i] = mean[i % un];
+  }
   ++stats_.bootstraps;
-  return {ct.slots, config_.boot_level, std::ldexp(1.0, config_.log_scale)};
+  return r;
 }
 
 SimCiphertext SlotSimBackend::map_slots(const SimCiphertext& ct, const std::function<double(double)>& f,

@@ -102,8 +102,13 @@ class SlotSimBackend {
   /// Several rotations of one ciphertext sharing one decomposition; result[i] = rotate(ct, steps[i]).
   /// @throws ola::Error if a non-zero step has no key.
   std::vector<Ciphertext> rotate_hoisted(const Ciphertext& ct, const std::vector<int>& steps);
-  /// Refreshes to boot_level at scale 2^log_scale; values unchanged.
-  Ciphertext bootstrap(const Ciphertext& ct);
+  /// Refreshes to boot_level at scale 2^log_scale as an n-sparse bootstrap (he/backend.h): the
+  /// values come back as CKKS returns them, slot i the mean of slots i + k n (k = 0 .. slots/n - 1),
+  /// i.e. unchanged when they repeat with period n.
+  /// @throws ola::Error if n is not a power of two dividing slots().
+  /// @throws std::logic_error (an executor bug) if the values do not repeat with period n (to
+  ///         1e-9 of max |value|): the program would bootstrap a register that is not n-sparse.
+  Ciphertext bootstrap(const Ciphertext& ct, int n);
 
   /// Applies f slot-wise and consumes `depth` levels (an activation polynomial of that depth).
   /// @pre level >= depth.

@@ -24,26 +24,38 @@ TEST(HeCliBoot, ForcedBootstrapsRunEncryptedAndMatchTheSimulation) {
   write_text(f("plan.json"), plan_json({6.0, 6.0}, {true, false}).dump());
   const std::string mp = " --model " + f("small.onnx") + " --plan " + f("plan.json");
 
-  auto r = run_ola("keygen --params test-boot-n13" + mp + " --out-secret " + f("sk.bin") + " --out-eval " +
-                   f("evk.bin") + " --json");
+  // Per-stage sparse bootstraps: infer reads the choice from the key file.
+  auto r = run_ola("keygen --params test-boot-n13 --stage-bootstraps" + mp + " --out-secret " + f("sk.bin") +
+                   " --out-eval " + f("evk.bin") + " --json");
   ASSERT_EQ(r.exit_code, 0) << r.all;
   const auto keys = nlohmann::json::parse(r.out);
   // Fresh level 4: conv (3), forced bootstrap (4), activation d3 (2), conv (1), bootstrap (4) ...
   EXPECT_EQ(keys["bootstraps"], 2) << r.all;
+  // The first at conv 1's period (4 channels of 32x32: 4096 = N/2), the second after the stride-2
+  // conv at its period (8 channels of 16x16 at gap 2: 2048), a 2048-sparse bootstrap.
+  EXPECT_EQ(keys["bootstraps_by_slots"], (nlohmann::json{{"2048", 1}, {"4096", 1}})) << r.all;
   EXPECT_NE(r.all.find("GB of evaluation keys"), std::string::npos) << r.all;
-  // The estimate alone (no files) names the same key count, bootstrapper keys included.
-  r = run_ola("keygen --params test-boot-n13" + mp + " --estimate-only");
+  // The estimate alone (no files) names the same key count, both bootstrappers' keys included.
+  r = run_ola("keygen --params test-boot-n13 --stage-bootstraps" + mp + " --estimate-only");
   ASSERT_EQ(r.exit_code, 0) << r.all;
   const auto estimate = nlohmann::json::parse(r.out);
   EXPECT_EQ(estimate["galois_keys"], keys["galois_keys"]);
+  EXPECT_EQ(estimate["bootstraps_by_slots"], keys["bootstraps_by_slots"]);
   EXPECT_LT(estimate["eval_key_bytes"].get<double>(), estimate["eval_key_bytes_full_level"].get<double>());
+  EXPECT_NE(r.all.find("2 bootstraps (1 at 2048 slots, 1 at 4096 slots)"), std::string::npos) << r.all;
+  // The default: both at the program's 4096 slots, one bootstrapper: fewer keys.
+  r = run_ola("keygen --params test-boot-n13" + mp + " --estimate-only");
+  ASSERT_EQ(r.exit_code, 0) << r.all;
+  const auto one = nlohmann::json::parse(r.out);
+  EXPECT_EQ(one["bootstraps_by_slots"], (nlohmann::json{{"4096", 2}})) << r.all;
+  EXPECT_LT(one["galois_keys"].get<int>(), keys["galois_keys"].get<int>());
 
   r = run_ola("encrypt --secret " + f("sk.bin") + " --index 2 --out " + f("ct.bin"));
   ASSERT_EQ(r.exit_code, 0) << r.all;
   r = run_ola("infer" + mp + " --eval " + f("evk.bin") + " --in " + f("ct.bin") + " --out " + f("logits.ct") + " --json");
   ASSERT_EQ(r.exit_code, 0) << r.all;
   EXPECT_EQ(nlohmann::json::parse(r.out)["bootstraps"], 2) << r.all;
-  EXPECT_NE(r.all.find("bootstrapper for 4096 slots ready"), std::string::npos) << r.all;
+  EXPECT_NE(r.all.find("bootstrappers for 2048, 4096 slots ready"), std::string::npos) << r.all;
   const double bits = expect_decrypted_matches_simulation(f, mp, "test-boot-n13", 2);
   std::cout << "test-boot-n13, 2 bootstraps: max logit error " << bits << " bits below max |logit|\n";
 
@@ -67,6 +79,8 @@ TEST(HeCliBoot, BenchInferRunsTheUniformCompositeBaselineAndComparesItWithThePla
   EXPECT_EQ(j["run"], "baseline");
   EXPECT_EQ(j["baseline_alpha"], 6);
   EXPECT_EQ(j["bootstraps"], 4) << r.all;
+  EXPECT_EQ(j["bootstraps_by_slots"], (nlohmann::json{{"4096", 4}})) << r.all;
+  EXPECT_GT(j["seconds_per_bootstrap_by_slots"]["4096"].get<double>(), 0.0) << r.all;
   EXPECT_EQ(j["agreement"], 1.0);
   EXPECT_LT(j["max_logit_error_bits"].get<double>(), std::log2(j["max_abs_logit"].get<double>()) - 12.0) << r.all;
   EXPECT_NE(r.all.find("act_tail"), std::string::npos) << r.all;
@@ -77,13 +91,21 @@ TEST(HeCliBoot, BenchInferRunsTheUniformCompositeBaselineAndComparesItWithThePla
   EXPECT_LE(kinds["bootstrap"].get<double>() + kinds["activation"].get<double>() + kinds["linear"].get<double>(),
             j["seconds_per_image"].get<double>());
 
-  r = run_ola("bench infer" + mp + " --compare-baseline 6 --images 1 --json");
+  // Per-stage sparse bootstraps: the baseline's two splits before the stride-2 conv at conv 1's
+  // period (4096), the two after it at 2048; the plan's one (conv, minimax d3, conv leave 0
+  // levels for site 1) at 2048.
+  r = run_ola("bench infer" + mp + " --compare-baseline 6 --stage-bootstraps --images 1 --json");
   ASSERT_EQ(r.exit_code, 0) << r.all;
   j = nlohmann::json::parse(r.out);
   const auto& plan = j["plan_run"];
   const auto& base = j["baseline_run"];
   EXPECT_EQ(plan["bootstraps"], 1) << r.all;
   EXPECT_EQ(base["bootstraps"], 4) << r.all;
+  EXPECT_EQ(plan["bootstraps_by_slots"], (nlohmann::json{{"2048", 1}})) << r.all;
+  EXPECT_EQ(base["bootstraps_by_slots"], (nlohmann::json{{"2048", 2}, {"4096", 2}})) << r.all;
+  for (const char* n : {"2048", "4096"}) {
+    EXPECT_GT(base["seconds_per_bootstrap_by_slots"][n].get<double>(), 0.0) << r.all;
+  }
   EXPECT_EQ(plan["agreement"], 1.0);
   EXPECT_EQ(base["agreement"], 1.0);
   EXPECT_DOUBLE_EQ(j["ratio"].get<double>(),

@@ -209,7 +209,7 @@ TEST(CkksBackend, RefusesMissingKeysAndBadSettings) {
   const ckks::Evaluator ev = k.evaluator(steps);
   CkksBackend be(ev, k.encoder, 2048);
   EXPECT_THROW(conv(be, k.encrypt(pack(in, test::random_map(4, 8, 8, 96))), cc), ckks::OperandError);
-  EXPECT_THROW(be.bootstrap(k.encrypt(std::vector<double>(2048, 0.0))), Error);
+  EXPECT_THROW(be.bootstrap(k.encrypt(std::vector<double>(2048, 0.0)), 2048), Error);
   EXPECT_THROW(CkksBackend(ev, k.encoder, 3000), Error);
   EXPECT_THROW(be.encode_for_mul(std::vector<double>(2048, 0.0), 0), Error);
 }

@@ -19,6 +19,7 @@ TEST(IoGaloisKeyMaker, LinearKeysAtTheLinearLevelMatchTheEstimateAndServeIt) {
   p.options = program_options_for(params, set.boot, 2048);
   p.rotation_steps = {3, 5, 7, 9, 11, 13, 17, 19, 21, 100, 300, 555, 1001};
   p.steps.push_back({ProgramOp::conv, "c", 0, -1, 1, 0, 4, 3});
+  p.steps.push_back({ProgramOp::bootstrap, "bootstrap", 1, -1, 1, -1, 3, 4, 2048});
   p.bootstraps = 1;
   const KeyPlan kp = key_plan(params, set.boot, p);
   ASSERT_EQ(kp.linear_level, 4);

@@ -6,6 +6,9 @@
 
 #include <algorithm>
 #include <memory>
+#include <set>
+#include <string>
+#include <vector>
 
 #include "ckks/core/ckks.h"
 #include "util/error.h"
@@ -80,9 +83,11 @@ TEST(IoParamSets, KeyPlanAddsTheBootstrapKeysOnlyWhenTheProgramBootstraps) {
   EXPECT_LT(switching_key_bytes(params, 4), switching_key_bytes(params) / 2);
   EXPECT_THROW(switching_key_bytes(params, params.max_level() + 1), Error);
 
+  p.steps.push_back({ProgramOp::bootstrap, "bootstrap", 1, -1, 1, -1, 1, 4, 512});
   p.bootstraps = 1;
   const KeyPlan boot = key_plan(params, set.boot, p);
-  EXPECT_TRUE(boot.conjugation && boot.bootstrapper);
+  EXPECT_TRUE(boot.conjugation);
+  EXPECT_EQ(boot.bootstrap_slots, std::vector<int>{512});
   EXPECT_TRUE(std::is_sorted(boot.rotation_steps.begin(), boot.rotation_steps.end()));
   for (int s : p.rotation_steps) EXPECT_TRUE(std::binary_search(boot.rotation_steps.begin(), boot.rotation_steps.end(), s));
   EXPECT_GT(boot.rotation_steps.size(), p.rotation_steps.size());
@@ -91,6 +96,25 @@ TEST(IoParamSets, KeyPlanAddsTheBootstrapKeysOnlyWhenTheProgramBootstraps) {
     EXPECT_TRUE(std::find(p.rotation_steps.begin(), p.rotation_steps.end(), s) != p.rotation_steps.end());
   }
   EXPECT_THROW(key_plan(params, std::nullopt, p), Error);
+
+  // A second bootstrap at another slot count (a later stage's period): the union of both
+  // bootstrappers' steps (SubSum included), one conjugation key.
+  p.steps.push_back({ProgramOp::bootstrap, "bootstrap", 1, -1, 1, -1, 1, 4, 128});
+  p.bootstraps = 2;
+  const KeyPlan two = key_plan(params, set.boot, p);
+  EXPECT_EQ(two.bootstrap_slots, (std::vector<int>{128, 512}));
+  std::set<int> want(p.rotation_steps.begin(), p.rotation_steps.end());
+  for (int n : {128, 512}) {
+    for (int st : ckks::bootstrap_rotation_steps(params, *set.boot, static_cast<std::size_t>(n))) want.insert(((st % 2048) + 2048) % 2048);
+  }
+  want.erase(0);
+  EXPECT_EQ(two.rotation_steps, std::vector<int>(want.begin(), want.end()));
+  EXPECT_GT(two.rotation_steps.size(), boot.rotation_steps.size());
+  EXPECT_EQ(two.galois_keys, two.rotation_steps.size() + 1);
+  EXPECT_NE(describe_key_plan(params, p, two).find("2 bootstraps (1 at 128 slots, 1 at 512 slots)"), std::string::npos)
+      << describe_key_plan(params, p, two);
+  p.steps.back().slots = 3;  // not a power of two: no bootstrapper exists for it
+  EXPECT_THROW(key_plan(params, set.boot, p), Error);
 
   // The size formula against the bytes of a key KeyGenerator made.
   const ckks::KeyGenerator kg(params);

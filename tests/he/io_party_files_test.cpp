@@ -37,7 +37,8 @@ TEST(IoPartyFiles, RoundTripsAndRefusals) {
   const std::vector<int> steps{1, 2, 16};
   const Layout l = make_layout(3, 8, 8, 1, 2048);
   save_client_secret(d.p / "sk.bin", {params, kg.secret_key(), l, 4, "fp1"});
-  save_evaluation_keys(d.p / "evk.bin", {params, kg.relin_key(), kg.galois_keys(steps), steps, "fp1", "test-n12", 2048});
+  save_evaluation_keys(d.p / "evk.bin",
+                       {params, kg.relin_key(), kg.galois_keys(steps), steps, "fp1", "test-n12", 2048, true});
 
   struct stat st {};
   ASSERT_EQ(::stat((d.p / "sk.bin").c_str(), &st), 0);
@@ -54,6 +55,7 @@ TEST(IoPartyFiles, RoundTripsAndRefusals) {
   EXPECT_EQ(k.program, "fp1");
   EXPECT_EQ(k.param_set, "test-n12");
   EXPECT_EQ(k.slots, 2048);
+  EXPECT_TRUE(k.stage_bootstraps);
 
   // The server refuses secret keys (ours and a plain CKKS secret key file) by kind.
   EXPECT_NE(error_of([&] { load_evaluation_keys(d.p / "sk.bin"); }).find("kind: expected evaluation keys"),

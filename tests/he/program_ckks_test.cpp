@@ -98,7 +98,7 @@ std::pair<std::vector<double>, std::vector<double>> run_both(const ckks::Params&
   const ckks::KeyGenerator keygen(params);
   CkksSession session(params, std::make_shared<const ckks::RelinKey>(keygen.relin_key()),
                       std::make_shared<const ckks::GaloisKeys>(make_galois_keys(keygen, kp)),
-                      kp.bootstrapper ? boot : std::nullopt, slots);
+                      boot, slots, kp.bootstrap_slots);
   const ckks::Encryptor encryptor(params, keygen.public_key());
   const ckks::Decryptor decryptor(params, keygen.secret_key());
   const auto acts = ckks_program_activations(p);
@@ -184,6 +184,37 @@ TEST(ProgramCkks, BootstrappedCompositeReluOnSparseSlotsMatchesTheSimulation) {
   ASSERT_EQ(p.bootstraps, 2);
   const auto [want, got] = run_both(params, p, image, set.boot);
   expect_agreement("small CNN, composite ReLU + 2 sparse bootstraps (512 slots), N=2^12", want, got);
+}
+
+TEST(ProgramCkks, BootstrapsAtTwoSlotCountsBeforeAndAfterTheStrideTwoConvMatchTheSimulation) {
+  const nn::Graph g = small_cnn();
+  const FeatureMap image = test_image();
+  // test-boot-n12 at its full 2048 slots with stage_bootstraps, a bootstrap forced before each
+  // site: fresh level 4, conv (3), bootstrap of c1 (4), minimax d3 (2), conv s2 (1), bootstrap of
+  // c2 (4), minimax d3 (2), pool_fc (1). c1 repeats with period 256 and c2 with 128 (he/layout.h),
+  // so the two bootstraps are 256- and 128-sparse ones on full-slot ciphertexts, with a
+  // bootstrapper each.
+  const auto r = site_ranges(g, image);
+  std::vector<approx::Approximation> sites;
+  for (const auto& [lo, hi] : r) {
+    sites.push_back(approx::make_minimax(approx::Activation::relu, 3, 1.2 * lo - 1e-3, 1.2 * hi + 1e-3));
+  }
+  const ParamSet set = param_set_by_name("test-boot-n12");
+  const ckks::Params params(set.params);
+  ProgramOptions o = program_options_for(params, set.boot, 0, true);
+  o.bootstrap_before = {true, true};
+  const Program p = compile_program(g, sites, o);
+  ASSERT_EQ(p.options.slots, 2048);
+  ASSERT_EQ(p.bootstraps, 2);
+  std::vector<int> boot_slots;
+  for (const ProgramStep& s : p.steps) {
+    if (s.op == ProgramOp::bootstrap) boot_slots.push_back(s.slots);
+  }
+  ASSERT_EQ(boot_slots, (std::vector<int>{256, 128}));
+  const KeyPlan kp = key_plan(params, set.boot, p);
+  EXPECT_EQ(kp.bootstrap_slots, (std::vector<int>{128, 256}));
+  const auto [want, got] = run_both(params, p, image, set.boot);
+  expect_agreement("small CNN, bootstraps at 256 and 128 of 2048 slots, N=2^12", want, got);
 }
 
 TEST(ProgramCkks, CompositeReluSplitByABootstrapMatchesTheSimulationAndTheUnsplitProgram) {

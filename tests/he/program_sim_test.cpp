@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <iostream>
+#include <map>
 #include <set>
 
 #include "approx/wls.h"
@@ -115,6 +116,31 @@ double max_abs(const std::vector<double>& v) {
   return m;
 }
 
+/// For each bootstrap step of p (in order): the period of its register's layout, found by walking
+/// the steps (convolutions and shortcuts set a register's layout, other steps keep their input's).
+std::vector<int> bootstrapped_periods(const Program& p) {
+  std::vector<Layout> layout(static_cast<std::size_t>(p.registers));
+  layout[static_cast<std::size_t>(p.input_register)] = p.input_layout;
+  std::vector<int> periods;
+  for (const ProgramStep& s : p.steps) {
+    if (s.op == ProgramOp::pool_fc) continue;
+    const Layout& in = layout.at(static_cast<std::size_t>(s.input));
+    if (s.op == ProgramOp::bootstrap) periods.push_back(in.period());
+    const bool linear = s.op == ProgramOp::conv || s.op == ProgramOp::shortcut;
+    layout.at(static_cast<std::size_t>(s.output)) = linear ? p.convs.at(static_cast<std::size_t>(s.index)).out : in;
+  }
+  return periods;
+}
+
+/// The slot counts of p's bootstrap steps, in order.
+std::vector<int> bootstrap_slots(const Program& p) {
+  std::vector<int> slots;
+  for (const ProgramStep& s : p.steps) {
+    if (s.op == ProgramOp::bootstrap) slots.push_back(s.slots);
+  }
+  return slots;
+}
+
 TEST(ProgramSim, SmallCnnMatchesTheFloatExecutorWithTheSameApproximations) {
   const nn::Graph g = small_cnn();
   const nn::Tensor images = random_images(4, 3, 8, 8, 7);
@@ -154,10 +180,36 @@ TEST(ProgramSim, InsertsBootstrapsWhereLevelsRunOutAndWherePlanned) {
   const auto want = float_logits(g, images, sites);
   for (std::size_t j = 0; j < want.size(); ++j) EXPECT_NEAR(r.logits[j], want[j], 1e-5 * (1.0 + max_abs(want)));
 
+  EXPECT_EQ(bootstrap_slots(p), std::vector<int>(static_cast<std::size_t>(p.bootstraps), 1 << 12));  // default
+  ProgramOptions staged = options(1 << 12, 5, 4);
+  staged.stage_bootstraps = true;
+  const Program ps = compile_program(g, sites, staged);
+  EXPECT_EQ(bootstrap_slots(ps), bootstrapped_periods(ps));
+  const SimRun rs = run_sim(ps, to_map(images, 0), true);
+  for (std::size_t j = 0; j < want.size(); ++j) EXPECT_NEAR(rs.logits[j], want[j], 1e-5 * (1.0 + max_abs(want)));
+
+  // Bootstraps before and after the stride-2 conv: at the two layouts' periods (4 channels of 8x8
+  // in 4 blocks of 64 slots: 256; 8 channels of 4x4 at gap 2 in 2 blocks of 64: 128), not at the
+  // program's 4096 slots; the simulator checks that the slots do repeat with them.
   ProgramOptions forced = options(1 << 12, 9, 9);
   forced.bootstrap_before = {false, true};
   const Program q = compile_program(g, sites, forced);
   EXPECT_EQ(q.bootstraps, 1);
+  EXPECT_EQ(bootstrap_slots(q), std::vector<int>{4096});  // default: at the program's slot count
+  forced.stage_bootstraps = true;
+  EXPECT_EQ(bootstrap_slots(compile_program(g, sites, forced)), std::vector<int>{128});
+  forced.bootstrap_before = {true, true};
+  const Program both = compile_program(g, sites, forced);
+  EXPECT_EQ(bootstrap_slots(both), (std::vector<int>{256, 128}));
+  EXPECT_EQ(bootstrapped_periods(both), bootstrap_slots(both));
+  EXPECT_EQ(bootstraps_by_slots(both), (std::map<int, int>{{128, 1}, {256, 1}}));
+  const auto first_boot = std::find_if(both.steps.begin(), both.steps.end(),
+                                       [](const ProgramStep& s) { return s.op == ProgramOp::bootstrap; });
+  ASSERT_NE(first_boot, both.steps.end());
+  EXPECT_EQ(step_label(*first_boot), "bootstrap (256 slots)");
+  EXPECT_EQ(step_label(both.steps.front()), both.steps.front().name);
+  const SimRun rb = run_sim(both, to_map(images, 0), true);
+  for (std::size_t j = 0; j < want.size(); ++j) EXPECT_NEAR(rb.logits[j], want[j], 1e-5 * (1.0 + max_abs(want)));
   const ProgramOptions no_boot = options(1 << 12, 5, 4, false);
   EXPECT_THROW(compile_program(g, sites, no_boot), Error);
 }
@@ -182,7 +234,9 @@ TEST(ProgramSim, ResNet20OneImageMatchesTheFloatExecutor) {
   const nn::Graph g = nn::import_onnx(dir / "resnet20.onnx");
   const nn::ImageSet set = nn::load_cifar10(dir / "cifar10_test_first100.bin", {.first = 1});
   const auto sites = fit_sites(g, set.images, 15);
-  const Program p = compile_program(g, sites, options(1 << 15, 16, 12));
+  ProgramOptions o = options(1 << 15, 16, 12);
+  o.stage_bootstraps = true;
+  const Program p = compile_program(g, sites, o);
   EXPECT_EQ(p.activations.size(), 19u);
   int convs = 0, shortcuts = 0, adds = 0;
   for (const auto& s : p.steps) {
@@ -204,6 +258,13 @@ TEST(ProgramSim, ResNet20OneImageMatchesTheFloatExecutor) {
   EXPECT_EQ(std::max_element(r.logits.begin(), r.logits.end()) - r.logits.begin(),
             std::max_element(want.begin(), want.end()) - want.begin());
   EXPECT_EQ(r.stats.bootstraps, p.bootstraps);
+  // Every bootstrap at its stage's period (the simulator checked the slots repeat with it).
+  EXPECT_EQ(bootstrap_slots(p), bootstrapped_periods(p));
+  const std::map<int, int> by_slots = bootstraps_by_slots(p);
+  for (const auto& [n, count] : by_slots) std::cout << "  " << count << " bootstraps at " << n << " slots\n";
+  std::vector<int> counts;
+  for (const auto& [n, count] : by_slots) counts.push_back(n);
+  EXPECT_EQ(counts, (std::vector<int>{4096, 8192, 16384}));  // one per stage, none at the program's 32768
 }
 
 }  // namespace

@@ -41,7 +41,10 @@ TEST(ResNet20Sim, AllLinearLayersMatchTheFloatModelAndTheCostTable) {
     ++row;
     return out;
   };
-  auto refresh = [&](const SimCiphertext& ct, int need) { return be.level(ct) < need ? be.bootstrap(ct) : ct; };
+  // Bootstraps at the register's period (the compiler's choice): the simulator checks the slots repeat.
+  auto refresh = [&](const SimCiphertext& ct, int need, const Layout& l) {
+    return be.level(ct) < need ? be.bootstrap(ct, l.period()) : ct;
+  };
 
   struct Run {
     std::function<SimCiphertext()> f;
@@ -62,21 +65,21 @@ TEST(ResNet20Sim, AllLinearLayersMatchTheFloatModelAndTheCostTable) {
     return std::make_pair(out, cc.out);
   };
 
-  auto [c0, l0] = conv_layer(refresh(ct, 1), layout, 16, 1, ref);
+  auto [c0, l0] = conv_layer(refresh(ct, 1, layout), layout, 16, 1, ref);
   for (double& v : ref.data) v = act(v);
-  ct = activation(be, refresh(c0, 2));
+  ct = activation(be, refresh(c0, 2, l0));
   layout = l0;
   const int widths[3] = {16, 32, 64};
   for (int stage = 0; stage < 3; ++stage) {
     for (int b = 0; b < 3; ++b) {
       const int stride = (stage > 0 && b == 0) ? 2 : 1;
-      const SimCiphertext in = refresh(ct, 4);
+      const SimCiphertext in = refresh(ct, 4, layout);
       FeatureMap r1 = ref;
       auto [h, lh] = conv_layer(in, layout, widths[stage], stride, r1);
       for (double& v : r1.data) v = act(v);
-      const SimCiphertext h2 = activation(be, refresh(h, 2));
+      const SimCiphertext h2 = activation(be, refresh(h, 2, lh));
       FeatureMap r2 = r1;
-      auto [m, lm] = conv_layer(refresh(h2, 1), lh, widths[stage], 1, r2);
+      auto [m, lm] = conv_layer(refresh(h2, 1, lh), lh, widths[stage], 1, r2);
       SimCiphertext skip = in;
       FeatureMap rs = ref;
       if (stride == 2) {
@@ -87,7 +90,7 @@ TEST(ResNet20Sim, AllLinearLayersMatchTheFloatModelAndTheCostTable) {
       }
       ref = test::add_maps(r2, rs);
       for (double& v : ref.data) v = act(v);
-      ct = activation(be, refresh(add_residual(be, m, skip), 2));
+      ct = activation(be, refresh(add_residual(be, m, skip), 2, lm));
       layout = lm;
     }
   }
@@ -95,7 +98,7 @@ TEST(ResNet20Sim, AllLinearLayersMatchTheFloatModelAndTheCostTable) {
   for (std::size_t i = 0; i < fc.weights.size(); ++i) fc.weights[i] = std::sin(0.37 * static_cast<double>(i));
   for (std::size_t i = 0; i < fc.bias.size(); ++i) fc.bias[i] = 0.1 * static_cast<double>(i);
   const CompiledPoolFc head = compile_pool_fc(layout, fc);
-  const SimCiphertext last = refresh(ct, 1);
+  const SimCiphertext last = refresh(ct, 1, layout);
   const SimCiphertext logits = linear(Run{[&] { return pool_fc(be, last, head); }, &last}, rotation_steps(head));
   ASSERT_EQ(row, table.size());
 

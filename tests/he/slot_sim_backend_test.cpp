@@ -92,9 +92,27 @@ TEST(SlotSimBackend, BootstrapAndActivationMoveLevels) {
   EXPECT_EQ(be.level(ct), 3);
   EXPECT_DOUBLE_EQ(be.decrypt(ct)[0], 4.0);
   EXPECT_THROW(be.map_slots(be.drop_to_level(ct, 1), [](double x) { return x; }, 2), std::logic_error);
-  ct = be.bootstrap(be.drop_to_level(ct, 0));
+  ct = be.bootstrap(be.drop_to_level(ct, 0), 8);
   EXPECT_EQ(be.level(ct), 3);
   EXPECT_EQ(be.stats().bootstraps, 1);
+}
+
+TEST(SlotSimBackend, SparseBootstrapNeedsSlotsThatRepeatWithItsPeriod) {
+  auto be = small();  // 8 slots
+  const auto periodic = be.encrypt(std::vector<double>{1.0, -2.0, 1.0, -2.0, 1.0, -2.0, 1.0, -2.0});
+  const auto r = be.bootstrap(be.drop_to_level(periodic, 0), 2);
+  EXPECT_EQ(be.level(r), 3);
+  EXPECT_EQ(be.decrypt(r), be.decrypt(periodic));
+  EXPECT_NO_THROW(be.bootstrap(periodic, 4));  // period 2 repeats with period 4 too
+  EXPECT_NO_THROW(be.bootstrap(periodic, 8));  // n = slots: no condition
+  // Period 4 but not 2: a 2-sparse bootstrap would average the copies (ckks::Bootstrapper), so the
+  // simulator refuses it as a program bug instead of silently differing from CKKS.
+  const auto p4 = be.encrypt(std::vector<double>{1.0, 2.0, 3.0, 4.0, 1.0, 2.0, 3.0, 4.0});
+  EXPECT_NO_THROW(be.bootstrap(p4, 4));
+  EXPECT_THROW(be.bootstrap(p4, 2), std::logic_error);
+  EXPECT_THROW(be.bootstrap(p4, 3), Error);
+  EXPECT_THROW(be.bootstrap(p4, 16), Error);
+  EXPECT_EQ(be.stats().bootstraps, 4);
 }
 
 TEST(SlotSimBackend, ResidualAddAlignsLevelsByDropping) {

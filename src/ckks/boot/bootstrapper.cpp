@@ -189,12 +189,17 @@ Ciphertext Bootstrapper::slot_to_coeff(const std::vector<Ciphertext>& y, double 
 }
 
 Ciphertext Bootstrapper::bootstrap(const Ciphertext& ct) const {
-  if (ct.slots != slots_) throw OperandError(ola::mismatch("Bootstrapper::bootstrap", "ct.slots", slots_, ct.slots));
+  if (ct.slots < slots_ || ct.slots % slots_ != 0) {
+    throw OperandError(ola::mismatch("Bootstrapper::bootstrap", "ct.slots", "a multiple of " + std::to_string(slots_),
+                                     ct.slots));
+  }
   if (ct.degree() != 1) throw OperandError(ola::mismatch("Bootstrapper::bootstrap", "ct.degree", 1, ct.degree()));
   const std::vector<Ciphertext> u = coeff_to_slot(raise(ct));
   std::vector<Ciphertext> v;
   for (const auto& c : u) v.push_back(eval_mod_ct(c));
-  return slot_to_coeff(v, ct.scale);
+  Ciphertext out = slot_to_coeff(v, ct.scale);
+  out.slots = ct.slots;  // period slots_ read as ct.slots slots: the same polynomial
+  return out;
 }
 
 std::pair<Ciphertext, Ciphertext> Bootstrapper::bootstrap_real_pair(const Ciphertext& a, const Ciphertext& b) const {

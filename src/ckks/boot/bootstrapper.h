@@ -69,14 +69,19 @@ class Bootstrapper {
   const EvalModPoly& eval_mod() const { return eval_mod_; }
 
   /// Bootstraps ct. Effect: level levels_after(), scale ct.scale, slots ct.slots.
-  /// @pre ct.slots == slots(), degree 1.
-  /// @throws OperandError if ct.slots != slots() or ct has degree other than 1
+  /// ct may hold more slots than slots(): a ciphertext of m = j * slots() slots whose slot vector
+  /// repeats with period slots() is the slots()-sparse encoding of one period (the same
+  /// polynomial), so it is bootstrapped as such and returned with its m slots. If it does not
+  /// repeat, SubSum projects it: slot i of the output is the mean of the input's slots
+  /// i + k * slots() (k = 0 .. m / slots() - 1), i.e. periodic data is returned unchanged.
+  /// @pre degree 1; ct.slots a multiple of slots() (and the vector periodic, see above).
+  /// @throws OperandError if ct.slots is not a multiple of slots() or ct has degree other than 1
   Ciphertext bootstrap(const Ciphertext& ct) const;
 
   /// Bootstraps two real vectors at the cost of one complex bootstrap plus one conjugation:
   /// a + i b is bootstrapped, then a = (c + conj c) / 2 and b = -i (c - conj c) / 2.
-  /// @pre a and b have real slots, equal levels, scales and slots().
-  /// @throws OperandError if their levels, scales or slots differ or slots != slots()
+  /// @pre a and b have real slots, equal levels, scales and slot counts (as bootstrap()).
+  /// @throws OperandError if their levels, scales or slots differ or as bootstrap()
   std::pair<Ciphertext, Ciphertext> bootstrap_real_pair(const Ciphertext& a, const Ciphertext& b) const;
 
   /// The stages, exposed for tests and benchmarks. Each takes and returns what bootstrap() passes.

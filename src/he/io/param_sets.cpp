@@ -1,6 +1,7 @@
 #include "he/io/param_sets.h"
 
 #include <algorithm>
+#include <map>
 #include <set>
 #include <sstream>
 
@@ -49,7 +50,7 @@ int bootstrap_output_level(const ckks::Params& params, const ckks::BootstrapLite
 }
 
 ProgramOptions program_options_for(const ckks::Params& params, const std::optional<ckks::BootstrapLiteral>& boot,
-                                   int slots) {
+                                   int slots, bool stage_bootstraps) {
   const int max_slots = static_cast<int>(params.max_slots());
   if (slots == 0) slots = max_slots;
   if (slots < 1 || slots > max_slots || (slots & (slots - 1)) != 0) {
@@ -57,6 +58,7 @@ ProgramOptions program_options_for(const ckks::Params& params, const std::option
   }
   ProgramOptions o;
   o.slots = slots;
+  o.stage_bootstraps = stage_bootstraps;
   if (boot) {
     o.fresh_level = bootstrap_output_level(params, *boot);
     o.boot_level = o.fresh_level;
@@ -83,7 +85,12 @@ std::string describe_key_plan(const ckks::Params& params, const Program& p, cons
   std::ostringstream os;
   os.setf(std::ios::fixed);
   os.precision(3);
-  os << params.summary() << ", " << p.options.slots << " slots, " << p.bootstraps << " bootstraps: relin + "
+  os << params.summary() << ", " << p.options.slots << " slots, " << p.bootstraps << " bootstraps";
+  const std::map<int, int> by_slots = bootstraps_by_slots(p);
+  for (auto it = by_slots.begin(); it != by_slots.end(); ++it) {
+    os << (it == by_slots.begin() ? " (" : ", ") << it->second << " at " << it->first << " slots";
+  }
+  os << (by_slots.empty() ? "" : ")") << ": relin + "
      << k.galois_keys << " Galois keys" << (k.conjugation ? " (with conjugation)" : "") << ", "
      << k.linear_only_steps.size() << " of them at level " << k.linear_level << ": " << k.bytes / 1e9
      << " GB of evaluation keys (" << k.bytes_full_level / 1e9 << " GB at full level)";
@@ -94,18 +101,21 @@ KeyPlan key_plan(const ckks::Params& params, const std::optional<ckks::Bootstrap
   KeyPlan k;
   std::set<int> steps(p.rotation_steps.begin(), p.rotation_steps.end());
   std::set<int> boot_steps;
-  if (p.bootstraps > 0) {
+  const std::map<int, int> by_slots = bootstraps_by_slots(p);
+  if (!by_slots.empty()) {
     if (!boot) {
       throw Error(ola::mismatch("key_plan", "bootstrapping", "a parameter set with a bootstrapping chain",
                                 std::to_string(p.bootstraps) + " bootstraps on a set without one"));
     }
-    for (int s : ckks::bootstrap_rotation_steps(params, *boot, static_cast<std::size_t>(p.options.slots))) {
-      const int n = static_cast<int>(params.max_slots());
-      const int r = ((s % n) + n) % n;
-      if (r != 0) boot_steps.insert(r);
+    const int n = static_cast<int>(params.max_slots());
+    for (const auto& [slots, count] : by_slots) {
+      for (int s : ckks::bootstrap_rotation_steps(params, *boot, static_cast<std::size_t>(slots))) {
+        const int r = ((s % n) + n) % n;
+        if (r != 0) boot_steps.insert(r);
+      }
+      k.bootstrap_slots.push_back(slots);
     }
     k.conjugation = true;
-    k.bootstrapper = true;
   }
   for (int s : steps) {
     if (boot_steps.count(s) == 0) k.linear_only_steps.push_back(s);

@@ -42,20 +42,25 @@ std::string param_set_names();
 int bootstrap_output_level(const ckks::Params& params, const ckks::BootstrapLiteral& boot);
 
 /// Compile options for `params`: `slots` (0: N/2; else a power of two <= N/2, sparse packing and
-/// sparse-slot bootstrapping). Without `boot`: fresh level max_level, bootstraps refused. With
+/// sparse-slot bootstrapping), `stage_bootstraps` (ProgramOptions: each bootstrap at its register's
+/// period). Without `boot`: fresh level max_level, bootstraps refused. With
 /// `boot`: fresh level = boot level = bootstrap_output_level (the primes above it are the
 /// bootstrapper's, 60 bits, unfit for the 2^40 computation scale), bootstraps allowed.
 /// @throws ola::Error if slots is not 0 or a power of two in 1..N/2, or as bootstrap_output_level.
 ProgramOptions program_options_for(const ckks::Params& params, const std::optional<ckks::BootstrapLiteral>& boot,
-                                   int slots = 0);
+                                   int slots = 0, bool stage_bootstraps = false);
 
 /// The Galois keys a program needs: its rotation steps, plus for a program with bootstraps the
-/// steps of ckks::bootstrap_rotation_steps(params, boot, p.options.slots) and the conjugation key.
+/// union over its bootstrap slot counts n (bootstraps_by_slots) of
+/// ckks::bootstrap_rotation_steps(params, boot, n) (CoeffToSlot / SlotToCoeff and SubSum steps),
+/// and the conjugation key.
 /// Thread safety: a plain value.
 struct KeyPlan {
   std::vector<int> rotation_steps;  ///< ascending, distinct, in [1, N/2)
   bool conjugation = false;
-  bool bootstrapper = false;        ///< the program bootstraps: infer builds a ckks::Bootstrapper
+  /// Ascending slot counts the program bootstraps at (empty: none): infer builds one
+  /// ckks::Bootstrapper per count (he/ckks_session.h).
+  std::vector<int> bootstrap_slots;
   std::size_t galois_keys = 0;      ///< distinct Galois elements (rotations + conjugation)
   /// Highest level at which the program's own layers (conv, shortcut, pool_fc) rotate.
   int linear_level = 0;
@@ -69,12 +74,14 @@ struct KeyPlan {
   double bytes_full_level = 0.0;
 };
 
-/// @throws ola::Error if p bootstraps and boot is empty; as ckks::bootstrap_rotation_steps.
+/// @throws ola::Error if p bootstraps and boot is empty; as ckks::bootstrap_rotation_steps (a
+///         bootstrap step whose slot count is not a power of two in 2..N/2).
 KeyPlan key_plan(const ckks::Params& params, const std::optional<ckks::BootstrapLiteral>& boot, const Program& p);
 
 /// One line for logs, printed by keygen before it starts: parameters, slots, bootstraps, key
-/// count and memory: "<params summary>, <n> slots, <b> bootstraps: relin + <g> Galois keys (with
-/// conjugation), <m> of them at level <l>: <x> GB of evaluation keys (<y> GB at full level)".
+/// count and memory: "<params summary>, <n> slots, <b> bootstraps (<b1> at <n1> slots, ...): relin
+/// + <g> Galois keys (with conjugation), <m> of them at level <l>: <x> GB of evaluation keys (<y>
+/// GB at full level)".
 std::string describe_key_plan(const ckks::Params& params, const Program& p, const KeyPlan& k);
 
 /// Memory of one switching key for ciphertexts up to `level` (-1: max_level, as

@@ -132,7 +132,10 @@ std::string program_fingerprint(const Program& p) {
   for (int s : p.rotation_steps) os << ' ' << s;
   os << "\nlogits";
   for (int s : p.head.logit_slots) os << ' ' << s;
-  for (const auto& s : p.steps) os << '\n' << to_string(s.op) << ' ' << s.level_before << ' ' << s.level_after;
+  for (const auto& s : p.steps) {
+    os << '\n' << to_string(s.op) << ' ' << s.level_before << ' ' << s.level_after;
+    if (s.op == ProgramOp::bootstrap) os << ' ' << s.slots;  // which bootstrapper (and its keys)
+  }
   for (const auto& a : p.activations) {
     os << "\nact " << a.site << ' ' << a.t_scale << ' ' << a.t_shift << ' ' << a.out_factor;
     for (const auto& st : a.approximation.stages) {
@@ -176,7 +179,7 @@ ClientSecret load_client_secret(const std::filesystem::path& path) {
 
 void save_evaluation_keys(const std::filesystem::path& path, const EvaluationKeys& k) {
   const nlohmann::json meta{{"rotation_steps", k.rotation_steps}, {"program", k.program},
-                            {"param_set", k.param_set}, {"slots", k.slots}};
+                            {"param_set", k.param_set}, {"slots", k.slots}, {"stage_bootstraps", k.stage_bootstraps}};
   write_file_atomic(path, pack_container(kEvalMagic, {ckks::to_bytes(k.params), ckks::to_bytes(k.relin, k.params),
                                                       ckks::to_bytes(k.galois, k.params), json_bytes(meta)}));
 }
@@ -194,7 +197,8 @@ EvaluationKeys load_evaluation_keys(const std::filesystem::path& path) {
   const auto meta = parse_json(parts[3], where);
   return {std::move(params), std::move(relin), std::move(galois),
           field<std::vector<int>>(meta, "rotation_steps", where), field<std::string>(meta, "program", where),
-          field<std::string>(meta, "param_set", where), field<int>(meta, "slots", where)};
+          field<std::string>(meta, "param_set", where), field<int>(meta, "slots", where),
+          meta.contains("stage_bootstraps") && field<bool>(meta, "stage_bootstraps", where)};
 }
 
 void save_encrypted_logits(const std::filesystem::path& path, const EncryptedLogits& l, const ckks::Params& params) {

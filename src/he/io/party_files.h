@@ -15,7 +15,8 @@
 namespace ola::he {
 
 /// Digest of what the keys and ciphertexts of a program depend on: the input layout, the rotation
-/// set, the steps with their levels and the activation polynomials (util/hash.h hex).
+/// set, the steps with their levels (and bootstrap slot counts) and the activation polynomials
+/// (util/hash.h hex).
 std::string program_fingerprint(const Program& p);
 
 /// The client's file: parameters, secret key, and what `encrypt` needs of the program.
@@ -39,6 +40,8 @@ struct EvaluationKeys {
   std::string program;              ///< program_fingerprint
   std::string param_set;            ///< the set's name (he/io/param_sets.h): its bootstrap settings
   int slots = 0;                    ///< the program's slot count
+  /// ProgramOptions::stage_bootstraps of the program (absent in older files: false)
+  bool stage_bootstraps = false;
 };
 
 /// Encrypted logits and where they sit in the slots.

@@ -44,6 +44,18 @@ int step_depth(const Program& p, const ProgramStep& s) {
   return 0;
 }
 
+std::string step_label(const ProgramStep& s) {
+  return s.op == ProgramOp::bootstrap ? s.name + " (" + std::to_string(s.slots) + " slots)" : s.name;
+}
+
+std::map<int, int> bootstraps_by_slots(const Program& p) {
+  std::map<int, int> counts;
+  for (const ProgramStep& s : p.steps) {
+    if (s.op == ProgramOp::bootstrap) ++counts[s.slots];
+  }
+  return counts;
+}
+
 namespace {
 
 /// The interval the affine map x -> t uses: the polynomial's own for one-stage kinds; [-B, B] with
@@ -179,6 +191,12 @@ class Compiler {
     return v;
   }
 
+  /// Slot count of a bootstrap of register v: its layout's period (the slots repeat with it) with
+  /// stage_bootstraps, else the program's slot count.
+  int boot_slots(int v) const {
+    return p_.options.stage_bootstraps ? layout_[static_cast<std::size_t>(v)].period() : p_.options.slots;
+  }
+
   /// Bootstraps register v in place if it has fewer than `need` levels (or if forced).
   void ensure(int v, int need, const std::string& why, bool force = false) {
     auto& l = level_[static_cast<std::size_t>(v)];
@@ -189,7 +207,8 @@ class Compiler {
     if (p_.options.boot_level < need) {
       throw Error(ola::mismatch(why, "levels after a bootstrap", ">= " + std::to_string(need), p_.options.boot_level));
     }
-    p_.steps.push_back({ProgramOp::bootstrap, "bootstrap", v, -1, v, -1, l, p_.options.boot_level});
+    p_.steps.push_back(
+        {ProgramOp::bootstrap, "bootstrap", v, -1, v, -1, l, p_.options.boot_level, boot_slots(v)});
     l = p_.options.boot_level;
     ++p_.bootstraps;
   }
@@ -302,7 +321,8 @@ class Compiler {
     const auto us = static_cast<std::size_t>(s);
     const int index = static_cast<int>(p_.activations.size());
     p_.steps.push_back({ProgramOp::activation, n.name, in, -1, s, index, level_[ui], level_[us]});
-    p_.steps.push_back({ProgramOp::bootstrap, "bootstrap", s, -1, s, -1, level_[us], p_.options.boot_level});
+    p_.steps.push_back(
+        {ProgramOp::bootstrap, "bootstrap", s, -1, s, -1, level_[us], p_.options.boot_level, boot_slots(s)});
     ++p_.bootstraps;
     level_[us] = p_.options.boot_level;
     layout_[uo] = layout_[ui];

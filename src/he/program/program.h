@@ -9,6 +9,7 @@
 // reaching an activation already holds a x, and b is added as a constant plaintext (no level).
 #pragma once
 
+#include <map>
 #include <optional>
 #include <span>
 #include <string>
@@ -47,6 +48,12 @@ struct ProgramStep {
   int index = -1;         ///< conv/shortcut: into Program::convs; activation: into activations
   int level_before = 0;   ///< level of `input` (add: the higher of the two) before the step
   int level_after = 0;    ///< level of `output`
+  /// bootstrap: its slot count. With ProgramOptions::stage_bootstraps the period of the register's
+  /// layout (Layout::period(): 2^14, 2^13, 2^12 by ResNet-20 stage at 2^15 slots): the register's
+  /// slots repeat with it, so it is that sparse encoding and a bootstrapper for this many slots
+  /// refreshes it (docs/he-workflow.md, "Per-stage sparse bootstraps"); else the program's slot
+  /// count. 0 for other steps.
+  int slots = 0;
 };
 
 /// An activation site as compiled: the plan's approximation, its affine input map and the factor
@@ -74,6 +81,10 @@ struct ProgramOptions {
   int fresh_level = 16;      ///< level of a freshly encrypted input
   int boot_level = 12;       ///< level after a bootstrap
   bool allow_bootstrap = true;          ///< false: throw instead of inserting a bootstrap
+  /// true: each bootstrap at its register's period (per-stage sparse, one bootstrapper per period);
+  /// false: every bootstrap at `slots` (one bootstrapper, fewer keys: the default while the
+  /// n16 memory of several bootstrappers exceeds the budget, docs/he-workflow.md).
+  bool stage_bootstraps = false;
   std::vector<bool> bootstrap_before;   ///< per site: force a bootstrap before it (from a plan)
 };
 
@@ -101,10 +112,11 @@ struct Program {
 /// odd kernel, "same" padding, stride 1 or 2); activation; add of two data values; the option-A
 /// shortcut as slice(s) with step 2 on both spatial axes then pad on the channel axis;
 /// global_average_pool, reshape, and one final linear layer producing the output.
-/// Bootstraps: before a site whose bootstrap_before is set, wherever the next step needs more
-/// levels than its input has, and inside a composite ReLU deeper than boot_level (split: the most
-/// leading sign stages that fit in boot_level levels, then a bootstrap, then the rest; the
-/// activation's input must keep boot_level - tail depth + 2 levels for the final product).
+/// Bootstraps (ProgramStep::slots: the register's period with stage_bootstraps, else `slots`):
+/// before a site whose bootstrap_before is set, wherever the next step needs more levels than its
+/// input has, and inside a composite ReLU deeper than boot_level (split: the most leading sign
+/// stages that fit in boot_level levels, then a bootstrap, then the rest; the activation's input
+/// must keep boot_level - tail depth + 2 levels for the final product).
 /// @throws ola::Error if sites.size() differs from the site count, a site's approximation is exact,
 ///         a node is of an unsupported kind or shape (naming the node), a register would need two
 ///         different scales, a bootstrap is needed while allow_bootstrap is false, or a composite ReLU
@@ -115,6 +127,14 @@ Program compile_program(const nn::Graph& g, std::span<const approx::Approximatio
 /// compile_program with the plan's approximations and bootstrap placement.
 /// @throws ola::Error if the plan's site count differs from the graph's, or as compile_program.
 Program compile_program(const nn::Graph& g, const opt::Plan& plan, ProgramOptions options);
+
+/// The step's name for logs: ProgramStep::name, and for a bootstrap its slot count ("bootstrap
+/// (16384 slots)").
+std::string step_label(const ProgramStep& s);
+
+/// Bootstraps per slot count (ProgramStep::slots), ascending by slot count; empty without bootstraps.
+/// The keys are the slot counts a bootstrapper is needed for.
+std::map<int, int> bootstraps_by_slots(const Program& p);
 
 /// Levels consumed per step kind: 1 for conv/shortcut/pool_fc, the polynomial's depth for an
 /// activation (split: head_depth, and depth - head_depth for its activation_tail), 0 or 1 for add

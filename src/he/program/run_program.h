@@ -99,7 +99,7 @@ typename B::Ciphertext run_program(B& be, const Program& p, const typename B::Ci
         break;
       }
       case ProgramOp::pool_fc: out = pool_fc(be, get(s.input), p.head); break;
-      case ProgramOp::bootstrap: out = be.bootstrap(get(s.input)); break;
+      case ProgramOp::bootstrap: out = be.bootstrap(get(s.input), s.slots); break;
     }
     if (be.level(out) != s.level_after) {
       throw Error(ola::mismatch("run_program: step " + std::to_string(i) + " (" + to_string(s.op) + " " + s.name + ")",

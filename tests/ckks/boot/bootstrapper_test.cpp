@@ -91,6 +91,45 @@ TEST_P(BootSlots, BootstrapRecoversTheMessageAtLevelsAfter) {
 
 INSTANTIATE_TEST_SUITE_P(Slots, BootSlots, ::testing::Values(std::size_t{2048}, std::size_t{64}));
 
+/// `period` repeated to fill n slots.
+std::vector<std::complex<double>> repeated(const std::vector<std::complex<double>>& period, std::size_t n) {
+  std::vector<std::complex<double>> v(n);
+  for (std::size_t i = 0; i < n; ++i) v[i] = period[i % period.size()];
+  return v;
+}
+
+TEST(Bootstrapper, SparseBootstrapOfAPeriodicFullSlotCiphertextReturnsIt) {
+  // A full-slot (2048) ciphertext whose slots repeat with period 64 is the 64-sparse encoding:
+  // the 64-slot bootstrapper refreshes it and it comes back with 2048 slots, every copy intact.
+  Ctx& c = ctx();
+  const std::size_t n = 64;
+  const std::size_t full = c.params.max_slots();
+  const BootstrapLiteral lit = bootstrap_test_literal();
+  const Evaluator ev = c.evaluator_for(n, lit);
+  const Bootstrapper boot(ev, c.encoder, lit, n);
+  const auto z = repeated(random_slots(n, 21), full);
+  const Ciphertext out = boot.bootstrap(encrypt_at_zero(c, z));
+  EXPECT_EQ(out.level, boot.levels_after());
+  EXPECT_EQ(out.slots, full);
+  const double err = max_error(c.encoder.decode(c.decryptor.decrypt(out)), z);
+  EXPECT_LT(std::log2(err), -20) << "precision bits " << -std::log2(err);
+
+  // Not periodic: SubSum projects, slot i becomes the mean of the slots i + k * 64 (as documented;
+  // he/slot_sim_backend.h models the same).
+  const auto w = random_slots(full, 22);
+  std::vector<std::complex<double>> mean(n);
+  for (std::size_t i = 0; i < full; ++i) mean[i % n] += w[i] / static_cast<double>(full / n);
+  const Ciphertext projected = boot.bootstrap(encrypt_at_zero(c, w));
+  EXPECT_LT(std::log2(max_error(c.encoder.decode(c.decryptor.decrypt(projected)), repeated(mean, full))), -20);
+  EXPECT_GT(max_error(repeated(mean, full), w), 0.1);  // the projection is not the identity here
+
+  // 128 slots (a multiple of 64, periodic) also go through, and keep their count.
+  const auto y = repeated(random_slots(n, 23), 2 * n);
+  const Ciphertext out128 = boot.bootstrap(encrypt_at_zero(c, y));
+  EXPECT_EQ(out128.slots, 2 * n);
+  EXPECT_LT(std::log2(max_error(c.encoder.decode(c.decryptor.decrypt(out128)), y)), -20);
+}
+
 TEST(Bootstrapper, RealPairCarriesTwoVectors) {
   Ctx& c = ctx();
   const std::size_t slots = 2048;
