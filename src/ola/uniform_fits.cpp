@@ -8,19 +8,6 @@
 #include "ola/plan_error.h"
 
 namespace ola::opt {
-namespace {
-
-constexpr std::size_t kUniformBins = 2048;
-
-approx::Distribution uniform_distribution(double lo, double hi) {
-  std::vector<double> edges(kUniformBins + 1);
-  for (std::size_t i = 0; i <= kUniformBins; ++i) {
-    edges[i] = lo + (hi - lo) * static_cast<double>(i) / static_cast<double>(kUniformBins);
-  }
-  return approx::Distribution::histogram(std::move(edges), std::vector<double>(kUniformBins, 1.0));
-}
-
-}  // namespace
 
 FitRule fit_rule_from_string(const std::string& name, const std::string& where, const std::string& field) {
   if (name == "wls") return FitRule::wls;
@@ -63,8 +50,8 @@ std::vector<approx::Approximation> uniform_fits(const nn::Calibration& calibrati
         a = approx::make_wls(s.activation, settings.degree, lo, hi, dist, approx::WlsOptions{settings.uniform_weight});
         break;
       case FitRule::least_squares: {
-        // Continuous L2 on [lo, hi]: equal counts in kUniformBins equal bins (3 Gauss nodes each).
-        a = approx::make_wls(s.activation, settings.degree, lo, hi, uniform_distribution(lo, hi), approx::WlsOptions{0.0});
+        // Continuous L2 on [lo, hi], no data term.
+        a = approx::make_wls(s.activation, settings.degree, lo, hi, approx::Distribution::uniform(lo, hi), approx::WlsOptions{0.0});
         break;
       }
       case FitRule::minimax:
