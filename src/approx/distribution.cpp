@@ -9,6 +9,18 @@
 
 namespace ola::approx {
 
+Distribution Distribution::uniform(double lo, double hi, std::size_t bins) {
+  if (bins == 0) throw FitError(ola::mismatch("Distribution::uniform", "bins", ">= 1", 0));
+  if (!std::isfinite(lo) || !std::isfinite(hi) || !(lo < hi)) {
+    throw FitError(ola::mismatch("Distribution::uniform", "[lo, hi]", "finite with lo < hi",
+                                 "[" + std::to_string(lo) + ", " + std::to_string(hi) + "]"));
+  }
+  std::vector<double> edges(bins + 1);
+  for (std::size_t i = 0; i <= bins; ++i) edges[i] = lo + (hi - lo) * static_cast<double>(i) / static_cast<double>(bins);
+  edges.back() = hi;
+  return histogram(std::move(edges), std::vector<double>(bins, 1.0));
+}
+
 Distribution Distribution::histogram(std::vector<double> edges, std::vector<double> counts) {
   const char* where = "Distribution::histogram";
   if (counts.empty()) throw FitError(ola::mismatch(where, "counts.size()", ">= 1", 0));

@@ -28,6 +28,11 @@ struct Distribution {
   ///         finite or edges are not strictly increasing, a count is negative or not finite, or all
   ///         counts are zero.
   static Distribution histogram(std::vector<double> edges, std::vector<double> counts);
+  /// The uniform distribution on [lo, hi] as `bins` equal bins of equal count, so a fit against it
+  /// is a continuous least-squares fit (3 Gauss nodes a bin), not one against 3 nodes in all.
+  /// @throws FitError if lo/hi are not finite with lo < hi, or bins is 0.
+  static Distribution uniform(double lo, double hi, std::size_t bins = kUniformBins);
+  static constexpr std::size_t kUniformBins = 2048;
   /// @throws FitError if samples is empty, holds a non-finite value, or has fewer than two
   ///         distinct values.
   static Distribution from_samples(std::vector<double> samples);

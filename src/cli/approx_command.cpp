@@ -213,7 +213,7 @@ void run(const ApproxOptions& o) {
   } else if (o.kind == "minimax") {
     a = approx::make_minimax(act, o.degree, lo, hi, dist ? &dist->dist : nullptr);
   } else if (o.kind == "wls") {
-    const approx::Distribution uniform = approx::Distribution::histogram({lo, hi}, {1.0});
+    const approx::Distribution uniform = approx::Distribution::uniform(lo, hi);
     a = approx::make_wls(act, o.degree, lo, hi, dist ? dist->dist : uniform,
                          approx::WlsOptions{o.uniform_weight});
   } else {

@@ -11,6 +11,7 @@
 #include "nn/onnx/onnx_import.h"
 #include "nn/sim/simulate.h"
 #include "ola/baselines.h"
+#include "ola/calibration_match.h"
 #include "ola/cost_table.h"
 #include "ola/plan_error.h"
 #include "util/atomic_file.h"
@@ -131,14 +132,7 @@ PipelineResult run_pipeline(const PipelineSettings& s, const Progress& progress)
                             co.mean, co.std};
   }
   const std::string calib_fp = nn::calibration_fingerprint(r.calibration);
-  if (r.calibration.sites.size() != g.sites.size()) {
-    throw PlanError(ola::mismatch(s.calibration.string(), "sites", std::to_string(g.sites.size()) + " (sites of " + s.model.string() + ")",
-                                  r.calibration.sites.size()));
-  }
-  if (!r.calibration.source.model_fingerprint.empty() && r.calibration.source.model_fingerprint != model_fp) {
-    throw PlanError(ola::mismatch(s.calibration.string(), "source.model_fingerprint", model_fp.substr(0, 16) + "... (of " + s.model.string() + ")",
-                                  r.calibration.source.model_fingerprint.substr(0, 16) + "..."));
-  }
+  check_calibration_matches(g, r.calibration, model_fp, s.calibration.string(), s.model.string());
   r.network = network_from_graph(g);
 
   // Candidates (none deeper than a bootstrap window minus the linear layer before it).
@@ -150,10 +144,6 @@ PipelineResult run_pipeline(const PipelineSettings& s, const Progress& progress)
   std::vector<approx::Approximation> relu13;
   for (std::size_t i = 0; i < g.sites.size(); ++i) {
     const nn::SiteStatistics& st = r.calibration.sites[i];
-    if (st.activation != g.sites[i].activation) {
-      throw PlanError(ola::mismatch(s.calibration.string() + ": site " + st.name, "activation",
-                                    approx::to_string(g.sites[i].activation), approx::to_string(st.activation)));
-    }
     report(progress, i, g.sites.size(), "candidates");
     cands[i] = make_candidates(st, cand_settings);
     if (st.activation == approx::Activation::relu) {

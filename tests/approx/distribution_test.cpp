@@ -51,6 +51,24 @@ TEST(Distribution, QuadratureIsNormalisedAndClipped) {
   EXPECT_THROW(quadrature(d, 1.0, -1.0), FitError);
 }
 
+// The uniform distribution integrates polynomials like the continuous mean on [lo, hi]:
+// E[x^2] = 1/3 and E[x^4] = 1/5 on [-1, 1] (3 Gauss nodes a bin are exact to degree 5).
+TEST(Distribution, UniformIsTheContinuousMean) {
+  const Distribution d = Distribution::uniform(-1.0, 1.0, 8);
+  EXPECT_EQ(d.counts.size(), 8u);
+  double m2 = 0.0, m4 = 0.0;
+  for (const auto& p : quadrature(d, -1.0, 1.0)) {
+    m2 += p.w * p.x * p.x;
+    m4 += p.w * p.x * p.x * p.x * p.x;
+  }
+  EXPECT_NEAR(m2, 1.0 / 3.0, 1e-14);
+  EXPECT_NEAR(m4, 1.0 / 5.0, 1e-14);
+  EXPECT_EQ(Distribution::uniform(0.0, 3.0).counts.size(), Distribution::kUniformBins);
+  EXPECT_THROW(Distribution::uniform(1.0, 1.0), FitError);
+  EXPECT_THROW(Distribution::uniform(0.0, 1.0, 0), FitError);
+  EXPECT_THROW(Distribution::uniform(0.0, INFINITY), FitError);
+}
+
 TEST(Distribution, HistogramJson) {
   const auto path = std::filesystem::temp_directory_path() / "ola_approx_hist_test.json";
   {

@@ -24,7 +24,8 @@ using ola::test::run_ola;
 const std::vector<std::string>& subcommands() {
   static const std::vector<std::string> all = {
       "inspect", "calibrate", "approx",          "optimize",     "simulate",    "keygen",      "encrypt",
-      "infer",   "decrypt",   "bench costs",     "bench bootstrap", "bench infer", "bench approx", "demo"};
+      "infer",   "decrypt",   "bench costs",     "bench bootstrap", "bench infer", "bench approx", "demo",
+      "uniform-plan"};
   return all;
 }
 
@@ -56,7 +57,7 @@ TEST(CliUsage, EverySubcommandRejectsAnUnknownOption) {
       {"calibrate", " --out x.json"},        {"optimize", " --model m --calib c --out o"},
       {"keygen", " --model m --plan p"},      {"encrypt", " --secret s --out o"},
       {"infer", " --model m --plan p"},       {"decrypt", " --secret s --in i"},
-      {"bench infer", " --model m --plan p"}};
+      {"bench infer", " --model m --plan p"}, {"uniform-plan", " --model m --calib c --out o"}};
   for (const auto& sub : subcommands()) {
     const auto it = required.find(sub);
     const auto r = run_ola(sub + (it == required.end() ? "" : it->second) + " --no-such-option");

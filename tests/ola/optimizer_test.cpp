@@ -265,6 +265,28 @@ TEST(Optimizer, SelectionKeepsMostAccuratePlanWhenNothingPasses) {
   EXPECT_FALSE(out.budget_met);
 }
 
+// The loss model rules the budget out (smallest predicted loss 0.173 > 0.15, as above), but with a
+// whole-plan check the simulation decides: a plan that passes it is taken, and one that does not is
+// kept as the most accurate with budget_met false; without a check it stays an error.
+TEST(Optimizer, SelectionBySimulationDecidesWhenTheLossModelRulesTheBudgetOut) {
+  const TimeModel tm = make_time_model(table(20, 10));
+  const LossModel loss{10.0, 3};
+  int calls = 0;
+  OptimizerSettings st = settings(0.15, 16);
+  st.check = cheap_site_checker(0.0, 0.0, &calls);  // every plan passes: the fastest front point
+  const auto out = run_optimizer(small_net(), tm, sites_with(1e-3, 1e-4), loss, st, {});
+  ASSERT_FALSE(out.front.empty());
+  EXPECT_GT(out.front.front().loss_points, 0.15);
+  EXPECT_TRUE(out.budget_met);
+  EXPECT_NEAR(out.plan.totals.predicted_ms / 1000.0, out.front.back().seconds, 1e-9);
+  EXPECT_NE(out.selection.find("loss model predicted more than the budget"), std::string::npos) << out.selection;
+  st.check = [](const std::vector<approx::Approximation>&) { return PlanCheck{100, 50.0, 40.0, 1.0}; };
+  const auto none = run_optimizer(small_net(), tm, sites_with(1e-3, 1e-4), loss, st, {});
+  EXPECT_FALSE(none.budget_met);
+  EXPECT_NEAR(none.plan.totals.predicted_ms / 1000.0, none.front.front().seconds, 1e-9);
+  EXPECT_THROW(run_optimizer(small_net(), tm, sites_with(1e-3, 1e-4), loss, settings(0.15, 16), {}), PlanError);
+}
+
 TEST(Optimizer, PricingDropsDominatedCandidates) {
   const TimeModel tm = make_time_model(table(20, 16));
   SiteCandidates s;

@@ -1,0 +1,67 @@
+#include "ola/uniform_fits.h"
+
+#include <algorithm>
+
+#include "approx/metrics.h"
+#include "approx/wls.h"
+#include "ola/candidates.h"
+#include "ola/plan_error.h"
+
+namespace ola::opt {
+
+FitRule fit_rule_from_string(const std::string& name, const std::string& where, const std::string& field) {
+  if (name == "wls") return FitRule::wls;
+  if (name == "ls") return FitRule::least_squares;
+  if (name == "minimax") return FitRule::minimax;
+  throw PlanError(ola::mismatch(where, field, "wls, ls or minimax", "'" + name + "'"));
+}
+
+std::string to_string(FitRule r) {
+  switch (r) {
+    case FitRule::wls: return "wls";
+    case FitRule::least_squares: return "ls";
+    case FitRule::minimax: return "minimax";
+  }
+  return "?";
+}
+
+std::pair<double, double> union_interval(const nn::Calibration& calibration, double margin) {
+  if (calibration.sites.empty()) throw PlanError(ola::mismatch("calibration", "sites", "at least one", 0));
+  auto [lo, hi] = site_interval(calibration.sites.front(), margin);
+  for (const auto& s : calibration.sites) {
+    const auto [l, h] = site_interval(s, margin);
+    lo = std::min(lo, l);
+    hi = std::max(hi, h);
+  }
+  return {lo, hi};
+}
+
+std::vector<approx::Approximation> uniform_fits(const nn::Calibration& calibration, const UniformFitSettings& settings) {
+  std::pair<double, double> global{0.0, 0.0};
+  if (settings.global_range) global = union_interval(calibration, settings.margin);
+  std::vector<approx::Approximation> out;
+  out.reserve(calibration.sites.size());
+  for (const auto& s : calibration.sites) {
+    const auto [lo, hi] = settings.global_range ? global : site_interval(s, settings.margin);
+    const approx::Distribution dist = site_distribution(s);
+    approx::Approximation a;
+    switch (settings.rule) {
+      case FitRule::wls:
+        a = approx::make_wls(s.activation, settings.degree, lo, hi, dist, approx::WlsOptions{settings.uniform_weight});
+        break;
+      case FitRule::least_squares: {
+        // Continuous L2 on [lo, hi], no data term.
+        a = approx::make_wls(s.activation, settings.degree, lo, hi, approx::Distribution::uniform(lo, hi), approx::WlsOptions{0.0});
+        break;
+      }
+      case FitRule::minimax:
+        a = approx::make_minimax(s.activation, settings.degree, lo, hi);
+        break;
+    }
+    a.metrics = approx::error_metrics(a, &dist);
+    out.push_back(std::move(a));
+  }
+  return out;
+}
+
+}  // namespace ola::opt

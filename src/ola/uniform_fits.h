@@ -1,0 +1,46 @@
+// One fitting rule and one degree at every activation site: the comparison rows of issue 8
+// (docs/results.md, "ConvNeXt"). OLA's own rule is `wls` (the site's calibrated distribution plus a
+// small uniform weight, as make_candidates); the others are the ablations it is compared with.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "approx/approximation.h"
+#include "nn/calib/calibration.h"
+
+namespace ola::opt {
+
+enum class FitRule {
+  wls,            ///< weighted least squares on the site's calibrated histogram (OLA's rule)
+  least_squares,  ///< least squares with uniform weight on the interval (no distribution)
+  minimax,        ///< minimax (Remez) on the interval
+};
+
+/// "wls", "ls" or "minimax". @throws PlanError "<where>: <field>: expected ..." for anything else.
+FitRule fit_rule_from_string(const std::string& name, const std::string& where, const std::string& field);
+std::string to_string(FitRule r);
+
+/// Thread safety: a plain value.
+struct UniformFitSettings {
+  FitRule rule = FitRule::wls;
+  int degree = 3;
+  /// false: each site's own interval (site_interval with `margin`); true: the union of all sites'
+  /// intervals for every site.
+  bool global_range = false;
+  double margin = 0.2;           ///< as CandidateSettings::margin
+  double uniform_weight = 1e-3;  ///< FitRule::wls only (approx::WlsOptions)
+};
+
+/// The interval every site gets with global_range: [min lo, max hi] over site_interval(s, margin).
+/// @throws PlanError as site_interval, or if `calibration` has no sites.
+std::pair<double, double> union_interval(const nn::Calibration& calibration, double margin);
+
+/// One approximation per calibrated site (index = site index), each for the site's activation.
+/// metrics.weighted_mse is always measured on the site's calibrated distribution (also for the
+/// rules that do not fit against it), max_error on the polynomial's interval.
+/// @throws PlanError as site_interval / site_distribution; approx::FitError if the fit fails
+///         (degree outside the fitter's range).
+std::vector<approx::Approximation> uniform_fits(const nn::Calibration& calibration, const UniformFitSettings& settings);
+
+}  // namespace ola::opt
