@@ -112,10 +112,10 @@ nlohmann::json bench_program(const BenchInferOptions& o, const ckks::Params& par
   const double keygen_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - k0).count();
   std::fprintf(stderr, "keygen %.1f s\n", keygen_s);
   const auto b0 = std::chrono::steady_clock::now();
-  he::CkksSession session(params, std::move(relin), std::move(galois), pset.boot,
-                          p.options.slots, kp.bootstrap_slots);
+  he::CkksSession session(params, std::move(relin), std::move(galois), pset.boot, p);
   const double setup_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - b0).count();
-  std::fprintf(stderr, "backend setup (matrices of %zu bootstrappers) %.1f s\n", kp.bootstrap_slots.size(), setup_s);
+  std::fprintf(stderr, "backend setup (matrices of %zu of %zu bootstrappers, the others at their first bootstrap) %.1f s\n",
+               session.live_bootstrappers().size(), kp.bootstrap_slots.size(), setup_s);
   const ckks::Encoder& encoder = session.encoder();
   const ckks::Encryptor encryptor(params, keygen.secret_key());
   const ckks::Decryptor decryptor(params, keygen.secret_key());

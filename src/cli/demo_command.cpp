@@ -136,8 +136,7 @@ EncryptedRun run_encrypted(const std::filesystem::path& model, const std::filesy
   auto galois = std::make_shared<const ckks::GaloisKeys>(he::make_galois_keys(keygen, kp));
   r.keygen_seconds = seconds_since(t0);
   t0 = std::chrono::steady_clock::now();
-  he::CkksSession session(params, std::move(relin), std::move(galois), pset.boot,
-                          p.options.slots, kp.bootstrap_slots);
+  he::CkksSession session(params, std::move(relin), std::move(galois), pset.boot, p);
   r.setup_seconds = seconds_since(t0);
   const ckks::Encryptor encryptor(params, keygen.secret_key());
   const ckks::Decryptor decryptor(params, keygen.secret_key());
