@@ -119,6 +119,12 @@ TEST(HeCliBoot, BenchInferRunsTheUniformCompositeBaselineAndComparesItWithThePla
   }
   EXPECT_EQ(plan["agreement"], 1.0);
   EXPECT_EQ(base["agreement"], 1.0);
+  // The baseline's 2048-slot bootstrapper is built in the run, after the 4096 one is freed; the
+  // build is counted apart from the bootstraps.
+  EXPECT_EQ(plan["bootstrapper_builds"], 1) << r.all;
+  EXPECT_EQ(base["bootstrapper_builds"], 2) << r.all;
+  EXPECT_GT(base["seconds_per_image_by_kind"]["bootstrapper_setup"].get<double>(), 0.0) << r.all;
+  EXPECT_FALSE(plan["seconds_per_image_by_kind"].contains("bootstrapper_setup")) << r.all;
   EXPECT_DOUBLE_EQ(j["ratio"].get<double>(),
                    base["seconds_per_image"].get<double>() / plan["seconds_per_image"].get<double>());
   EXPECT_GT(plan["peak_rss_mb"].get<double>(), 1.0);

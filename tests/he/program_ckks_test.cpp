@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <iostream>
 #include <map>
 #include <memory>
@@ -19,10 +20,12 @@
 #include "ckks/core/ckks.h"
 #include "he/ckks_backend.h"
 #include "he/ckks_session.h"
+#include "he/encrypted_run.h"
 #include "he/io/galois_key_maker.h"
 #include "he/io/param_sets.h"
 #include "he/program/activations.h"
 #include "he/program/program.h"
+#include "he/program/program_files.h"
 #include "he/program/run_program.h"
 #include "he/slot_sim_backend.h"
 #include "nn/exec/executor.h"
@@ -205,12 +208,21 @@ Program forced_bootstraps_program(const nn::Graph& g, const FeatureMap& image, c
   return compile_program(g, sites, o);
 }
 
+/// The small CNN, its test image, forced_bootstraps_program at test-boot-n12 and its key plan.
+struct ForcedBootstrapsCase {
+  explicit ForcedBootstrapsCase(bool stage_bootstraps = true)
+      : p(forced_bootstraps_program(g, image, set, stage_bootstraps)), kp(key_plan(params, set.boot, p)) {}
+  nn::Graph g = small_cnn();
+  FeatureMap image = test_image();
+  ParamSet set = param_set_by_name("test-boot-n12");
+  ckks::Params params{set.params};
+  Program p;
+  KeyPlan kp;
+};
+
 TEST(ProgramCkks, BootstrapsAtTwoSlotCountsBeforeAndAfterTheStrideTwoConvMatchTheSimulation) {
-  const nn::Graph g = small_cnn();
-  const FeatureMap image = test_image();
-  const ParamSet set = param_set_by_name("test-boot-n12");
-  const ckks::Params params(set.params);
-  const Program p = forced_bootstraps_program(g, image, set);
+  const ForcedBootstrapsCase c;
+  const auto& [g, image, set, params, p, kp] = c;
   ASSERT_EQ(p.options.slots, 2048);
   ASSERT_EQ(p.bootstraps, 2);
   std::vector<int> boot_slots;
@@ -218,20 +230,15 @@ TEST(ProgramCkks, BootstrapsAtTwoSlotCountsBeforeAndAfterTheStrideTwoConvMatchTh
     if (s.op == ProgramOp::bootstrap) boot_slots.push_back(s.slots);
   }
   ASSERT_EQ(boot_slots, (std::vector<int>{256, 128}));
-  const KeyPlan kp = key_plan(params, set.boot, p);
   EXPECT_EQ(kp.bootstrap_slots, (std::vector<int>{128, 256}));
   const auto [want, got] = run_both(params, p, image, set.boot);
   expect_agreement("small CNN, bootstraps at 256 and 128 of 2048 slots, N=2^12", want, got);
 }
 
 TEST(ProgramCkks, SessionBuildsEachBootstrapperAtItsFirstBootstrapAndFreesItAfterItsLast) {
-  const nn::Graph g = small_cnn();
-  const FeatureMap image = test_image();
-  const ParamSet set = param_set_by_name("test-boot-n12");
-  const ckks::Params params(set.params);
-  const Program p = forced_bootstraps_program(g, image, set);
+  const ForcedBootstrapsCase c;
+  const auto& [g, image, set, params, p, kp] = c;
   ASSERT_EQ(bootstraps_by_slots(p), (std::map<int, int>{{128, 1}, {256, 1}}));
-  const KeyPlan kp = key_plan(params, set.boot, p);
   const ckks::KeyGenerator keygen(params);
   const ckks::EvaluationKeys keys{std::make_shared<const ckks::RelinKey>(keygen.relin_key()),
                                   std::make_shared<const ckks::GaloisKeys>(make_galois_keys(keygen, kp))};
@@ -297,13 +304,9 @@ TEST(ProgramCkks, SessionBuildsEachBootstrapperAtItsFirstBootstrapAndFreesItAfte
 }
 
 TEST(ProgramCkks, SessionWithOneBootstrapSlotCountKeepsItsBootstrapperForTheNextRun) {
-  const nn::Graph g = small_cnn();
-  const FeatureMap image = test_image();
-  const ParamSet set = param_set_by_name("test-boot-n12");
-  const ckks::Params params(set.params);
-  const Program p = forced_bootstraps_program(g, image, set, false);
+  const ForcedBootstrapsCase c(false);
+  const auto& [g, image, set, params, p, kp] = c;
   ASSERT_EQ(bootstraps_by_slots(p), (std::map<int, int>{{2048, 2}}));
-  const KeyPlan kp = key_plan(params, set.boot, p);
   const ckks::KeyGenerator keygen(params);
   CkksSession session(params, std::make_shared<const ckks::RelinKey>(keygen.relin_key()),
                       std::make_shared<const ckks::GaloisKeys>(make_galois_keys(keygen, kp)), set.boot, p);
@@ -317,6 +320,41 @@ TEST(ProgramCkks, SessionWithOneBootstrapSlotCountKeepsItsBootstrapperForTheNext
   }
   EXPECT_EQ(session.bootstrapper_builds(), 1);
   EXPECT_THROW(session.backend().bootstrap(in, 1024), Error);  // not a count of the program
+}
+
+TEST(ProgramCkks, RunEncryptedMatchesTheSimulationImageByImage) {
+  const ForcedBootstrapsCase c;
+  const auto& [g, image, set, params, p, kp] = c;
+  // Two images: the test image and its half (inside the sites' ranges).
+  nn::Tensor images = nn::zeros({2, 3, 8, 8});
+  for (std::size_t i = 0; i < image.data.size(); ++i) {
+    images.data[i] = static_cast<float>(image.data[i]);
+    images.data[image.data.size() + i] = static_cast<float>(0.5 * image.data[i]);
+  }
+  EXPECT_THROW(run_encrypted(params, set.boot, p, kp, images, 3), Error);  // before any keygen
+
+  std::size_t steps = 0, setups = 0;
+  std::vector<std::size_t> seen;
+  EncryptedRunHooks hooks;
+  hooks.on_setup = [&](double, const CkksSession& s) {
+    ++setups;
+    EXPECT_EQ(s.live_bootstrappers(), std::vector<int>{256});
+  };
+  hooks.on_step = [&](std::size_t, const ProgramStep&, double, int) { ++steps; };
+  hooks.on_image = [&](std::size_t i, const std::vector<double>&, const std::vector<double>&) { seen.push_back(i); };
+  const EncryptedRun r = run_encrypted(params, set.boot, p, kp, images, 2, hooks);
+  EXPECT_EQ(setups, 1u);
+  EXPECT_EQ(steps, 2 * p.steps.size());
+  EXPECT_EQ(seen, (std::vector<std::size_t>{0, 1}));
+  ASSERT_EQ(r.images.size(), 2u);
+  EXPECT_EQ(r.bootstrapper_builds, 4);  // 256 up front, 128, then both again for the second image
+  EXPECT_GT(r.eval_key_bytes, 0.0);
+  EXPECT_GT(r.infer_seconds, 0.0);
+  for (std::int64_t i = 0; i < 2; ++i) {
+    const auto& got = r.images[static_cast<std::size_t>(i)];
+    EXPECT_EQ(got.simulated_logits, simulate_logits(p, image_map(images, i))) << i;
+    expect_agreement("run_encrypted, small CNN at 256 and 128 slots, N=2^12", got.simulated_logits, got.logits);
+  }
 }
 
 TEST(ProgramCkks, CompositeReluSplitByABootstrapMatchesTheSimulationAndTheUnsplitProgram) {
