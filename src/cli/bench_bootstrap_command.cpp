@@ -1,7 +1,6 @@
 // `ola bench bootstrap`: times one CKKS bootstrap (keys, setup, the bootstrap itself) and its
 // precision on uniform real inputs in [-1, 1]; prints one JSON object with --json, and may record
 // the time in a cost table's "bootstrap" list (--costs FILE).
-#include <sys/resource.h>
 #include <time.h>
 
 #include <chrono>
@@ -22,6 +21,7 @@
 #include "cli/json_output.h"
 #include "util/atomic_file.h"
 #include "util/error.h"
+#include "util/process_memory.h"
 
 namespace ola::cli {
 namespace {
@@ -43,12 +43,6 @@ double process_cpu_seconds() {
   timespec ts{};
   clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
   return static_cast<double>(ts.tv_sec) + 1e-9 * static_cast<double>(ts.tv_nsec);
-}
-
-double peak_rss_mb() {
-  rusage ru{};
-  getrusage(RUSAGE_SELF, &ru);
-  return static_cast<double>(ru.ru_maxrss) / 1024.0;  // ru_maxrss is in KiB on Linux
 }
 
 double switching_key_bytes(const ckks::SwitchingKey& k) {

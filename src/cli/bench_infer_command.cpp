@@ -1,20 +1,17 @@
 // `ola bench infer --model M --plan P --images K [--params NAME] --json`: keygen, encrypt, infer and
-// decrypt (in memory, the same code as the four commands) on the first K test images, compared
+// decrypt (in memory, he/encrypted_run.h, as `ola demo`) on the first K test images, compared
 // with the plaintext simulation of the same program. With a bootstrapping set (test-boot-n12/13,
-// n16) the bootstrappers (one per bootstrap slot count) are built like `ola infer` does; one
-// progress line per step on stderr.
+// n16) the bootstrappers (one per bootstrap slot count) are built like `ola infer` does
+// (he/ckks_session.h: the first up front, the others at their first bootstrap); one progress line
+// per step on stderr.
 // `--baseline-alpha A` runs the uniform baseline instead of the plan's polynomials: composite
 // minimax ReLU of precision A at every ReLU site on the plan's intervals (plan_replacements.h),
 // bootstraps wherever the compiler needs them (the plan's placement is not used; a composite deeper
 // than the levels after a bootstrap is split by one). `--compare-baseline A` runs the plan, then
 // that baseline, in one process and prints both with the ratio baseline / plan.
-#include <sys/resource.h>
-
 #include <algorithm>
-#include <chrono>
 #include <cmath>
 #include <cstdio>
-#include <fstream>
 #include <map>
 #include <memory>
 #include <optional>
@@ -26,20 +23,17 @@
 #include "cli/command.h"
 #include "cli/json_output.h"
 #include "cli/plan_replacements.h"
-#include "he/ckks_backend.h"
 #include "he/ckks_session.h"
-#include "he/io/galois_key_maker.h"
+#include "he/encrypted_run.h"
 #include "he/io/param_sets.h"
 #include "he/io/party_files.h"
-#include "he/program/activations.h"
 #include "he/program/program_files.h"
-#include "he/program/run_program.h"
-#include "he/slot_sim_backend.h"
 #include "nn/data/cifar10.h"
 #include "nn/data/data_files.h"
 #include "nn/onnx/onnx_import.h"
 #include "ola/plan.h"
 #include "util/error.h"
+#include "util/process_memory.h"
 
 namespace ola::cli {
 namespace {
@@ -75,58 +69,35 @@ he::Program build_program(const BenchInferOptions& o, const ckks::Params& params
   return he::compile_program(g, sites, po);
 }
 
-/// Linux: resets the peak RSS (VmHWM) so that each of several runs in one process reports its own.
-void reset_peak_rss() {
-  std::ofstream f("/proc/self/clear_refs");
-  if (f) f << "5";
-}
-
-/// Peak RSS in MB since reset_peak_rss (VmHWM), or since the start (getrusage) where absent.
-double peak_rss_mb() {
-  std::ifstream f("/proc/self/status");
-  std::string key;
-  while (f >> key) {
-    if (key == "VmHWM:") {
-      double kb = 0.0;
-      if (f >> kb) return kb / 1024.0;
-    }
-    std::string rest;
-    std::getline(f, rest);
-  }
-  rusage ru{};
-  getrusage(RUSAGE_SELF, &ru);
-  return static_cast<double>(ru.ru_maxrss) / 1024.0;
-}
-
 /// keygen, encrypt, infer, decrypt of `p` on the images, compared with its simulation.
 nlohmann::json bench_program(const BenchInferOptions& o, const ckks::Params& params, const he::ParamSet& pset,
                              const he::Program& p, const nn::ImageSet& set, const std::string& label) {
   reset_peak_rss();
   const he::KeyPlan kp = he::key_plan(params, pset.boot, p);
   std::fprintf(stderr, "%s: %s\n", label.c_str(), he::describe_key_plan(params, p, kp).c_str());
-  const auto k0 = std::chrono::steady_clock::now();
-  const ckks::KeyGenerator keygen(params);
-  auto relin = std::make_shared<const ckks::RelinKey>(keygen.relin_key());
-  auto galois = std::make_shared<const ckks::GaloisKeys>(he::make_galois_keys(keygen, kp));
-  const double key_bytes = he::galois_key_bytes(*galois) + he::switching_key_bytes(params);
-  const double keygen_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - k0).count();
-  std::fprintf(stderr, "keygen %.1f s\n", keygen_s);
-  const auto b0 = std::chrono::steady_clock::now();
-  he::CkksSession session(params, std::move(relin), std::move(galois), pset.boot,
-                          p.options.slots, kp.bootstrap_slots);
-  const double setup_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - b0).count();
-  std::fprintf(stderr, "backend setup (matrices of %zu bootstrappers) %.1f s\n", kp.bootstrap_slots.size(), setup_s);
-  const ckks::Encoder& encoder = session.encoder();
-  const ckks::Encryptor encryptor(params, keygen.secret_key());
-  const ckks::Decryptor decryptor(params, keygen.secret_key());
-  he::CkksBackend& be = session.backend();
-  // Seconds per step kind, summed over the images (bootstrap / linear / activation / add).
+  // Seconds per step kind, summed over the images (bootstrap / linear / activation / add, and
+  // bootstrapper_setup: the part of a bootstrap step spent building its bootstrapper).
   std::map<std::string, double> by_kind;
   std::map<int, double> boot_by_slots;  // bootstrap seconds per slot count, summed over the images
-  const he::StepObserver observe = [&p, &by_kind, &boot_by_slots](std::size_t i, const he::ProgramStep& s, double sec,
-                                                                  int level) {
+  const he::CkksSession* session = nullptr;
+  double built_seconds = 0.0;  // the session's bootstrapper setup seconds at the previous step
+  he::EncryptedRunHooks hooks;
+  hooks.on_keygen = [](double sec) { std::fprintf(stderr, "keygen %.1f s\n", sec); };
+  hooks.on_setup = [&](double sec, const he::CkksSession& s) {
+    session = &s;
+    built_seconds = s.bootstrapper_build_seconds();
+    if (s.bootstrap_slots().size() > 1) {
+      std::fprintf(stderr, "backend setup (matrices of the first of %zu bootstrappers; the others at their first bootstrap) %.1f s\n",
+                   s.bootstrap_slots().size(), sec);
+    } else {
+      std::fprintf(stderr, "backend setup (matrices of %zu bootstrappers) %.1f s\n", s.live_bootstrappers().size(), sec);
+    }
+  };
+  hooks.on_step = [&](std::size_t i, const he::ProgramStep& s, double sec, int level) {
     std::fprintf(stderr, "[%zu/%zu] %-10s %-40s level %2d -> %2d  %8.3f s\n", i + 1, p.steps.size(),
                  he::to_string(s.op).c_str(), he::step_label(s).c_str(), s.level_before, level, sec);
+    const double build = session->bootstrapper_build_seconds() - built_seconds;
+    built_seconds += build;
     switch (s.op) {
       case he::ProgramOp::conv:
       case he::ProgramOp::shortcut:
@@ -134,37 +105,24 @@ nlohmann::json bench_program(const BenchInferOptions& o, const ckks::Params& par
       case he::ProgramOp::activation:
       case he::ProgramOp::activation_tail: by_kind["activation"] += sec; break;
       case he::ProgramOp::bootstrap:
-        by_kind["bootstrap"] += sec;
-        boot_by_slots[s.slots] += sec;
+        by_kind["bootstrap"] += sec - build;
+        boot_by_slots[s.slots] += sec - build;
+        if (build > 0.0) by_kind["bootstrapper_setup"] += build;
         break;
       case he::ProgramOp::add: by_kind["add"] += sec; break;
     }
   };
-  const auto acts = he::ckks_program_activations(p);
-  const auto tails = he::ckks_program_activation_tails(p);
-  const auto sim_acts = he::sim_program_activations(p);
-  const auto sim_tails = he::sim_program_activation_tails(p);
-
-  double infer_s = 0.0, max_err = 0.0, max_logit = 0.0;
+  double max_err = 0.0, max_logit = 0.0;
   std::size_t agree = 0;
-  for (std::size_t i = 0; i < o.images; ++i) {
-    const auto slots = he::pack(p.input_layout, he::image_map(set.images, static_cast<std::int64_t>(i)));
-    const ckks::Ciphertext in =
-        encryptor.encrypt(encoder.encode(slots, p.options.fresh_level, params.default_scale(), slots.size()));
-    const auto t0 = std::chrono::steady_clock::now();
-    const ckks::Ciphertext out = he::run_program<he::CkksBackend>(be, p, in, acts, observe, tails);
-    infer_s += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-    const auto got = he::unpack_logits(p.head, encoder.decode_real(decryptor.decrypt(out)));
-    he::SlotSimBackend sim({p.options.slots, p.options.fresh_level, p.options.boot_level, 40, std::nullopt});
-    const auto want = he::unpack_logits(
-        p.head, sim.decrypt(he::run_program<he::SlotSimBackend>(sim, p, sim.encrypt(slots), sim_acts, {}, sim_tails)));
+  hooks.on_image = [&](std::size_t i, const std::vector<double>& got, const std::vector<double>& want) {
     agree += argmax(got) == argmax(want);
     for (std::size_t j = 0; j < got.size(); ++j) {
       max_err = std::max(max_err, std::abs(got[j] - want[j]));
       max_logit = std::max(max_logit, std::abs(want[j]));
     }
     std::fprintf(stderr, "%s image %zu: class %zu (simulation %zu)\n", label.c_str(), i, argmax(got), argmax(want));
-  }
+  };
+  const he::EncryptedRun r = he::run_encrypted(params, pset.boot, p, kp, set.images, o.images, hooks);
   const double n = static_cast<double>(std::max<std::size_t>(o.images, 1));
   nlohmann::json kinds = nlohmann::json::object();
   for (const auto& [k, v] : by_kind) kinds[k] = v / n;
@@ -172,16 +130,18 @@ nlohmann::json bench_program(const BenchInferOptions& o, const ckks::Params& par
   std::map<int, double> boot_mean;  // seconds per bootstrap of each slot count
   for (const auto& [slots, sec] : boot_by_slots) boot_mean[slots] = sec / (n * boot_counts.at(slots));
   return {{"run", label},
-          {"seconds_per_image", infer_s / n},
+          {"seconds_per_image", r.infer_seconds / n},
           {"seconds_per_image_by_kind", kinds},
-          {"keygen_seconds", keygen_s},
-          {"setup_seconds", setup_s},
+          {"keygen_seconds", r.keygen_seconds},
+          {"setup_seconds", r.setup_seconds},
+          {"bootstrapper_builds", r.bootstrapper_builds},
+          {"bootstrapper_build_seconds", r.bootstrapper_build_seconds},
           {"slots", p.options.slots},
           {"bootstraps", p.bootstraps},
           {"bootstraps_by_slots", json_by_int_key(boot_counts)},
           {"seconds_per_bootstrap_by_slots", json_by_int_key(boot_mean)},
           {"galois_keys", kp.galois_keys},
-          {"eval_key_bytes", key_bytes},
+          {"eval_key_bytes", r.eval_key_bytes},
           {"eval_key_bytes_full_level", kp.bytes_full_level},
           {"peak_rss_mb", peak_rss_mb()},
           {"agreement", static_cast<double>(agree) / n},
@@ -216,9 +176,7 @@ void run(const BenchInferOptions& o) {
                            o.baseline_alpha > 0 ? "baseline" : "plan"));
     if (o.baseline_alpha > 0) j["baseline_alpha"] = o.baseline_alpha;
   }
-  rusage ru{};
-  getrusage(RUSAGE_SELF, &ru);
-  j["process_peak_rss_mb"] = static_cast<double>(ru.ru_maxrss) / 1024.0;
+  j["process_peak_rss_mb"] = peak_rss_since_start_mb();
   if (o.json) {
     print_json(j);
   } else {

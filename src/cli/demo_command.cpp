@@ -10,8 +10,6 @@
 // The encrypted stage takes about 11 minutes and 15 GB peak RSS on a ResNet-20 image
 // (docs/he-workflow.md); `auto` runs it when /proc/meminfo's MemAvailable is at least 18 GB and
 // otherwise says what it would need and how to run it.
-#include <sys/resource.h>
-
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -31,14 +29,9 @@
 #include "cli/json_output.h"
 #include "cli/plan_replacements.h"
 #include "cli/progress_bar.h"
-#include "he/ckks_backend.h"
-#include "he/ckks_session.h"
-#include "he/io/galois_key_maker.h"
+#include "he/encrypted_run.h"
 #include "he/io/param_sets.h"
-#include "he/program/activations.h"
 #include "he/program/program_files.h"
-#include "he/program/run_program.h"
-#include "he/slot_sim_backend.h"
 #include "nn/data/cifar10.h"
 #include "nn/onnx/onnx_import.h"
 #include "nn/sim/simulate.h"
@@ -48,6 +41,7 @@
 #include "ola/report/report.h"
 #include "util/data_paths.h"
 #include "util/error.h"
+#include "util/process_memory.h"
 
 namespace ola::cli {
 namespace {
@@ -111,60 +105,42 @@ std::size_t argmax(const std::vector<double>& v) {
   return static_cast<std::size_t>(std::max_element(v.begin(), v.end()) - v.begin());
 }
 
-/// One test image through keygen, encrypt, infer and decrypt in memory (as `ola bench infer`),
-/// and through the plaintext simulation of the same program.
-struct EncryptedRun {
+/// One test image through keygen, encrypt, infer and decrypt in memory and through the plaintext
+/// simulation of the same program (he::run_encrypted, as `ola bench infer`).
+struct EncryptedStage {
   std::vector<double> logits, sim_logits;
   double max_error = 0, infer_seconds = 0, keygen_seconds = 0, setup_seconds = 0, peak_rss_gb = 0;
   int bootstraps = 0;
   std::size_t galois_keys = 0;
 };
 
-EncryptedRun run_encrypted(const std::filesystem::path& model, const std::filesystem::path& plan,
-                           const nn::ImageSet& images, bool chatty) {
+EncryptedStage run_encrypted(const std::filesystem::path& model, const std::filesystem::path& plan,
+                             const nn::ImageSet& images, bool chatty) {
   const he::ParamSet pset = he::param_set_by_name(kEncryptParams);
   const ckks::Params params(pset.params);
   const he::Program p = he::load_program(model, plan, he::program_options_for(params, pset.boot, 0));
   const he::KeyPlan kp = he::key_plan(params, pset.boot, p);
   if (chatty) std::fprintf(stderr, "%s\n", he::describe_key_plan(params, p, kp).c_str());
-  EncryptedRun r;
-  r.bootstraps = p.bootstraps;
-  r.galois_keys = kp.galois_keys;
-  auto t0 = std::chrono::steady_clock::now();
-  const ckks::KeyGenerator keygen(params);
-  auto relin = std::make_shared<const ckks::RelinKey>(keygen.relin_key());
-  auto galois = std::make_shared<const ckks::GaloisKeys>(he::make_galois_keys(keygen, kp));
-  r.keygen_seconds = seconds_since(t0);
-  t0 = std::chrono::steady_clock::now();
-  he::CkksSession session(params, std::move(relin), std::move(galois), pset.boot,
-                          p.options.slots, kp.bootstrap_slots);
-  r.setup_seconds = seconds_since(t0);
-  const ckks::Encryptor encryptor(params, keygen.secret_key());
-  const ckks::Decryptor decryptor(params, keygen.secret_key());
-  const auto slots = he::pack(p.input_layout, he::image_map(images.images, 0));
-  const ckks::Ciphertext in = encryptor.encrypt(
-      session.encoder().encode(slots, p.options.fresh_level, params.default_scale(), slots.size()));
-  const he::StepObserver observe = [&p, chatty](std::size_t i, const he::ProgramStep& s, double sec, int level) {
-    if (chatty) {
+  he::EncryptedRunHooks hooks;
+  if (chatty) {
+    hooks.on_step = [&p](std::size_t i, const he::ProgramStep& s, double sec, int level) {
       std::fprintf(stderr, "  [%zu/%zu] %-10s %-40s level %2d -> %2d  %8.3f s\n", i + 1, p.steps.size(),
                    he::to_string(s.op).c_str(), he::step_label(s).c_str(), s.level_before, level, sec);
-    }
-  };
-  t0 = std::chrono::steady_clock::now();
-  const ckks::Ciphertext out = he::run_program<he::CkksBackend>(session.backend(), p, in, he::ckks_program_activations(p),
-                                                                observe, he::ckks_program_activation_tails(p));
-  r.infer_seconds = seconds_since(t0);
-  r.logits = he::unpack_logits(p.head, session.encoder().decode_real(decryptor.decrypt(out)));
-  he::SlotSimBackend sim({p.options.slots, p.options.fresh_level, p.options.boot_level, 40, std::nullopt});
-  r.sim_logits = he::unpack_logits(
-      p.head, sim.decrypt(he::run_program<he::SlotSimBackend>(sim, p, sim.encrypt(slots), he::sim_program_activations(p), {},
-                                                       he::sim_program_activation_tails(p))));
+    };
+  }
+  he::EncryptedRun run = he::run_encrypted(params, pset.boot, p, kp, images.images, 1, hooks);
+  EncryptedStage r;
+  r.bootstraps = p.bootstraps;
+  r.galois_keys = kp.galois_keys;
+  r.logits = std::move(run.images.at(0).logits);
+  r.sim_logits = std::move(run.images.at(0).simulated_logits);
+  r.keygen_seconds = run.keygen_seconds;
+  r.setup_seconds = run.setup_seconds;
+  r.infer_seconds = run.infer_seconds;
   for (std::size_t j = 0; j < r.logits.size(); ++j) {
     r.max_error = std::max(r.max_error, std::abs(r.logits[j] - r.sim_logits[j]));
   }
-  rusage ru{};
-  getrusage(RUSAGE_SELF, &ru);
-  r.peak_rss_gb = static_cast<double>(ru.ru_maxrss) / 1048576.0;  // ru_maxrss is in KiB
+  r.peak_rss_gb = peak_rss_since_start_mb() / 1024.0;
   return r;
 }
 
@@ -247,7 +223,7 @@ void run(const DemoOptions& o) {
   nlohmann::json ej{{"params", kEncryptParams}, {"image", 0}, {"label", images.labels.at(0)},
                     {"needs_mem_gb", kEncryptMemGb}, {"mem_available_gb", enc.mem_gb ? nlohmann::json(*enc.mem_gb) : nlohmann::json(nullptr)},
                     {"run", enc.run}, {"reason", enc.reason}, {"plaintext_class", argmax(nn_logits)}};
-  std::optional<EncryptedRun> er;
+  std::optional<EncryptedStage> er;
   if (enc.run) {
     if (chatty) std::printf("[3/3] encrypted: keygen, encrypt, infer, decrypt test image 0 at %s (%s)\n", kEncryptParams, enc.reason.c_str());
     std::fflush(stdout);

@@ -129,13 +129,15 @@ void run(const InferOptions& o) {
   const auto b0 = std::chrono::steady_clock::now();
   he::CkksSession session(keys.params, std::make_shared<const ckks::RelinKey>(std::move(keys.relin)),
                           std::make_shared<const ckks::GaloisKeys>(std::move(keys.galois)),
-                          pset.boot, p.options.slots, kp.bootstrap_slots);
-  if (!session.bootstrappers().empty() && !o.quiet) {
+                          pset.boot, p);
+  if (!session.live_bootstrappers().empty() && !o.quiet) {
     std::string counts;
-    for (const auto& [n, boot] : session.bootstrappers()) counts += (counts.empty() ? "" : ", ") + std::to_string(n);
-    std::fprintf(stderr, "bootstrappers for %s slots ready in %.1f s (output level %d)\n", counts.c_str(),
+    for (int n : session.bootstrap_slots()) counts += (counts.empty() ? "" : ", ") + std::to_string(n);
+    const int first = session.live_bootstrappers().front();
+    std::fprintf(stderr, "bootstrappers for %s slots: %d ready in %.1f s (output level %d)%s\n", counts.c_str(), first,
                  std::chrono::duration<double>(std::chrono::steady_clock::now() - b0).count(),
-                 session.bootstrappers().begin()->second.levels_after());
+                 session.bootstrapper(first)->levels_after(),
+                 session.bootstrap_slots().size() > 1 ? ", each other one built at its first bootstrap" : "");
   }
   he::CkksBackend& be = session.backend();
   const auto acts = he::ckks_program_activations(p);

@@ -12,6 +12,7 @@
 #include "ckks/core/ckks.h"
 #include "cli/command.h"
 #include "cli/json_output.h"
+#include "he/ckks_session.h"
 #include "he/io/galois_key_maker.h"
 #include "he/io/param_sets.h"
 #include "he/io/party_files.h"
@@ -39,6 +40,13 @@ void run(const KeygenOptions& o) {
   const he::KeyPlan kp = he::key_plan(params, pset.boot, p);
   std::fprintf(stderr, "%s\n", he::describe_key_plan(params, p, kp).c_str());
   if (o.estimate_only) {
+    // The server's memory besides ciphertexts and the linear layers' plaintexts: the evaluation
+    // keys and the bootstrappers it holds at once (he/ckks_session.h: one at a time per stage).
+    const he::BootstrapperMemory bm = he::bootstrapper_memory(params, pset.boot, p);
+    if (!bm.bytes_by_slots.empty()) {
+      std::fprintf(stderr, "bootstrapper matrices: %.2f GB for all %zu, at most %.2f GB at once; keys + that: %.2f GB\n",
+                   bm.total_bytes / 1e9, bm.bytes_by_slots.size(), bm.peak_bytes / 1e9, (kp.bytes + bm.peak_bytes) / 1e9);
+    }
     print_json({{"params", o.params},
                 {"slots", p.options.slots},
                 {"bootstraps", p.bootstraps},
@@ -47,7 +55,11 @@ void run(const KeygenOptions& o) {
                 {"eval_key_bytes", kp.bytes},
                 {"eval_key_bytes_full_level", kp.bytes_full_level},
                 {"linear_only_keys", kp.linear_only_steps.size()},
-                {"linear_level", kp.linear_level}});
+                {"linear_level", kp.linear_level},
+                {"bootstrapper_bytes_by_slots", json_by_int_key(bm.bytes_by_slots)},
+                {"bootstrapper_bytes_peak", bm.peak_bytes},
+                {"bootstrapper_bytes_total", bm.total_bytes},
+                {"eval_key_and_bootstrapper_bytes", kp.bytes + bm.peak_bytes}});
     return;
   }
   const ckks::KeyGenerator keygen(params);

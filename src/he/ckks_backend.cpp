@@ -14,19 +14,6 @@ int reduce(int step, int n) { return ((step % n) + n) % n; }
 
 static_assert(SlotBackend<CkksBackend>);
 
-Bootstrapper bind_bootstrappers(const std::map<int, ckks::Bootstrapper>& boots) {
-  if (boots.empty()) return {};
-  return [&boots](const ckks::Ciphertext& ct, int n) {
-    const auto it = boots.find(n);
-    if (it == boots.end()) {
-      std::string have;
-      for (const auto& [slots, b] : boots) have += (have.empty() ? "" : ", ") + std::to_string(slots);
-      throw Error(ola::mismatch("CkksBackend::bootstrap", "bootstrapper slot count", "one of " + have, n));
-    }
-    return it->second.bootstrap(ct);
-  };
-}
-
 CkksBackend::CkksBackend(const ckks::Evaluator& evaluator, const ckks::Encoder& encoder, int slots,
                          Bootstrapper bootstrapper)
     : ev_(evaluator), enc_(encoder), slots_(slots), boot_(std::move(bootstrapper)) {

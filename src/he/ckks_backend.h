@@ -3,7 +3,6 @@
 #pragma once
 
 #include <functional>
-#include <map>
 #include <span>
 #include <vector>
 
@@ -14,13 +13,8 @@
 namespace ola::he {
 
 /// Refreshes a ciphertext's level as the n-sparse encoding (ct, n) -> ct (the bootstrappers of
-/// ckks/boot, bound by the caller).
+/// ckks/boot, bound by the caller: he/ckks_session.h).
 using Bootstrapper = std::function<ckks::Ciphertext(const ckks::Ciphertext&, int n)>;
-
-/// Binds ckks::Bootstrappers by slot count (kept by reference: the map must outlive the returned
-/// function), or none (an empty map: an empty function, CkksBackend::bootstrap then throws). The
-/// function throws ola::Error naming the slot counts it has if asked for another one.
-Bootstrapper bind_bootstrappers(const std::map<int, ckks::Bootstrapper>& boots);
 
 /// CKKS backend over `slots` slots (N/2, or fewer for sparse packing: the message then repeats
 /// N/(2 slots) times and rotations act modulo `slots`). Plaintexts for mul_plain are encoded at

@@ -1,52 +1,91 @@
 // The server side of an encrypted run in one object: evaluator (relinearisation + Galois keys),
-// encoder, one ckks::Bootstrapper per slot count the program bootstraps at (ProgramStep::slots,
+// encoder, the ckks::Bootstrappers of the program's bootstrap slot counts (ProgramStep::slots,
 // he/program/program.h bootstraps_by_slots), and the CkksBackend bound to them, built in the order
 // their references need.
+//
+// Bootstrapper lifetime (our choice, for per-stage sparse bootstraps: one bootstrapper's encoded
+// CoeffToSlot / SlotToCoeff matrices take ~3 GB at N = 2^16, docs/he-workflow.md): the
+// bootstrapper of the program's first bootstrap is built up front (in the constructor, so its setup
+// is not part of a timed run); any other is built when its first bootstrap comes, and, if the
+// program bootstraps at more than one slot count, each is freed after the program's last bootstrap
+// at its count. As the stages come one after another, one sparse bootstrapper is then alive at a
+// time. With one slot count the bootstrapper is kept for the next run (nothing else needs its
+// memory). A released bootstrapper is built again when a later run needs it (the matrices are
+// deterministic, so results do not depend on when it was built).
 #pragma once
 
 #include <map>
 #include <memory>
 #include <optional>
-#include <span>
+#include <vector>
 
 #include "ckks/boot/bootstrapper.h"
 #include "ckks/core/ckks.h"
 #include "he/ckks_backend.h"
+#include "he/program/program.h"
 
 namespace ola::he {
 
+/// Memory of a program's bootstrappers under the session's lifetime rule (file comment), computed
+/// without building them (ckks::bootstrapper_matrix_bytes: the encoded CoeffToSlot / SlotToCoeff
+/// matrices).
+struct BootstrapperMemory {
+  std::map<int, double> bytes_by_slots;  ///< one bootstrapper per slot count the program bootstraps at
+  double peak_bytes = 0.0;               ///< the most alive at once in a run of the program
+  double total_bytes = 0.0;              ///< all of them (what building them up front would hold)
+};
+
+/// @throws ola::Error if p bootstraps and boot is empty, or as ckks::bootstrapper_matrix_bytes.
+BootstrapperMemory bootstrapper_memory(const ckks::Params& params, const std::optional<ckks::BootstrapLiteral>& boot,
+                                       const Program& p);
+
 /// Owns what CkksBackend references. Not copyable or movable (the backend points into it).
-/// Thread safety: not thread-safe (the backend's counters).
+/// Thread safety: not thread-safe (the backend's counters, the bootstrappers built on demand).
 class CkksSession {
  public:
-  /// @param boot bootstrapping settings; needed only if bootstrap_slots is not empty.
-  /// @param slots the backend's slot count (N/2, or fewer for sparse packing).
-  /// @param bootstrap_slots the slot counts to build a Bootstrapper for, all up front (each encodes
-  ///        its matrices: seconds at N = 2^16, tens of seconds for the n16 set); empty for a
-  ///        program without bootstraps (KeyPlan::bootstrap_slots gives them).
-  /// @pre galois holds the program's rotations and, for every count n in bootstrap_slots,
+  /// A session for running `program` (its slot count, its bootstraps in step order).
+  /// @param boot bootstrapping settings; needed only if the program bootstraps.
+  /// @pre galois holds the program's rotations and, for every slot count n it bootstraps at,
   ///      bootstrap_rotation_steps(params, *boot, n), plus the conjugation key (he/io/param_sets.h
   ///      key_plan makes that set).
-  /// @throws ckks::OperandError if a key a bootstrapper needs is missing
-  /// @throws ola::Error if bootstrap_slots is not empty but boot is, a count does not divide slots,
-  ///         or as CkksBackend and ckks::Bootstrapper (invalid slot counts)
+  /// @throws ckks::OperandError if a key the first bootstrapper needs is missing (a later one's
+  ///         missing key surfaces at its first bootstrap)
+  /// @throws ola::Error if the program bootstraps but boot is empty, a bootstrap slot count does
+  ///         not divide the program's slots, or as CkksBackend and ckks::Bootstrapper (invalid
+  ///         slot counts)
   CkksSession(const ckks::Params& params, std::shared_ptr<const ckks::RelinKey> relin,
               std::shared_ptr<const ckks::GaloisKeys> galois, const std::optional<ckks::BootstrapLiteral>& boot,
-              int slots, std::span<const int> bootstrap_slots = {});
+              const Program& program);
   CkksSession(const CkksSession&) = delete;
   CkksSession& operator=(const CkksSession&) = delete;
 
   CkksBackend& backend() { return backend_; }
   const ckks::Encoder& encoder() const { return encoder_; }
-  /// The bootstrapper for n slots, or null if none was built for n.
+  /// The slot counts the program bootstraps at, ascending (empty without bootstraps).
+  std::vector<int> bootstrap_slots() const;
+  /// The slot counts whose bootstrapper is built now, ascending.
+  std::vector<int> live_bootstrappers() const;
+  /// The live bootstrapper for n slots, or null if none is built now.
   const ckks::Bootstrapper* bootstrapper(int n) const;
-  /// The bootstrappers by slot count (empty without bootstrapping).
-  const std::map<int, ckks::Bootstrapper>& bootstrappers() const { return boots_; }
+  /// Bootstrappers built so far (up front and during runs) and the seconds their setup took.
+  int bootstrapper_builds() const { return builds_; }
+  double bootstrapper_build_seconds() const { return build_seconds_; }
 
  private:
+  /// What the backend calls: builds the bootstrapper for n if needed, bootstraps, and releases it
+  /// after the program's last bootstrap at n (see the file comment).
+  /// @throws ola::Error if the program does not bootstrap at n slots.
+  ckks::Ciphertext bootstrap(const ckks::Ciphertext& ct, int n);
+  const ckks::Bootstrapper& build(int n);
+
   ckks::Evaluator evaluator_;
   ckks::Encoder encoder_;
-  std::map<int, ckks::Bootstrapper> boots_;
+  std::optional<ckks::BootstrapLiteral> boot_;
+  std::map<int, int> uses_;       ///< bootstraps per slot count in one run of the program
+  std::map<int, int> remaining_;  ///< bootstraps per slot count still to come in this run
+  std::map<int, std::unique_ptr<const ckks::Bootstrapper>> live_;
+  int builds_ = 0;
+  double build_seconds_ = 0.0;
   CkksBackend backend_;
 };
 

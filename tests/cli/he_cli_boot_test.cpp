@@ -42,6 +42,15 @@ TEST(HeCliBoot, ForcedBootstrapsRunEncryptedAndMatchTheSimulation) {
   EXPECT_EQ(estimate["galois_keys"], keys["galois_keys"]);
   EXPECT_EQ(estimate["bootstraps_by_slots"], keys["bootstraps_by_slots"]);
   EXPECT_LT(estimate["eval_key_bytes"].get<double>(), estimate["eval_key_bytes_full_level"].get<double>());
+  // One bootstrapper alive at a time: the peak is the larger one's matrices, not their sum.
+  const auto& boot_bytes = estimate["bootstrapper_bytes_by_slots"];
+  ASSERT_EQ(boot_bytes.size(), 2u) << r.all;
+  const double b2048 = boot_bytes["2048"].get<double>(), b4096 = boot_bytes["4096"].get<double>();
+  EXPECT_GT(b2048, 0.0);
+  EXPECT_DOUBLE_EQ(estimate["bootstrapper_bytes_peak"].get<double>(), std::max(b2048, b4096));
+  EXPECT_DOUBLE_EQ(estimate["bootstrapper_bytes_total"].get<double>(), b2048 + b4096);
+  EXPECT_DOUBLE_EQ(estimate["eval_key_and_bootstrapper_bytes"].get<double>(),
+                   estimate["eval_key_bytes"].get<double>() + std::max(b2048, b4096));
   EXPECT_NE(r.all.find("2 bootstraps (1 at 2048 slots, 1 at 4096 slots)"), std::string::npos) << r.all;
   // The default: both at the program's 4096 slots, one bootstrapper: fewer keys.
   r = run_ola("keygen --params test-boot-n13" + mp + " --estimate-only");
@@ -49,13 +58,15 @@ TEST(HeCliBoot, ForcedBootstrapsRunEncryptedAndMatchTheSimulation) {
   const auto one = nlohmann::json::parse(r.out);
   EXPECT_EQ(one["bootstraps_by_slots"], (nlohmann::json{{"4096", 2}})) << r.all;
   EXPECT_LT(one["galois_keys"].get<int>(), keys["galois_keys"].get<int>());
+  EXPECT_DOUBLE_EQ(one["bootstrapper_bytes_peak"].get<double>(), one["bootstrapper_bytes_total"].get<double>());
 
   r = run_ola("encrypt --secret " + f("sk.bin") + " --index 2 --out " + f("ct.bin"));
   ASSERT_EQ(r.exit_code, 0) << r.all;
   r = run_ola("infer" + mp + " --eval " + f("evk.bin") + " --in " + f("ct.bin") + " --out " + f("logits.ct") + " --json");
   ASSERT_EQ(r.exit_code, 0) << r.all;
   EXPECT_EQ(nlohmann::json::parse(r.out)["bootstraps"], 2) << r.all;
-  EXPECT_NE(r.all.find("bootstrappers for 2048, 4096 slots ready"), std::string::npos) << r.all;
+  // The first bootstrap's bootstrapper up front, the other at its bootstrap (he/ckks_session.h).
+  EXPECT_NE(r.all.find("bootstrappers for 2048, 4096 slots: 4096 ready"), std::string::npos) << r.all;
   const double bits = expect_decrypted_matches_simulation(f, mp, "test-boot-n13", 2);
   std::cout << "test-boot-n13, 2 bootstraps: max logit error " << bits << " bits below max |logit|\n";
 
@@ -108,6 +119,12 @@ TEST(HeCliBoot, BenchInferRunsTheUniformCompositeBaselineAndComparesItWithThePla
   }
   EXPECT_EQ(plan["agreement"], 1.0);
   EXPECT_EQ(base["agreement"], 1.0);
+  // The baseline's 2048-slot bootstrapper is built in the run, after the 4096 one is freed; the
+  // build is counted apart from the bootstraps.
+  EXPECT_EQ(plan["bootstrapper_builds"], 1) << r.all;
+  EXPECT_EQ(base["bootstrapper_builds"], 2) << r.all;
+  EXPECT_GT(base["seconds_per_image_by_kind"]["bootstrapper_setup"].get<double>(), 0.0) << r.all;
+  EXPECT_FALSE(plan["seconds_per_image_by_kind"].contains("bootstrapper_setup")) << r.all;
   EXPECT_DOUBLE_EQ(j["ratio"].get<double>(),
                    base["seconds_per_image"].get<double>() / plan["seconds_per_image"].get<double>());
   EXPECT_GT(plan["peak_rss_mb"].get<double>(), 1.0);

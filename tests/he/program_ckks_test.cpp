@@ -5,20 +5,27 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <iostream>
+#include <map>
 #include <memory>
 #include <optional>
+#include <tuple>
 #include <utility>
+#include <vector>
 
 #include "approx/composite.h"
 #include "approx/wls.h"
+#include "ckks/boot/bootstrapper.h"
 #include "ckks/core/ckks.h"
 #include "he/ckks_backend.h"
 #include "he/ckks_session.h"
+#include "he/encrypted_run.h"
 #include "he/io/galois_key_maker.h"
 #include "he/io/param_sets.h"
 #include "he/program/activations.h"
 #include "he/program/program.h"
+#include "he/program/program_files.h"
 #include "he/program/run_program.h"
 #include "he/slot_sim_backend.h"
 #include "nn/exec/executor.h"
@@ -91,14 +98,13 @@ std::vector<double> simulate_logits(const Program& p, const FeatureMap& image) {
 std::pair<std::vector<double>, std::vector<double>> run_both(const ckks::Params& params, const Program& p,
                                                              const FeatureMap& image,
                                                              const std::optional<ckks::BootstrapLiteral>& boot = {}) {
-  const int slots = p.options.slots;
   auto want = simulate_logits(p, image);
 
   const KeyPlan kp = key_plan(params, boot, p);
   const ckks::KeyGenerator keygen(params);
   CkksSession session(params, std::make_shared<const ckks::RelinKey>(keygen.relin_key()),
                       std::make_shared<const ckks::GaloisKeys>(make_galois_keys(keygen, kp)),
-                      boot, slots, kp.bootstrap_slots);
+                      boot, p);
   const ckks::Encryptor encryptor(params, keygen.public_key());
   const ckks::Decryptor decryptor(params, keygen.secret_key());
   const auto acts = ckks_program_activations(p);
@@ -186,24 +192,37 @@ TEST(ProgramCkks, BootstrappedCompositeReluOnSparseSlotsMatchesTheSimulation) {
   expect_agreement("small CNN, composite ReLU + 2 sparse bootstraps (512 slots), N=2^12", want, got);
 }
 
-TEST(ProgramCkks, BootstrapsAtTwoSlotCountsBeforeAndAfterTheStrideTwoConvMatchTheSimulation) {
-  const nn::Graph g = small_cnn();
-  const FeatureMap image = test_image();
-  // test-boot-n12 at its full 2048 slots with stage_bootstraps, a bootstrap forced before each
-  // site: fresh level 4, conv (3), bootstrap of c1 (4), minimax d3 (2), conv s2 (1), bootstrap of
-  // c2 (4), minimax d3 (2), pool_fc (1). c1 repeats with period 256 and c2 with 128 (he/layout.h),
-  // so the two bootstraps are 256- and 128-sparse ones on full-slot ciphertexts, with a
-  // bootstrapper each.
-  const auto r = site_ranges(g, image);
+/// `set` (test-boot-n12) at its full 2048 slots, a bootstrap forced before each site (minimax d3):
+/// fresh level 4, conv (3), bootstrap of c1 (4), minimax d3 (2), conv s2 (1), bootstrap of c2 (4),
+/// minimax d3 (2), pool_fc (1). With stage_bootstraps: c1 repeats with period 256 and c2 with 128
+/// (he/layout.h), so the two bootstraps are 256- and 128-sparse ones on full-slot ciphertexts, with
+/// a bootstrapper each; without, both at 2048 slots.
+Program forced_bootstraps_program(const nn::Graph& g, const FeatureMap& image, const ParamSet& set,
+                                  bool stage_bootstraps = true) {
   std::vector<approx::Approximation> sites;
-  for (const auto& [lo, hi] : r) {
+  for (const auto& [lo, hi] : site_ranges(g, image)) {
     sites.push_back(approx::make_minimax(approx::Activation::relu, 3, 1.2 * lo - 1e-3, 1.2 * hi + 1e-3));
   }
-  const ParamSet set = param_set_by_name("test-boot-n12");
-  const ckks::Params params(set.params);
-  ProgramOptions o = program_options_for(params, set.boot, 0, true);
+  ProgramOptions o = program_options_for(ckks::Params(set.params), set.boot, 0, stage_bootstraps);
   o.bootstrap_before = {true, true};
-  const Program p = compile_program(g, sites, o);
+  return compile_program(g, sites, o);
+}
+
+/// The small CNN, its test image, forced_bootstraps_program at test-boot-n12 and its key plan.
+struct ForcedBootstrapsCase {
+  explicit ForcedBootstrapsCase(bool stage_bootstraps = true)
+      : p(forced_bootstraps_program(g, image, set, stage_bootstraps)), kp(key_plan(params, set.boot, p)) {}
+  nn::Graph g = small_cnn();
+  FeatureMap image = test_image();
+  ParamSet set = param_set_by_name("test-boot-n12");
+  ckks::Params params{set.params};
+  Program p;
+  KeyPlan kp;
+};
+
+TEST(ProgramCkks, BootstrapsAtTwoSlotCountsBeforeAndAfterTheStrideTwoConvMatchTheSimulation) {
+  const ForcedBootstrapsCase c;
+  const auto& [g, image, set, params, p, kp] = c;
   ASSERT_EQ(p.options.slots, 2048);
   ASSERT_EQ(p.bootstraps, 2);
   std::vector<int> boot_slots;
@@ -211,10 +230,131 @@ TEST(ProgramCkks, BootstrapsAtTwoSlotCountsBeforeAndAfterTheStrideTwoConvMatchTh
     if (s.op == ProgramOp::bootstrap) boot_slots.push_back(s.slots);
   }
   ASSERT_EQ(boot_slots, (std::vector<int>{256, 128}));
-  const KeyPlan kp = key_plan(params, set.boot, p);
   EXPECT_EQ(kp.bootstrap_slots, (std::vector<int>{128, 256}));
   const auto [want, got] = run_both(params, p, image, set.boot);
   expect_agreement("small CNN, bootstraps at 256 and 128 of 2048 slots, N=2^12", want, got);
+}
+
+TEST(ProgramCkks, SessionBuildsEachBootstrapperAtItsFirstBootstrapAndFreesItAfterItsLast) {
+  const ForcedBootstrapsCase c;
+  const auto& [g, image, set, params, p, kp] = c;
+  ASSERT_EQ(bootstraps_by_slots(p), (std::map<int, int>{{128, 1}, {256, 1}}));
+  const ckks::KeyGenerator keygen(params);
+  const ckks::EvaluationKeys keys{std::make_shared<const ckks::RelinKey>(keygen.relin_key()),
+                                  std::make_shared<const ckks::GaloisKeys>(make_galois_keys(keygen, kp))};
+  const ckks::Encryptor encryptor(params, keygen.public_key());
+  const ckks::Decryptor decryptor(params, keygen.secret_key());
+  const auto acts = ckks_program_activations(p);
+  const auto tails = ckks_program_activation_tails(p);
+
+  CkksSession session(params, keys.relin, keys.galois, set.boot, p);
+  EXPECT_EQ(session.bootstrap_slots(), (std::vector<int>{128, 256}));
+  EXPECT_EQ(session.live_bootstrappers(), std::vector<int>{256});  // the first bootstrap's, up front
+  EXPECT_EQ(session.bootstrapper(128), nullptr);
+  EXPECT_EQ(session.bootstrapper_builds(), 1);
+  const auto packed = pack(p.input_layout, image);
+  const ckks::Ciphertext in = encryptor.encrypt(
+      session.encoder().encode(packed, p.options.fresh_level, params.default_scale(), packed.size()));
+  // The live bootstrappers after every step: none is left after its count's last bootstrap.
+  std::vector<std::vector<int>> live;
+  const StepObserver observe = [&](std::size_t, const ProgramStep&, double, int) {
+    live.push_back(session.live_bootstrappers());
+  };
+  const ckks::Ciphertext out = run_program<CkksBackend>(session.backend(), p, in, acts, observe, tails);
+  std::vector<std::vector<int>> want_live;
+  std::vector<int> alive{256};
+  for (const ProgramStep& s : p.steps) {
+    if (s.op == ProgramOp::bootstrap) alive.clear();  // each count bootstraps once here
+    want_live.push_back(alive);
+  }
+  EXPECT_EQ(live, want_live);
+  EXPECT_EQ(session.bootstrapper_builds(), 2);
+  EXPECT_TRUE(session.live_bootstrappers().empty());
+
+  // The same ciphertext, bit for bit, as with both bootstrappers built up front and kept.
+  const ckks::Evaluator ev(params, keys);
+  const ckks::Encoder enc(params);
+  std::map<int, ckks::Bootstrapper> boots;
+  for (int n : {128, 256}) {
+    boots.emplace(std::piecewise_construct, std::forward_as_tuple(n),
+                  std::forward_as_tuple(ev, enc, *set.boot, static_cast<std::size_t>(n)));
+  }
+  // The computed matrix memory is what the built bootstrappers hold; one of them at a time.
+  const BootstrapperMemory mem = bootstrapper_memory(params, set.boot, p);
+  for (const auto& [n, b] : boots) {
+    EXPECT_EQ(mem.bytes_by_slots.at(n), b.matrix_bytes()) << n;
+    EXPECT_EQ(b.matrix_bytes(), ckks::bootstrapper_matrix_bytes(params, *set.boot, static_cast<std::size_t>(n))) << n;
+  }
+  EXPECT_EQ(mem.peak_bytes, std::max(mem.bytes_by_slots.at(256), mem.bytes_by_slots.at(128)));
+  EXPECT_EQ(mem.total_bytes, mem.bytes_by_slots.at(256) + mem.bytes_by_slots.at(128));
+  CkksBackend eager(ev, enc, p.options.slots,
+                    [&boots](const ckks::Ciphertext& ct, int n) { return boots.at(n).bootstrap(ct); });
+  const ckks::Ciphertext want = run_program<CkksBackend>(eager, p, in, acts, {}, tails);
+  EXPECT_EQ(out.parts, want.parts);
+  EXPECT_EQ(out.level, want.level);
+  EXPECT_EQ(out.scale, want.scale);
+
+  // A second run rebuilds the released bootstrappers and gives the same ciphertext again.
+  const ckks::Ciphertext again = run_program<CkksBackend>(session.backend(), p, in, acts, {}, tails);
+  EXPECT_EQ(again.parts, out.parts);
+  EXPECT_EQ(session.bootstrapper_builds(), 4);
+  EXPECT_TRUE(session.live_bootstrappers().empty());
+  expect_agreement("small CNN, lazily built bootstrappers at 256 and 128 slots, N=2^12", simulate_logits(p, image),
+                   unpack_logits(p.head, session.encoder().decode_real(decryptor.decrypt(out))));
+}
+
+TEST(ProgramCkks, SessionWithOneBootstrapSlotCountKeepsItsBootstrapperForTheNextRun) {
+  const ForcedBootstrapsCase c(false);
+  const auto& [g, image, set, params, p, kp] = c;
+  ASSERT_EQ(bootstraps_by_slots(p), (std::map<int, int>{{2048, 2}}));
+  const ckks::KeyGenerator keygen(params);
+  CkksSession session(params, std::make_shared<const ckks::RelinKey>(keygen.relin_key()),
+                      std::make_shared<const ckks::GaloisKeys>(make_galois_keys(keygen, kp)), set.boot, p);
+  const ckks::Encryptor encryptor(params, keygen.public_key());
+  const auto packed = pack(p.input_layout, image);
+  const ckks::Ciphertext in = encryptor.encrypt(
+      session.encoder().encode(packed, p.options.fresh_level, params.default_scale(), packed.size()));
+  for (int run = 0; run < 2; ++run) {
+    run_program<CkksBackend>(session.backend(), p, in, ckks_program_activations(p), {}, ckks_program_activation_tails(p));
+    EXPECT_EQ(session.live_bootstrappers(), std::vector<int>{2048}) << run;
+  }
+  EXPECT_EQ(session.bootstrapper_builds(), 1);
+  EXPECT_THROW(session.backend().bootstrap(in, 1024), Error);  // not a count of the program
+}
+
+TEST(ProgramCkks, RunEncryptedMatchesTheSimulationImageByImage) {
+  const ForcedBootstrapsCase c;
+  const auto& [g, image, set, params, p, kp] = c;
+  // Two images: the test image and its half (inside the sites' ranges).
+  nn::Tensor images = nn::zeros({2, 3, 8, 8});
+  for (std::size_t i = 0; i < image.data.size(); ++i) {
+    images.data[i] = static_cast<float>(image.data[i]);
+    images.data[image.data.size() + i] = static_cast<float>(0.5 * image.data[i]);
+  }
+  EXPECT_THROW(run_encrypted(params, set.boot, p, kp, images, 3), Error);  // before any keygen
+
+  std::size_t steps = 0, setups = 0;
+  std::vector<std::size_t> seen;
+  EncryptedRunHooks hooks;
+  hooks.on_setup = [&](double, const CkksSession& s) {
+    ++setups;
+    EXPECT_EQ(s.live_bootstrappers(), std::vector<int>{256});
+  };
+  hooks.on_step = [&](std::size_t, const ProgramStep&, double, int) { ++steps; };
+  hooks.on_image = [&](std::size_t i, const std::vector<double>&, const std::vector<double>&) { seen.push_back(i); };
+  const EncryptedRun r = run_encrypted(params, set.boot, p, kp, images, 2, hooks);
+  EXPECT_EQ(setups, 1u);
+  EXPECT_EQ(steps, 2 * p.steps.size());
+  EXPECT_EQ(seen, (std::vector<std::size_t>{0, 1}));
+  ASSERT_EQ(r.images.size(), 2u);
+  EXPECT_EQ(r.bootstrapper_builds, 4);  // 256 up front, 128, then both again for the second image
+  EXPECT_GT(r.eval_key_bytes, 0.0);
+  EXPECT_GT(r.infer_seconds, 0.0);
+  for (std::int64_t i = 0; i < 2; ++i) {
+    const auto& got = r.images[static_cast<std::size_t>(i)];
+    EXPECT_EQ(got.simulated_logits, simulate_logits(p, image_map(images, i))) << i;
+    expect_agreement("run_encrypted, small CNN at 256 and 128 slots, N=2^12", got.simulated_logits, got.logits);
+  }
 }
 
 TEST(ProgramCkks, CompositeReluSplitByABootstrapMatchesTheSimulationAndTheUnsplitProgram) {

@@ -67,6 +67,42 @@ std::vector<int> bootstrap_rotation_steps(const Params& params, const BootstrapL
   return {steps.begin(), steps.end()};
 }
 
+double bootstrapper_matrix_bytes(const Params& params, const BootstrapLiteral& literal, std::size_t slots) {
+  const BootMatrices bm = make_boot_matrices(static_cast<int>(slots), static_cast<int>(params.max_slots()),
+                                             literal.cts_levels, literal.stc_levels);
+  const int top = params.max_level();
+  const int depth = literal.cts_levels + make_eval_mod(literal.eval_mod).depth() + literal.stc_levels;
+  if (top < depth) {
+    throw ParamError(ola::mismatch("bootstrapper_matrix_bytes", "max_level", ">= depth " + std::to_string(depth), top));
+  }
+  // CoeffToSlot's i-th matrix is at top - i; SlotToCoeff's at top - cts - EvalMod depth - i.
+  const auto bytes = [&params](const std::vector<DiagonalMatrix>& ms, int first_level) {
+    double sum = 0.0;
+    for (std::size_t i = 0; i < ms.size(); ++i) {
+      std::size_t diagonals = 0;
+      for (const auto& [giant, babies] : plan_bsgs(ms[i]).groups) diagonals += babies.size();
+      const int level = first_level - static_cast<int>(i);
+      sum += static_cast<double>(diagonals) * static_cast<double>(level + 1) * static_cast<double>(params.n()) * 8.0;
+    }
+    return sum;
+  };
+  return bytes(bm.cts, top) + bytes(bm.stc, top - depth + literal.stc_levels);
+}
+
+double Bootstrapper::matrix_bytes() const {
+  double sum = 0.0;
+  for (const auto* list : {&cts_, &stc_}) {
+    for (const LinearTransform& lt : *list) {
+      for (const auto& [giant, babies] : lt.diagonals) {
+        for (const auto& [baby, pt] : babies) {
+          sum += static_cast<double>(pt.poly.data.size()) * 8.0;
+        }
+      }
+    }
+  }
+  return sum;
+}
+
 Bootstrapper::Bootstrapper(const Evaluator& evaluator, const Encoder& encoder, BootstrapLiteral literal,
                            std::size_t slots, const Progress& progress)
     : evaluator_(evaluator), literal_(literal), slots_(slots) {

@@ -33,6 +33,15 @@ struct BootstrapLiteral {
 std::vector<int> bootstrap_rotation_steps(const Params& params, const BootstrapLiteral& literal,
                                           std::size_t slots);
 
+/// Memory of the encoded CoeffToSlot and SlotToCoeff matrices of a Bootstrapper for `slots` slots
+/// (what dominates its size): every diagonal of every BSGS plan as a plaintext of (level + 1) x N
+/// 64-bit words at its matrix's level (CoeffToSlot from max_level down, SlotToCoeff below EvalMod).
+/// Computed from the same plans the Bootstrapper encodes, without encoding (Bootstrapper::
+/// matrix_bytes measures a built one). The unencoded matrices it also keeps are not counted.
+/// @throws ola::Error as bootstrap_rotation_steps or make_eval_mod
+/// @throws ParamError if the chain has fewer than depth() + 1 levels
+double bootstrapper_matrix_bytes(const Params& params, const BootstrapLiteral& literal, std::size_t slots);
+
 /// Refreshes ciphertexts of `slots` slots to a high level.
 ///
 /// Level layout (L = max_level): CoeffToSlot uses L .. L - cts + 1, EvalMod the next
@@ -64,6 +73,8 @@ class Bootstrapper {
 
   int depth() const;
   int levels_after() const { return evaluator_.params().max_level() - depth(); }
+  /// Bytes of the encoded CoeffToSlot / SlotToCoeff plaintexts it holds (their coefficient words).
+  double matrix_bytes() const;
   static constexpr int MinimumInputLevel() { return 0; }
   std::size_t slots() const { return slots_; }
   const EvalModPoly& eval_mod() const { return eval_mod_; }
