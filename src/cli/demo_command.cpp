@@ -157,13 +157,6 @@ std::string format_logits(const std::vector<double>& v) {
   return s.str();
 }
 
-const opt::Baseline* find_baseline(const opt::Plan& p, const std::string& name) {
-  for (const auto& b : p.baselines) {
-    if (b.name == name && b.feasible) return &b;
-  }
-  return nullptr;
-}
-
 void run(const DemoOptions& o) {
   if (o.encrypt != "auto" && o.encrypt != "yes" && o.encrypt != "no") {
     throw Error(ola::mismatch("ola demo", "--encrypt", "auto, yes or no", "'" + o.encrypt + "'"));
@@ -213,7 +206,7 @@ void run(const DemoOptions& o) {
   const nn::Metrics exact = nn::compare_logits(sim_plan.exact_logits, sim_plan.exact_logits, images.labels);
 
   const opt::Baseline* base = opt::headline_baseline(plan);
-  const opt::Baseline* bound = find_baseline(plan, "uniform_relu_alpha13");
+  const opt::Baseline* bound = opt::find_baseline(plan, "uniform_relu_alpha13");
   const double speedup = base ? base->totals.predicted_ms / plan.totals.predicted_ms : 0.0;
 
   // 4. The encrypted stage: image 0 of the test set, against the program's plaintext simulation.

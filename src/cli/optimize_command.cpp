@@ -99,14 +99,9 @@ void run(const OptimizeOptions& o) {
   if (!o.report.empty()) opt::write_report(o.report, r);
 
   const opt::Baseline* base = opt::headline_baseline(p);
-  const opt::Baseline* bound = nullptr;
-  const opt::Baseline* wls = nullptr;
-  const opt::Baseline* native = nullptr;
-  for (const auto& b : p.baselines) {
-    if (b.name == "uniform_relu_alpha13" && b.feasible) bound = &b;
-    if (b.name == "uniform_wls" && b.feasible) wls = &b;
-    if (b.name == "uniform_relu_alpha13_native" && b.feasible) native = &b;
-  }
+  const opt::Baseline* bound = opt::find_baseline(p, "uniform_relu_alpha13");
+  const opt::Baseline* wls = opt::find_baseline(p, "uniform_wls");
+  const opt::Baseline* native = opt::find_baseline(p, "uniform_relu_alpha13_native");
   if (o.json) {
     nlohmann::json j = {{"plan", o.out},
                         {"predicted_seconds", p.totals.predicted_ms / 1000.0},

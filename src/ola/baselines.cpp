@@ -20,6 +20,13 @@ PlanTotals totals_of(const DpProblem& p, const DpSolution& s) {
   return t;
 }
 
+const Baseline* find_baseline(const Plan& plan, const std::string& name) {
+  for (const Baseline& b : plan.baselines) {
+    if (b.name == name && b.feasible) return &b;
+  }
+  return nullptr;
+}
+
 const Baseline* headline_baseline(const Plan& plan) {
   const Baseline* best = nullptr;
   const Baseline* bound = nullptr;

@@ -1,6 +1,7 @@
 // The baselines OLA is compared with, priced by the same time model (docs/method.md "Baselines").
 #pragma once
 
+#include <string>
 #include <vector>
 
 #include "approx/approximation.h"
@@ -17,6 +18,9 @@ namespace ola::opt {
 /// ceil(missing levels / bootstrap window) of them, and counted.
 /// @pre per_site.size() == net.num_sites.
 Baseline mpcnn_baseline(const Network& net, const TimeModel& tm, const std::vector<approx::Approximation>& per_site);
+
+/// The feasible baseline named `name`, or null.
+const Baseline* find_baseline(const Plan& plan, const std::string& name);
 
 /// The alpha = 13 baseline a speed-up is quoted against: the fastest feasible one that runs as
 /// specified (one bootstrap per convolution, no bootstrap inside an activation) on a chain whose

@@ -95,6 +95,8 @@ TEST(Plan, HeadlineBaselineIsTheFastestRealizableOne) {
   p.baselines[2].split_bootstraps = 0;
   p.baselines[2].totals.predicted_ms = 10000.0;
   EXPECT_EQ(headline_baseline(p)->name, "uniform_relu_alpha13_native");
+  EXPECT_EQ(find_baseline(p, "uniform_relu_alpha13_on_n16-deep")->parameter_set, "n16-deep");
+  EXPECT_EQ(find_baseline(p, "uniform_wls"), nullptr);  // infeasible
   p.baselines.clear();
   EXPECT_EQ(headline_baseline(p), nullptr);
 }
