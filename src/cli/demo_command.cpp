@@ -32,6 +32,7 @@
 #include "he/encrypted_run.h"
 #include "he/io/param_sets.h"
 #include "he/program/program_files.h"
+#include "he/program/program_linear_ops.h"
 #include "nn/data/cifar10.h"
 #include "nn/onnx/onnx_import.h"
 #include "nn/sim/simulate.h"
@@ -189,6 +190,7 @@ void run(const DemoOptions& o) {
   s.impact.cache_dir = out / "cache";
   s.impact.exec.threads = o.threads;
   s.optimizer.budget = o.budget;
+  s.linear_ops = he::linear_ops_at_slots;
   const opt::PipelineResult r = opt::run_pipeline(s, progress);
   const opt::Plan& plan = r.output.plan;
   const auto plan_path = out / "plan.json";

@@ -23,6 +23,7 @@
 #include "cli/command.h"
 #include "cli/json_output.h"
 #include "cli/progress_bar.h"
+#include "he/program/program_linear_ops.h"
 #include "ola/baselines.h"
 #include "ola/pipeline.h"
 #include "ola/plan.h"
@@ -42,7 +43,7 @@ struct OptimizeOptions {
   std::size_t select_count = 2000;
   double max_disagreement = 2.0;
   std::vector<int> degrees, alphas;
-  bool json = false, quiet = false;
+  bool json = false, quiet = false, estimate_linear = false;
 };
 
 /// data/<name> of the source tree if it exists, else "".
@@ -92,6 +93,7 @@ void run(const OptimizeOptions& o) {
   s.select_count = o.select_count;
   s.select_file = o.select_images;
   s.what_if_levels_after = o.what_if_levels_after;
+  if (!o.estimate_linear) s.linear_ops = he::linear_ops_at_slots;
 
   const opt::PipelineResult r = opt::run_pipeline(s, make_progress_bar(!o.quiet && !o.json));
   const opt::Plan& p = r.output.plan;
@@ -186,6 +188,7 @@ OLA_REGISTER_COMMAND("optimize", "Choose a polynomial per activation site and bo
                        sub.add_option("--front-factor", o->front_factor, "the front covers total KL up to this many KL budgets")->capture_default_str();
                        sub.add_option("--what-if-levels-after", o->what_if_levels_after, "study only: bootstraps leave this many levels at the measured price (plan not runnable)");
                        sub.add_option("--threads", o->threads, "threads (0: OpenMP default)")->capture_default_str();
+                       sub.add_flag("--estimate-linear", o->estimate_linear, "price linear layers by the packing estimate, not by the encrypted executor's counts");
                        sub.add_flag("--quiet", o->quiet, "no progress bar");
                        sub.callback([o] { run(*o); });
                      });

@@ -11,40 +11,37 @@
 namespace ola::he {
 namespace {
 
-LinearCost transform_cost(std::span<const int> shifts, int in_period, int out_period, double baby_cost) {
-  const BsgsSplit sp = split_shifts(shifts, in_period, baby_cost, out_period <= in_period);
-  auto nonzero = [](const std::vector<int>& v) {
-    long c = 0;
-    for (int s : v) c += s != 0 ? 1 : 0;
-    return c;
-  };
-  long replicate = 0;
-  for (int s = out_period; s < in_period; s *= 2) ++replicate;
+long nonzero(const std::vector<int>& v) {
+  long c = 0;
+  for (int s : v) c += s != 0 ? 1 : 0;
+  return c;
+}
+
+LinearCost split_cost(const BsgsSplit& sp, long diagonals, long replicate) {
   LinearCost c;
   c.hoisted_rotations = nonzero(sp.baby_steps);
   c.hoist_batches = c.hoisted_rotations > 0 ? 1 : 0;
   c.rotations = nonzero(sp.giant_steps) + replicate;
-  c.plain_mults = static_cast<long>(shifts.size());
-  c.encodes = c.plain_mults;
+  c.plain_mults = diagonals;
+  c.encodes = diagonals;
   const long giants = static_cast<long>(sp.giant_steps.size());
-  c.additions = (c.plain_mults - giants) + (giants - 1) + replicate;
+  c.additions = (diagonals - giants) + (giants - 1) + replicate;
   c.rescales = 1;
   c.depth = 1;
   return c;
 }
 
-}  // namespace
-
-LinearCost operator+(const LinearCost& a, const LinearCost& b) {
-  return {a.rotations + b.rotations, a.hoisted_rotations + b.hoisted_rotations,
-          a.hoist_batches + b.hoist_batches, a.plain_mults + b.plain_mults, a.encodes + b.encodes,
-          a.additions + b.additions, a.rescales + b.rescales, a.depth + b.depth};
+LinearCost transform_cost(std::span<const int> shifts, int in_period, int out_period, double baby_cost) {
+  const BsgsSplit sp = split_shifts(shifts, in_period, baby_cost, out_period <= in_period);
+  long replicate = 0;
+  for (int s = out_period; s < in_period; s *= 2) ++replicate;
+  return split_cost(sp, static_cast<long>(shifts.size()), replicate);
 }
 
-bool operator==(const LinearCost& a, const LinearCost& b) {
-  return a.rotations == b.rotations && a.hoisted_rotations == b.hoisted_rotations &&
-         a.hoist_batches == b.hoist_batches && a.plain_mults == b.plain_mults && a.encodes == b.encodes &&
-         a.additions == b.additions && a.rescales == b.rescales && a.depth == b.depth;
+}  // namespace
+
+LinearCost transform_cost(const SlotTransform& t) {
+  return split_cost(t.split, static_cast<long>(t.shifts.size()), static_cast<long>(t.replicate_steps.size()));
 }
 
 LinearCost cost_from_stats(const OpStats& s, int depth) {

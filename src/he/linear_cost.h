@@ -9,31 +9,25 @@
 
 #include "he/backend.h"
 #include "he/layout.h"
+#include "he/slot_transform.h"
+#include "ola/time_model.h"
 
 namespace ola::he {
 
-/// Counts of one linear layer. A cost table turns them into time, all priced at the layer's input
-/// level (an upper bound: the few rotate-and-add steps after the rescale run one level lower):
-///   rotations * rotate + hoist_batches * decompose + hoisted_rotations * hoisted_rotate
-///   + plain_mults * mul_plain + encodes * encode + additions * add + rescales * rescale.
-/// Plaintexts are encoded on the fly (a ResNet-20 network's diagonals would need ~20 GB at N = 2^16).
-struct LinearCost {
-  long rotations = 0;          ///< key-switching rotations of separate ciphertexts
-  long hoisted_rotations = 0;  ///< rotations sharing one decomposition (baby steps)
-  long hoist_batches = 0;      ///< decompositions shared by the hoisted rotations (0 or 1)
-  long plain_mults = 0;        ///< ciphertext x plaintext products (one per diagonal / class)
-  long encodes = 0;            ///< plaintexts encoded on the fly (diagonals, masks, bias)
-  long additions = 0;          ///< ciphertext additions (incl. bias add_plain)
-  long rescales = 0;
-  int depth = 0;               ///< levels consumed
-};
-
-LinearCost operator+(const LinearCost& a, const LinearCost& b);
-bool operator==(const LinearCost& a, const LinearCost& b);
+/// Counts of one linear layer: the optimizer's value type (ola/time_model.h), which prices them
+/// with a cost table at the layer's input level (an upper bound: the few rotate-and-add steps after
+/// the rescale run one level lower). Plaintexts are encoded on the fly (a ResNet-20 network's
+/// diagonals would need ~20 GB at N = 2^16), so every diagonal also counts one encode.
+using LinearCost = opt::LinearOps;
 
 /// The counts a backend recorded (e.g. the difference of stats() around one layer), with `depth`
 /// the levels the layer consumed.
 LinearCost cost_from_stats(const OpStats& s, int depth);
+
+/// Counts of apply_transform(t) (he/apply_transform.h): one hoisted decomposition for the non-zero
+/// baby steps, one rotation per non-zero giant step and per replicate step, one product and one
+/// encode per diagonal, one rescale; depth 1.
+LinearCost transform_cost(const SlotTransform& t);
 
 /// Shape of a "same"-padded convolution on the multiplexed layout.
 struct ConvShape {

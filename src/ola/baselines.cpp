@@ -33,12 +33,37 @@ const Baseline* headline_baseline(const Plan& plan) {
   for (const Baseline& b : plan.baselines) {
     if (!b.feasible) continue;
     if (b.name == "uniform_relu_alpha13") bound = &b;
-    const bool measured_chain = b.name == "uniform_relu_alpha13_native" || b.name.rfind("uniform_relu_alpha13_on_", 0) == 0;
+    const bool measured_chain = b.name == "uniform_relu_alpha13_native" || b.name == "uniform_relu_alpha13_dp" ||
+                                b.name.rfind("uniform_relu_alpha13_on_", 0) == 0 ||
+                                b.name.rfind("uniform_relu_alpha13_dp_on_", 0) == 0;
     if (measured_chain && b.split_bootstraps == 0 && (!best || b.totals.predicted_ms < best->totals.predicted_ms)) {
       best = &b;
     }
   }
   return best ? best : bound;
+}
+
+Baseline dp_placed_baseline(const Network& net, const TimeModel& tm, const std::vector<approx::Approximation>& per_site) {
+  OLA_CHECK(static_cast<int>(per_site.size()) == net.num_sites, "dp_placed_baseline: one approximation per site");
+  std::vector<std::vector<DpChoice>> choices(per_site.size());
+  for (const NetStep& st : net.steps) {
+    if (st.kind != StepKind::activation) continue;
+    const approx::OpCounts& c = per_site[static_cast<std::size_t>(st.site)].counts;
+    choices[static_cast<std::size_t>(st.site)] = {{c.depth, polynomial_ms_at_levels(c, tm, ciphertexts(st.elements, tm.slots)), 0}};
+  }
+  Baseline b;
+  b.name = "dp_placed";
+  const DpProblem p = make_problem(net, tm, choices, 0);
+  const auto sol = reconstruct(p, solve_dp(p), 0);
+  if (!sol) {
+    b.description = "infeasible: a polynomial is deeper than the " +
+                    std::to_string(tm.bootstrap.levels_after - tm.bootstrap.input_level) + " levels a bootstrap leaves";
+    return b;
+  }
+  b.feasible = true;
+  b.totals = totals_of(p, *sol);
+  b.description = "bootstraps placed by the DP";
+  return b;
 }
 
 Baseline mpcnn_baseline(const Network& net, const TimeModel& tm, const std::vector<approx::Approximation>& per_site) {
@@ -80,7 +105,7 @@ Baseline mpcnn_baseline(const Network& net, const TimeModel& tm, const std::vect
         if (conv) first_conv_done = true;
         const int depth = linear_depth(s.shape);
         if (r - depth < min) bootstrap(s.elements);
-        t.linear_ms += linear_ms(s.shape, tm.table.at(r), tm.slots);
+        t.linear_ms += linear_step_ms(tm, s, r);
         r -= depth;
         break;
       }
@@ -101,7 +126,7 @@ Baseline mpcnn_baseline(const Network& net, const TimeModel& tm, const std::vect
       case StepKind::skip_merge:
         r = std::min(r, skip);
         skip = -1;
-        t.linear_ms += cts * tm.table.at(r).add_ms;
+        t.linear_ms += merge_step_ms(tm, s, r);
         break;
     }
   }

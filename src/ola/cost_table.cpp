@@ -42,6 +42,7 @@ LevelCost level_from_json(const nlohmann::json& j, const std::string& where) {
   c.mul_plain_ms = nonneg(j, "mul_plain_ms", where);
   c.mul_const_ms = nonneg(j, "mul_const_ms", where);
   c.add_ms = nonneg(j, "add_ms", where);
+  c.encode_ms = nonneg(j, "encode_ms", where);
   c.interpolated = jf::get_bool(j, "interpolated", where);
   return c;
 }
@@ -119,6 +120,7 @@ nlohmann::json cost_table_to_json(const CostTable& t) {
                       {"mul_plain_ms", c.mul_plain_ms},
                       {"mul_const_ms", c.mul_const_ms},
                       {"add_ms", c.add_ms},
+                      {"encode_ms", c.encode_ms},
                       {"interpolated", c.interpolated}});
   }
   nlohmann::json boots = nlohmann::json::array();

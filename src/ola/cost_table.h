@@ -22,6 +22,7 @@ struct LevelCost {
   double mul_plain_ms = 0.0;        ///< product by an encoded plaintext
   double mul_const_ms = 0.0;        ///< product by a (non-integer) constant
   double add_ms = 0.0;              ///< ciphertext + ciphertext
+  double encode_ms = 0.0;           ///< a real vector of N/2 slots to a plaintext at this level
   bool interpolated = false;        ///< true if not measured at this level but interpolated
 };
 

@@ -136,6 +136,23 @@ Network network_from_graph(const nn::Graph& g) {
   return net;
 }
 
+double linear_step_ms(const TimeModel& tm, const NetStep& s, int level) {
+  if (tm.linear_ops.empty()) return linear_ms(s.shape, tm.table.at(level), tm.slots);
+  const auto it = tm.linear_ops.find(s.name);
+  if (it == tm.linear_ops.end()) {
+    throw PlanError(ola::mismatch("time model: linear layer counts", "node " + s.name,
+                                  "an entry for every linear node of the network", "none"));
+  }
+  return linear_ops_ms(it->second, tm.table.at(level));
+}
+
+double merge_step_ms(const TimeModel& tm, const NetStep& s, int level) {
+  const double adds = static_cast<double>(ciphertexts(s.elements, tm.slots)) * tm.table.at(level).add_ms;
+  const auto it = tm.linear_ops.find(s.name);
+  if (it == tm.linear_ops.end()) return adds;
+  return adds + linear_ops_ms(it->second, tm.table.at(std::min(tm.bootstrap.levels_after, tm.table.max_level())));
+}
+
 DpProblem make_problem(const Network& net, const TimeModel& tm, const std::vector<std::vector<DpChoice>>& choices,
                        int max_units) {
   OLA_CHECK(static_cast<int>(choices.size()) == net.num_sites, "make_problem: choices per site");
@@ -148,20 +165,19 @@ DpProblem make_problem(const Network& net, const TimeModel& tm, const std::vecto
   for (const NetStep& ns : net.steps) {
     DpStep s;
     s.kind = ns.kind;
-    const double cts = static_cast<double>(ciphertexts(ns.elements, tm.slots));
     s.bootstrap_ms = ns.kind == StepKind::skip_merge ? kInfMs : bootstrap_ms(tm, ns.elements);
     switch (ns.kind) {
       case StepKind::linear:
         s.depth = linear_depth(ns.shape);
         s.ms_at_level.resize(static_cast<std::size_t>(top + 1), kInfMs);
         for (int l = tm.table.min_level(); l <= top; ++l) {
-          s.ms_at_level[static_cast<std::size_t>(l)] = linear_ms(ns.shape, tm.table.at(l), tm.slots);
+          s.ms_at_level[static_cast<std::size_t>(l)] = linear_step_ms(tm, ns, l);
         }
         break;
       case StepKind::skip_merge:
         s.ms_at_level.resize(static_cast<std::size_t>(top + 1), kInfMs);
         for (int l = tm.table.min_level(); l <= top; ++l) {
-          s.ms_at_level[static_cast<std::size_t>(l)] = cts * tm.table.at(l).add_ms;
+          s.ms_at_level[static_cast<std::size_t>(l)] = merge_step_ms(tm, ns, l);
         }
         break;
       case StepKind::activation:

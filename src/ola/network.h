@@ -37,8 +37,19 @@ struct Network {
 ///         two nodes, if skips nest, or if the skip branch contains a node other than slice/pad/reshape.
 Network network_from_graph(const nn::Graph& g);
 
+/// Time of linear step `s` on its input ciphertexts at `level`: the executor's counts
+/// (tm.linear_ops[s.name]) priced by linear_ops_ms when tm.linear_ops is filled, else linear_ms.
+/// @throws PlanError if tm.linear_ops is filled but has no entry for s.name (a different graph).
+double linear_step_ms(const TimeModel& tm, const NetStep& s, int level);
+
+/// Time of skip_merge step `s` with the main path at `level`: one addition per ciphertext, plus,
+/// when tm.linear_ops has an entry under the add's name, that shortcut's counts priced at the
+/// window's top level (tm.bootstrap.levels_after; the skip branch keeps the level it opened at, which
+/// the DP state does not carry: an upper bound).
+double merge_step_ms(const TimeModel& tm, const NetStep& s, int level);
+
 /// Prices a network into a DP problem (without activation candidates: `choices[site]` supplies
-/// them). Linear and merge steps get ms_at_level from linear_ms x ciphertexts; every linear,
+/// them). Linear and merge steps get ms_at_level from linear_step_ms / merge_step_ms; every linear,
 /// activation and skip_open step may be preceded by a bootstrap of its input ciphertexts.
 /// @pre choices.size() == net.num_sites.
 /// @throws PlanError if a site has no candidate.

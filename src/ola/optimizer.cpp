@@ -24,13 +24,6 @@ bool same(const approx::OpCounts& a, const approx::OpCounts& b) {
          a.additions == b.additions;
 }
 
-std::vector<double> site_ms(const approx::OpCounts& c, const TimeModel& tm, double cts) {
-  const int top = tm.bootstrap.levels_after;
-  std::vector<double> ms(static_cast<std::size_t>(top + 1), kInfMs);
-  for (int l = tm.table.min_level(); l <= top; ++l) ms[static_cast<std::size_t>(l)] = polynomial_ms(c, tm.table.at(l)) * cts;
-  return ms;
-}
-
 std::string fmt(double v, int prec = 3) {
   std::ostringstream os;
   os.setf(std::ios::fixed);
@@ -67,24 +60,14 @@ Baseline uniform_wls_baseline(const Network& net, const TimeModel& tm, const std
   for (const auto& [degree, idx] : by_degree) {
     if (std::count(idx.begin(), idx.end(), -1) > 0) continue;
     double kl = 0.0;
-    std::vector<std::vector<DpChoice>> choices(sites.size());
     std::vector<approx::Approximation> per_site(sites.size());
     for (std::size_t s = 0; s < sites.size(); ++s) {
-      const auto& a = sites[s].approximations[static_cast<std::size_t>(idx[s])];
-      per_site[s] = a;
+      per_site[s] = sites[s].approximations[static_cast<std::size_t>(idx[s])];
       kl += sites[s].impacts[static_cast<std::size_t>(idx[s])].mean_kl;
-      std::int64_t elements = 0;
-      for (const auto& st : net.steps) {
-        if (st.kind == StepKind::activation && st.site == static_cast<int>(s)) elements = st.elements;
-      }
-      choices[s].push_back({a.counts.depth, site_ms(a.counts, tm, static_cast<double>(ciphertexts(elements, tm.slots))), 0});
     }
-    const DpProblem p = make_problem(net, tm, choices, 0);
-    const auto sol = reconstruct(p, solve_dp(p), 0);
-    if (!sol) continue;
-    Baseline b = best;
-    b.feasible = true;
-    b.totals = totals_of(p, *sol);
+    Baseline b = dp_placed_baseline(net, tm, per_site);
+    if (!b.feasible) continue;
+    b.name = best.name;
     b.totals.predicted_loss = predicted_points(loss, kl);
     b.description = "wls d=" + std::to_string(degree) + " at every site, bootstraps placed by the DP";
     options.push_back({degree, b, per_site});
@@ -203,7 +186,7 @@ std::vector<DpChoice> price_candidates(const SiteCandidates& site, const TimeMod
       dominated = !(same(cj, ci) && items[j].units == items[i].units) || j < i;
     }
     if (dominated) continue;
-    out.push_back({ci.depth, site_ms(ci, tm, static_cast<double>(cts)), items[i].units});
+    out.push_back({ci.depth, polynomial_ms_at_levels(ci, tm, cts), items[i].units});
     kept.push_back(items[i].index);
   }
   return out;
@@ -326,15 +309,25 @@ OptimizerOutput run_optimizer(const Network& net, const TimeModel& tm, const std
         }
       }
     }
-    if (found == sites.size()) b.totals.predicted_loss = m.totals.predicted_loss = predicted_points(loss, kl);
+    // The same polynomials with the bootstraps placed by the DP: the fastest schedule of them on
+    // this chain (needs a window of 1 + 14 levels).
+    Baseline d = dp_placed_baseline(net, tm, relu13);
+    d.name = "uniform_relu_alpha13_dp";
+    d.description = "relu a=13 at every site, " + d.description;
+    if (found == sites.size()) {
+      b.totals.predicted_loss = m.totals.predicted_loss = d.totals.predicted_loss = predicted_points(loss, kl);
+    }
     plan.baselines.push_back(m);
     plan.baselines.push_back(b);
+    plan.baselines.push_back(d);
   }
   plan.baselines.push_back(uniform_wls_baseline(net, tm, sites, loss, settings));
   plan.notes = {
-      "packing: MPCNN-style multiplexed packing assumed, a CxHxW tensor in ceil(CHW/" + std::to_string(tm.slots) +
-          ") ciphertexts, until the encrypted executor (he/) exists",
-      "linear layers: costs are estimates from rotation and plaintext-product counts of that packing (docs/optimizer.md)",
+      "packing: multiplexed packing, a CxHxW tensor in ceil(CHW/" + std::to_string(tm.slots) + ") ciphertexts",
+      "linear layers: " + (tm.linear_source.empty()
+                               ? std::string("estimated from rotation and plaintext-product counts of that packing "
+                                             "(docs/optimizer.md)")
+                               : tm.linear_source),
       "polynomials: priced at their input level (upper bound)",
       "bootstrap: " + tm.bootstrap.formula,
       "choice: " + out.selection};

@@ -120,6 +120,17 @@ PipelineResult run_pipeline(const PipelineSettings& s, const Progress& progress)
   }
   const nn::Graph g = nn::import_onnx(s.model);
   const std::string model_fp = hash_hex(read_file_bytes(s.model));
+  if (s.linear_ops) {
+    try {
+      r.time_model.linear_ops = s.linear_ops(g, r.time_model.slots);
+      r.time_model.linear_source =
+          "counted from the encrypted executor's compiled program (he/, " + std::to_string(r.time_model.slots) +
+          " slots), each operation priced at the layer's input level by the cost table";
+    } catch (const ola::Error& e) {
+      r.time_model.linear_source = std::string("estimated (docs/optimizer.md): the encrypted executor cannot compile "
+                                               "this model: ") + e.what();
+    }
+  }
   if (s.calibration.extension() == ".json") {
     r.calibration = nn::load_calibration(s.calibration);
   } else {
@@ -199,7 +210,9 @@ PipelineResult run_pipeline(const PipelineSettings& s, const Progress& progress)
   if (!relu13.empty()) {
     for (std::size_t i = 0; i < baseline_tables.size(); ++i) {
       const CostTable& t = baseline_tables[i];
-      const TimeModel tm = make_time_model(t);
+      TimeModel tm = make_time_model(t);
+      tm.linear_ops = r.time_model.linear_ops;
+      tm.linear_source = r.time_model.linear_source;
       Baseline b = mpcnn_baseline(r.network, tm, relu13);
       const std::string set = t.params.empty() ? s.baseline_costs[i].stem().string() : t.params;
       b.name = "uniform_relu_alpha13_on_" + set;
@@ -207,10 +220,15 @@ PipelineResult run_pipeline(const PipelineSettings& s, const Progress& progress)
       b.description += "; priced on " + s.baseline_costs[i].string() + " (window of " +
                        std::to_string(tm.bootstrap.levels_after - tm.bootstrap.input_level) + " levels, " +
                        tm.bootstrap.formula + ")";
+      Baseline d = dp_placed_baseline(r.network, tm, relu13);
+      d.name = "uniform_relu_alpha13_dp_on_" + set;
+      d.parameter_set = t.params;
+      d.description = "relu a=13 at every site, " + d.description + "; priced on " + s.baseline_costs[i].string();
       for (const Baseline& native : plan.baselines) {
-        if (native.name == "uniform_relu_alpha13_native") b.totals.predicted_loss = native.totals.predicted_loss;
+        if (native.name == "uniform_relu_alpha13_native") b.totals.predicted_loss = d.totals.predicted_loss = native.totals.predicted_loss;
       }
       plan.baselines.push_back(b);
+      plan.baselines.push_back(d);
     }
   }
   plan.model = s.model.string();

@@ -3,6 +3,8 @@
 #pragma once
 
 #include <filesystem>
+#include <functional>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -51,6 +53,11 @@ struct PipelineSettings {
   /// JPEG-decoded training records: harder for the model than the lossless ones it was trained
   /// on, so closer to test-set behaviour. Never a test file.
   std::filesystem::path select_file;
+  /// The encrypted executor's counts of the model's linear layers at `slots` slots
+  /// (TimeModel::linear_ops; the CLI passes he::linear_ops_by_node: ola/ cannot see he/). Unset:
+  /// linear layers are estimated. If it throws ola::Error (a model the executor cannot compile), the
+  /// estimate is used and the plan's notes say why.
+  std::function<std::map<std::string, LinearOps>(const nn::Graph&, int slots)> linear_ops;
   ImpactMode impact_mode = ImpactMode::simulate;
   CandidateSettings candidates;
   ImpactOptions impact;

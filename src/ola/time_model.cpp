@@ -4,6 +4,7 @@
 #include <cmath>
 #include <sstream>
 
+#include "ola/dp.h"
 #include "ola/plan_error.h"
 
 namespace ola::opt {
@@ -107,9 +108,37 @@ double bootstrap_ms(const TimeModel& tm, std::int64_t elements) {
   return e.back().seconds * 1000.0 * static_cast<double>(ciphertexts(elements, e.back().slots));
 }
 
+std::vector<double> polynomial_ms_at_levels(const approx::OpCounts& counts, const TimeModel& tm, std::int64_t cts) {
+  const int top = tm.bootstrap.levels_after;
+  std::vector<double> ms(static_cast<std::size_t>(top + 1), kInfMs);
+  for (int l = tm.table.min_level(); l <= top; ++l) {
+    ms[static_cast<std::size_t>(l)] = polynomial_ms(counts, tm.table.at(l)) * static_cast<double>(cts);
+  }
+  return ms;
+}
+
 double polynomial_ms(const approx::OpCounts& n, const LevelCost& c) {
   return n.nonscalar_mults * (c.mul_relin_ms + c.rescale_ms) + n.scalar_mults * c.mul_const_ms +
          n.additions * c.add_ms;
+}
+
+LinearOps operator+(const LinearOps& a, const LinearOps& b) {
+  return {a.rotations + b.rotations, a.hoisted_rotations + b.hoisted_rotations, a.hoist_batches + b.hoist_batches,
+          a.plain_mults + b.plain_mults, a.encodes + b.encodes, a.additions + b.additions,
+          a.rescales + b.rescales, a.depth + b.depth};
+}
+
+bool operator==(const LinearOps& a, const LinearOps& b) {
+  return a.rotations == b.rotations && a.hoisted_rotations == b.hoisted_rotations &&
+         a.hoist_batches == b.hoist_batches && a.plain_mults == b.plain_mults && a.encodes == b.encodes &&
+         a.additions == b.additions && a.rescales == b.rescales && a.depth == b.depth;
+}
+
+double linear_ops_ms(const LinearOps& n, const LevelCost& c) {
+  return static_cast<double>(n.rotations) * c.rotate_ms + static_cast<double>(n.hoist_batches) * c.hoist_decompose_ms +
+         static_cast<double>(n.hoisted_rotations) * c.hoisted_rotate_ms +
+         static_cast<double>(n.plain_mults) * c.mul_plain_ms + static_cast<double>(n.encodes) * c.encode_ms +
+         static_cast<double>(n.additions) * c.add_ms + static_cast<double>(n.rescales) * c.rescale_ms;
 }
 
 double linear_ms(const LinearShape& s, const LevelCost& c, int slots) {
@@ -124,17 +153,17 @@ double linear_ms(const LinearShape& s, const LevelCost& c, int slots) {
       const std::int64_t rotations = rounds * (ceil_log2(s.c_in) + 1) + (s.stride > 1 ? 3 * ceil_log2(s.h) : 0);
       const std::int64_t out_elems = s.c_out * (s.h / s.stride) * (s.w / s.stride);
       const double input_rot = static_cast<double>(n_in) * ((k2 - 1) * c.hoisted_rotate_ms + c.hoist_decompose_ms);
-      return products * (c.mul_plain_ms + c.add_ms) + rotations * (c.rotate_ms + c.add_ms) + input_rot +
+      return products * (c.mul_plain_ms + c.encode_ms + c.add_ms) + rotations * (c.rotate_ms + c.add_ms) + input_rot +
              static_cast<double>(ciphertexts(out_elems, slots)) * c.rescale_ms;
     }
     case LinearShape::Op::global_average_pool:
       return static_cast<double>(n_in) * ceil_log2(s.h * s.w) * (c.rotate_ms + c.add_ms);
     case LinearShape::Op::fully_connected:
-      return static_cast<double>(n_in) * (s.c_out * (c.mul_plain_ms + c.add_ms) +
+      return static_cast<double>(n_in) * (s.c_out * (c.mul_plain_ms + c.encode_ms + c.add_ms) +
                                           s.c_out * ceil_log2(s.c_in) * (c.rotate_ms + c.add_ms)) +
              c.rescale_ms;
     case LinearShape::Op::affine:
-      return static_cast<double>(n_in) * (c.mul_plain_ms + c.add_ms + c.rescale_ms);
+      return static_cast<double>(n_in) * (c.mul_plain_ms + c.encode_ms + c.add_ms + c.rescale_ms);
   }
   return 0.0;
 }

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -29,11 +30,33 @@ struct BootstrapModel {
   std::string formula;             ///< how the prices were obtained (recorded in plans)
 };
 
+/// Operation counts of one linear layer as the encrypted executor performs it (he/ derives them from
+/// its packing: he/linear_cost.h, he::linear_ops_by_node); linear_ops_ms prices them.
+/// Thread safety: a plain value.
+struct LinearOps {
+  long rotations = 0;          ///< key-switching rotations of separate ciphertexts
+  long hoisted_rotations = 0;  ///< rotations sharing one decomposition (baby steps)
+  long hoist_batches = 0;      ///< decompositions shared by the hoisted rotations
+  long plain_mults = 0;        ///< ciphertext x plaintext products
+  long encodes = 0;            ///< plaintexts encoded on the fly (diagonals, masks, bias)
+  long additions = 0;          ///< ciphertext additions (incl. add_plain)
+  long rescales = 0;
+  int depth = 0;               ///< levels consumed
+};
+LinearOps operator+(const LinearOps& a, const LinearOps& b);
+bool operator==(const LinearOps& a, const LinearOps& b);
+
 /// Thread safety: a plain value.
 struct TimeModel {
   CostTable table;
   BootstrapModel bootstrap;
   int slots = kDefaultSlots;
+  /// The executor's counts of the model's linear layers, by graph node name; an option-A shortcut
+  /// (a skip branch's slice/pad) under the name of the add that merges it; nodes the executor folds
+  /// (batch norm, reshape, the pooling of pool + FC) with zero counts. Empty: linear layers are
+  /// estimated by linear_ms. Filled by the caller (ola/ cannot see he/): PipelineSettings::linear_ops.
+  std::map<std::string, LinearOps> linear_ops;
+  std::string linear_source;  ///< how linear layers are priced (recorded in plan notes)
 };
 
 /// Bootstrap levels in the estimate: SlotsToCoeffs 3 + EvalMod 9 (cosine degree 59 = depth 6, plus
@@ -72,6 +95,10 @@ double bootstrap_ms(const TimeModel& tm, std::int64_t elements);
 /// all priced at the input level (an upper bound: later products run at lower, cheaper levels).
 double polynomial_ms(const approx::OpCounts& counts, const LevelCost& level);
 
+/// polynomial_ms x ciphertexts at every level a polynomial can start from (index = level, up to
+/// tm.bootstrap.levels_after; levels below the table's first are kInfMs): a DpChoice's ms_at_level.
+std::vector<double> polynomial_ms_at_levels(const approx::OpCounts& counts, const TimeModel& tm, std::int64_t ciphertexts);
+
 /// Shape of a linear layer as the time model sees it (input tensor C_in x H x W).
 struct LinearShape {
   enum class Op { conv, global_average_pool, fully_connected, affine };
@@ -81,8 +108,15 @@ struct LinearShape {
   int stride = 1;
 };
 
+/// Time of counted linear operations, every one priced at the layer's input `level` (an upper bound:
+/// the rotate-and-add steps after its rescale run one level lower):
+///   rotations * rotate + hoist_batches * hoist_decompose + hoisted_rotations * hoisted_rotate
+///   + plain_mults * mul_plain + encodes * encode + additions * add + rescales * rescale.
+double linear_ops_ms(const LinearOps& ops, const LevelCost& level);
+
 /// Estimated time of a linear layer on its input ciphertexts at `level` (docs/optimizer.md,
-/// "Linear layers"); an estimate until he/ measures its transforms.
+/// "Linear layers"), for models the encrypted executor cannot compile (TimeModel::linear_ops empty).
+/// Every plaintext product also pays one encode (plaintexts are encoded on the fly).
 ///   conv: p = max(1, slots / (C_in*H*W)) output channels per round; ceil(C_out / p) rounds, each
 ///         kernel^2 products per input ciphertext, log2(C_in) + 1 rotations; plus (kernel^2 - 1)
 ///         hoisted rotations of the input; stride s > 1 adds 3*log2(H) rotations for re-packing;

@@ -24,7 +24,7 @@ std::string write_costs(const std::filesystem::path& dir) {
     const double n = l + 1;
     levels.push_back({{"level", l}, {"limbs", l + 1}, {"mul_relin_ms", 6.0 * n}, {"rescale_ms", 1.4 * n},
                       {"rotate_ms", 6.0 * n}, {"hoisted_rotate_ms", 3.5 * n}, {"hoist_decompose_ms", 2.7 * n},
-                      {"mul_plain_ms", 0.4 * n}, {"mul_const_ms", 0.2 * n}, {"add_ms", 0.17 * n},
+                      {"mul_plain_ms", 0.4 * n}, {"mul_const_ms", 0.2 * n}, {"add_ms", 0.17 * n}, {"encode_ms", 0.6 * n},
                       {"interpolated", false}});
   }
   const nlohmann::json t = {{"format", "ola-cost-table"}, {"version", 1}, {"log_n", 16}, {"threads", 1},
@@ -43,7 +43,7 @@ std::string write_deep_costs(const std::filesystem::path& dir) {
     const double n = 1.5 * (l + 1);
     levels.push_back({{"level", l}, {"limbs", l + 1}, {"mul_relin_ms", 6.0 * n}, {"rescale_ms", 1.4 * n},
                       {"rotate_ms", 6.0 * n}, {"hoisted_rotate_ms", 3.5 * n}, {"hoist_decompose_ms", 2.7 * n},
-                      {"mul_plain_ms", 0.4 * n}, {"mul_const_ms", 0.2 * n}, {"add_ms", 0.17 * n},
+                      {"mul_plain_ms", 0.4 * n}, {"mul_const_ms", 0.2 * n}, {"add_ms", 0.17 * n}, {"encode_ms", 0.6 * n},
                       {"interpolated", false}});
   }
   nlohmann::json boots = nlohmann::json::array();

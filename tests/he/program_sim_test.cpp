@@ -10,7 +10,9 @@
 
 #include "approx/wls.h"
 #include "he/program/activations.h"
+#include "he/linear_cost.h"
 #include "he/program/program.h"
+#include "he/program/program_linear_ops.h"
 #include "he/program/run_program.h"
 #include "he/slot_sim_backend.h"
 #include "nn/data/cifar10.h"
@@ -265,6 +267,47 @@ TEST(ProgramSim, ResNet20OneImageMatchesTheFloatExecutor) {
   std::vector<int> counts;
   for (const auto& [n, count] : by_slots) counts.push_back(n);
   EXPECT_EQ(counts, (std::vector<int>{4096, 8192, 16384}));  // one per stage, none at the program's 32768
+}
+
+// The optimizer prices linear layers with linear_ops_by_node: those counts must be exactly what the
+// program performs, step by step (convolutions by node, shortcuts under their merging add, pool +
+// FC under the FC node, every other node zero).
+TEST(ProgramSim, ResNet20LinearOpsByNodeAreTheCountsTheProgramPerforms) {
+  const auto dir = bundled_data_dir();
+  const nn::Graph g = nn::import_onnx(dir / "resnet20.onnx");
+  const nn::ImageSet set = nn::load_cifar10(dir / "cifar10_test_first100.bin", {.first = 1});
+  const ProgramOptions o = options(1 << 15, 16, 12);
+  const Program p = compile_program(g, fit_sites(g, set.images, 7), o);
+  SlotSimBackend be({o.slots, o.fresh_level, o.boot_level, 40, std::nullopt});
+  OpStats before = be.stats();
+  std::map<std::string, opt::LinearOps> ran;
+  const StepObserver observe = [&](std::size_t, const ProgramStep& s, double, int level) {
+    const LinearCost c = cost_from_stats(be.stats() - before, s.level_before - level);
+    before = be.stats();
+    if (s.op == ProgramOp::conv || s.op == ProgramOp::pool_fc) ran[s.name] = c;
+    if (s.op == ProgramOp::shortcut) {
+      for (const ProgramStep& merge : p.steps) {
+        if (merge.op == ProgramOp::add && (merge.input == s.output || merge.input2 == s.output)) {
+          ran[merge.name] = ran[merge.name] + c;
+        }
+      }
+    }
+  };
+  const auto acts = sim_program_activations(p);
+  (void)run_program<SlotSimBackend>(be, p, be.encrypt(pack(p.input_layout, to_map(set.images, 0))), acts, observe);
+  EXPECT_EQ(ran.size(), 19u + 2u + 1u);  // convolutions, adds after a shortcut, pool + FC
+
+  const std::map<std::string, opt::LinearOps> counted = linear_ops_by_node(g, o);
+  EXPECT_EQ(counted.size(), g.nodes.size());
+  for (const auto& [name, ops] : counted) {
+    const auto it = ran.find(name);
+    if (it == ran.end()) {
+      EXPECT_EQ(ops, opt::LinearOps{}) << name << " is not a linear step of the program";
+    } else {
+      EXPECT_EQ(ops, it->second) << name;
+      EXPECT_GT(ops.encodes, 0) << name;
+    }
+  }
 }
 
 }  // namespace

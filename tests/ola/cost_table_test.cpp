@@ -15,7 +15,7 @@ nlohmann::json level(int l) {
   return {{"level", l},          {"limbs", l + 1},          {"mul_relin_ms", 10.0 + l},
           {"rescale_ms", 1.0},   {"rotate_ms", 9.0 + l},    {"hoisted_rotate_ms", 5.0},
           {"hoist_decompose_ms", 4.0}, {"mul_plain_ms", 0.5}, {"mul_const_ms", 0.25},
-          {"add_ms", 0.125},     {"interpolated", l == 2}};
+          {"add_ms", 0.125},     {"encode_ms", 1.5},     {"interpolated", l == 2}};
 }
 
 nlohmann::json good_table() {

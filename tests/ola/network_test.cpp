@@ -35,6 +35,7 @@ CostTable flat_table(int top, bool with_bootstrap, int levels_after) {
     c.mul_plain_ms = 5.0;
     c.mul_const_ms = 2.0;
     c.add_ms = 1.0;
+    c.encode_ms = 3.0;
     t.levels.push_back(c);
   }
   if (with_bootstrap) t.bootstrap.push_back({32768, 30.0, levels_after, 0});
@@ -98,6 +99,41 @@ TEST(Network, ProblemFromNetworkIsSolvable) {
   EXPECT_LT(cheap->total_ms, exact->total_ms);
   EXPECT_LE(cheap->bootstraps, exact->bootstraps);
   EXPECT_EQ(exact->loss_units, 0);
+}
+
+// With the executor's counts in the time model, linear and merge steps are priced from them
+// (linear_ops_ms at each level; a shortcut under its add at the window's top level), and a node
+// without counts is an error rather than a silent estimate.
+TEST(Network, CountedLinearOpsPriceLinearAndMergeSteps) {
+  const Network n = network_from_graph(resnet20());
+  TimeModel tm = make_time_model(flat_table(20, true, 12));
+  const LinearOps conv{2, 8, 1, 30, 31, 40, 1, 1}, shortcut{1, 0, 0, 4, 4, 4, 1, 1};
+  const NetStep* merge = nullptr;
+  for (const NetStep& s : n.steps) {
+    tm.linear_ops[s.name] = s.kind == StepKind::linear && s.shape.op == LinearShape::Op::conv ? conv : LinearOps{};
+    if (s.kind == StepKind::skip_merge && merge == nullptr) merge = &s;
+  }
+  ASSERT_NE(merge, nullptr);
+  tm.linear_ops[merge->name] = shortcut;
+  std::vector<std::vector<DpChoice>> choices(19, {DpChoice{3, std::vector<double>(13, 500.0), 0}});
+  const DpProblem p = make_problem(n, tm, choices, 19);
+  for (std::size_t i = 0; i < n.steps.size(); ++i) {
+    const NetStep& s = n.steps[i];
+    for (int l = 1; l <= 12; ++l) {
+      const double at = p.steps[i].ms_at_level.empty() ? 0.0 : p.steps[i].ms_at_level[static_cast<std::size_t>(l)];
+      if (s.kind == StepKind::linear && s.shape.op == LinearShape::Op::conv) {
+        EXPECT_DOUBLE_EQ(at, linear_ops_ms(conv, tm.table.at(l))) << s.name;
+      } else if (s.kind == StepKind::linear) {
+        EXPECT_DOUBLE_EQ(at, 0.0) << s.name;  // pooling / FC given zero counts here
+      } else if (&s == merge) {
+        EXPECT_DOUBLE_EQ(at, tm.table.at(l).add_ms + linear_ops_ms(shortcut, tm.table.at(12))) << s.name;
+      } else if (s.kind == StepKind::skip_merge) {
+        EXPECT_DOUBLE_EQ(at, tm.table.at(l).add_ms) << s.name;
+      }
+    }
+  }
+  tm.linear_ops.erase(n.steps[0].name);
+  EXPECT_THROW(make_problem(n, tm, choices, 19), PlanError);
 }
 
 TEST(Network, RejectsUnsupportedTopology) {

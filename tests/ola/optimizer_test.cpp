@@ -27,6 +27,7 @@ CostTable table(int top, int levels_after) {
     c.mul_plain_ms = 0.8 * (l + 1);
     c.mul_const_ms = 0.4 * (l + 1);
     c.add_ms = 0.2 * (l + 1);
+    c.encode_ms = 0.6 * (l + 1);
     t.levels.push_back(c);
   }
   t.bootstrap.push_back({32768, 40.0, levels_after, 0});
@@ -146,15 +147,23 @@ TEST(Optimizer, BudgetTradesLossForTime) {
   EXPECT_TRUE(found);
   // Baselines: alpha 13 everywhere is slower; the uniform WLS baseline picks the medium degree
   // (cheap x3 exceeds the budget).
-  ASSERT_EQ(p.baselines.size(), 3U);
+  ASSERT_EQ(p.baselines.size(), 4U);
   EXPECT_EQ(p.baselines[0].name, "uniform_relu_alpha13");
   EXPECT_GT(p.baselines[0].totals.predicted_ms, p.totals.predicted_ms);
   EXPECT_EQ(p.baselines[0].totals.bootstraps, 2);  // one per convolution but the first
   EXPECT_EQ(p.baselines[1].name, "uniform_relu_alpha13_native");
   EXPECT_EQ(p.baselines[1].totals.bootstraps, 2);  // 16 levels: the same placement fits
-  EXPECT_TRUE(p.baselines[2].feasible);
-  EXPECT_NE(p.baselines[2].description.find("d=7"), std::string::npos) << p.baselines[2].description;
-  EXPECT_GE(p.baselines[2].totals.predicted_ms, p.totals.predicted_ms);
+  // The same polynomials with the DP's placement: never slower than the fixed placement, and the
+  // speed-up is quoted against the faster of the two.
+  EXPECT_EQ(p.baselines[2].name, "uniform_relu_alpha13_dp");
+  ASSERT_TRUE(p.baselines[2].feasible);
+  EXPECT_LE(p.baselines[2].totals.predicted_ms, p.baselines[1].totals.predicted_ms + 1e-9);
+  EXPECT_EQ(p.baselines[2].totals.predicted_loss, p.baselines[1].totals.predicted_loss);
+  EXPECT_EQ(headline_baseline(p)->totals.predicted_ms,
+            std::min(p.baselines[1].totals.predicted_ms, p.baselines[2].totals.predicted_ms));
+  EXPECT_TRUE(p.baselines[3].feasible);
+  EXPECT_NE(p.baselines[3].description.find("d=7"), std::string::npos) << p.baselines[3].description;
+  EXPECT_GE(p.baselines[3].totals.predicted_ms, p.totals.predicted_ms);
   // Steps and totals agree.
   double sum = 0.0;
   for (const auto& st : p.steps) sum += st.ms;
@@ -166,7 +175,8 @@ TEST(Optimizer, NativeBaselineBootstrapsInsideActivationsWhenWindowIsShort) {
   const TimeModel tm = make_time_model(table(20, 10));
   const std::vector<approx::Approximation> relu13(3, poly(approx::Kind::composite_relu, 14, 27, 13));
   const auto out = run_optimizer(small_net(), tm, sites_with(1e-3, 1e-4), LossModel{10.0, 3}, settings(0.5), relu13);
-  ASSERT_EQ(out.plan.baselines.size(), 3U);
+  ASSERT_EQ(out.plan.baselines.size(), 4U);
+  EXPECT_FALSE(out.plan.baselines[2].feasible);  // DP placement: depth 14 does not fit 10 levels
   EXPECT_EQ(out.plan.baselines[0].totals.bootstraps, 2);      // granted a 16-level window
   EXPECT_EQ(out.plan.baselines[1].totals.bootstraps, 2 + 3);  // one more inside each ReLU
   EXPECT_EQ(out.plan.baselines[1].split_bootstraps, 3);

@@ -21,6 +21,7 @@ CostTable table(int top, bool with_bootstrap) {
     c.mul_plain_ms = 0.5 * (l + 1);
     c.mul_const_ms = 0.25 * (l + 1);
     c.add_ms = 0.125 * (l + 1);
+    c.encode_ms = 0.75 * (l + 1);
     t.levels.push_back(c);
   }
   if (with_bootstrap) t.bootstrap.push_back({32768, 20.0, 12, 1});
@@ -97,11 +98,24 @@ TEST(TimeModel, LinearCostsGrowWithWork) {
   EXPECT_EQ(linear_depth(c16), 1);
   EXPECT_EQ(linear_depth({LinearShape::Op::global_average_pool, 64, 64, 8, 8, 1, 1}), 0);
   // conv 16x32x32: p = 2 channels per round, 8 rounds of 9 products; 8 * (4 + 1) rotations; 8
-  // hoisted input rotations; 1 rescale.
+  // hoisted input rotations; 1 rescale; every product encodes its plaintext.
   const LevelCost& l = t.at(0);
-  const double want = 72 * (l.mul_plain_ms + l.add_ms) + 40 * (l.rotate_ms + l.add_ms) +
+  const double want = 72 * (l.mul_plain_ms + l.encode_ms + l.add_ms) + 40 * (l.rotate_ms + l.add_ms) +
                       8 * l.hoisted_rotate_ms + l.hoist_decompose_ms + l.rescale_ms;
   EXPECT_DOUBLE_EQ(linear_ms(c16, l, kDefaultSlots), want);
+}
+
+TEST(TimeModel, CountedLinearOpsArePricedPerOperation) {
+  const CostTable t = table(20, true);
+  const LevelCost& l = t.at(5);
+  const LinearOps a{3, 7, 1, 20, 21, 25, 1, 1};
+  const double want = 3 * l.rotate_ms + 7 * l.hoisted_rotate_ms + l.hoist_decompose_ms + 20 * l.mul_plain_ms +
+                      21 * l.encode_ms + 25 * l.add_ms + l.rescale_ms;
+  EXPECT_DOUBLE_EQ(linear_ops_ms(a, l), want);
+  EXPECT_DOUBLE_EQ(linear_ops_ms(LinearOps{}, l), 0.0);
+  const LinearOps b{1, 0, 0, 2, 2, 3, 1, 1};
+  EXPECT_EQ(a + b, (LinearOps{4, 7, 1, 22, 23, 28, 2, 2}));
+  EXPECT_FALSE(a == b);
 }
 
 }  // namespace
