@@ -17,6 +17,7 @@
 #include "ckks/boot/bootstrapper.h"
 #include "ckks/core/ckks.h"
 #include "cli/bench_chain.h"
+#include "he/io/param_sets.h"
 #include "cli/command.h"
 #include "cli/json_output.h"
 #include "util/atomic_file.h"
@@ -172,7 +173,7 @@ OLA_REGISTER_BENCH("bootstrap", "Time and precision of one CKKS bootstrap (N = 2
                    [](CLI::App& sub) {
                      auto o = std::make_shared<BootstrapBenchOptions>();
                      sub.add_option("--logn", o->log_n, "ring degree log2 N: 16, or 12..14 (test-only sets)");
-                     sub.add_option("--params", o->params, "parameter set with bootstrapping (overrides --logn): n16, n16-deep, test-boot-n12, test-boot-n13");
+                     sub.add_option("--params", o->params, "parameter set with bootstrapping (overrides --logn): " + he::bootstrapping_param_set_names());
                      sub.add_option("--slots", o->slots, "slot count (power of two <= N/2; 0 = N/2)");
                      sub.add_option("--threads", o->threads, "OpenMP threads (0 = all cores)");
                      sub.add_flag("--json", o->json, "print one JSON object");

@@ -10,7 +10,7 @@ BenchChain resolve_bench_chain(const std::string& command, int log_n, const std:
   if (!params_name.empty()) {
     he::ParamSet set = he::param_set_by_name(params_name);
     if (!set.boot) {
-      throw Error(ola::mismatch(command, "--params", "a set with a bootstrapping chain (test-boot-n12, test-boot-n13, n16, n16-deep)",
+      throw Error(ola::mismatch(command, "--params", "a set with a bootstrapping chain (" + he::bootstrapping_param_set_names() + ")",
                                 params_name));
     }
     return {set.name, set.params, *set.boot};

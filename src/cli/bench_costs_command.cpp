@@ -26,6 +26,7 @@
 
 #include "ckks/core/ckks.h"
 #include "cli/bench_chain.h"
+#include "he/io/param_sets.h"
 #include "cli/command.h"
 #include "cli/json_output.h"
 #include "ola/cost_table.h"
@@ -229,7 +230,7 @@ OLA_REGISTER_BENCH("costs", "measure CKKS operation costs per level and write th
                    [](CLI::App& sub) {
                      auto o = std::make_shared<CostsOptions>();
                      sub.add_option("--logn", o->log_n, "ring degree log2 N: 16, or 12..14 (test-only chains)");
-                     sub.add_option("--params", o->params, "parameter set with bootstrapping (overrides --logn): n16, n16-deep, test-boot-n12, test-boot-n13");
+                     sub.add_option("--params", o->params, "parameter set with bootstrapping (overrides --logn): " + he::bootstrapping_param_set_names());
                      sub.add_option("--threads", o->threads, "CKKS threads (1: times are thread CPU time)");
                      sub.add_option("--samples", o->samples, "levels measured (spread over 0..L, both ends); >= 2");
                      sub.add_option("--repeat", o->repeat, "runs per operation (the median is kept)");

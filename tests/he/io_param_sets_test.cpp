@@ -29,6 +29,11 @@ TEST(IoParamSets, NamesAndRefusal) {
   }
 }
 
+TEST(IoParamSets, NameListsAreDerivedFromTheSets) {
+  EXPECT_EQ(param_set_names(), "test-n12, test-n13, test-n14, test-boot-n12, test-boot-n13, n16, n16-deep");
+  EXPECT_EQ(bootstrapping_param_set_names(), "test-boot-n12, test-boot-n13, n16, n16-deep");
+}
+
 TEST(IoParamSets, DeepSetLeavesFifteenLevelsWithinTheSecurityBound) {
   const ParamSet deep = param_set_by_name("n16-deep");
   const ckks::Params params(deep.params);

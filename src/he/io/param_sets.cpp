@@ -25,9 +25,22 @@ ckks::ParamsLiteral boot_test_literal(int log_n, int compute) {
   return lit;
 }
 
+constexpr const char* kNames[] = {"test-n12", "test-n13", "test-n14", "test-boot-n12", "test-boot-n13", "n16", "n16-deep"};
+
+std::string join_names(bool bootstrapping_only) {
+  std::string out;
+  for (const char* n : kNames) {
+    if (bootstrapping_only && !param_set_by_name(n).boot) continue;
+    out += (out.empty() ? "" : ", ") + std::string(n);
+  }
+  return out;
+}
+
 }  // namespace
 
-std::string param_set_names() { return "test-n12, test-n13, test-n14, test-boot-n12, test-boot-n13, n16, n16-deep"; }
+std::string param_set_names() { return join_names(false); }
+
+std::string bootstrapping_param_set_names() { return join_names(true); }
 
 ParamSet param_set_by_name(const std::string& name) {
   if (name == "test-n12") return {name, ckks::test_literal_n12(), std::nullopt};

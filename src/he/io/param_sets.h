@@ -36,6 +36,10 @@ ParamSet param_set_by_name(const std::string& name);
 /// "test-n12, test-n13, test-n14, test-boot-n12, test-boot-n13, n16, n16-deep" (help texts, errors).
 std::string param_set_names();
 
+/// The sets with a bootstrapping chain, "test-boot-n12, test-boot-n13, n16, n16-deep" (the
+/// `--params` of `ola bench costs|bootstrap`).
+std::string bootstrapping_param_set_names();
+
 /// Level a bootstrapped ciphertext comes out at: max_level - (cts + EvalMod depth + stc), the same
 /// sum as ckks::Bootstrapper::depth() without building one.
 /// @throws ola::Error if the EvalMod literal is invalid or the chain is too short for it.
