@@ -1,5 +1,6 @@
 #include "ckks/boot/bootstrapper.h"
 
+#include <algorithm>
 #include <cmath>
 #include <numbers>
 #include <set>
@@ -65,6 +66,31 @@ std::vector<int> bootstrap_rotation_steps(const Params& params, const BootstrapL
     for (int s : rotation_set(plans)) steps.insert(s);
   }
   return {steps.begin(), steps.end()};
+}
+
+std::map<int, int> bootstrap_rotation_levels(const Params& params, const BootstrapLiteral& literal,
+                                             std::size_t slots) {
+  const BootMatrices bm = make_boot_matrices(static_cast<int>(slots), static_cast<int>(params.max_slots()),
+                                             literal.cts_levels, literal.stc_levels);
+  const int top = params.max_level();
+  const int depth = literal.cts_levels + make_eval_mod(literal.eval_mod).depth() + literal.stc_levels;
+  if (top < depth) {
+    throw ParamError(ola::mismatch("bootstrap_rotation_levels", "max_level", ">= depth " + std::to_string(depth), top));
+  }
+  std::map<int, int> out;
+  const auto use = [&out](int step, int level) {
+    const auto [it, fresh] = out.emplace(step, level);
+    if (!fresh) it->second = std::max(it->second, level);
+  };
+  for (int s : subsum_steps(slots, params.max_slots())) use(s, top);
+  const auto factors = [&use](const std::vector<DiagonalMatrix>& ms, int first_level) {
+    for (std::size_t i = 0; i < ms.size(); ++i) {
+      for (int s : rotation_set(plan_bsgs(ms[i]))) use(s, first_level - static_cast<int>(i));
+    }
+  };
+  factors(bm.cts, top);
+  factors(bm.stc, top - depth + literal.stc_levels);
+  return out;
 }
 
 double bootstrapper_matrix_bytes(const Params& params, const BootstrapLiteral& literal, std::size_t slots) {

@@ -4,6 +4,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <map>
 #include <utility>
 #include <vector>
 
@@ -32,6 +33,16 @@ struct BootstrapLiteral {
 /// @throws ola::Error for invalid slots or level counts (as make_boot_matrices)
 std::vector<int> bootstrap_rotation_steps(const Params& params, const BootstrapLiteral& literal,
                                           std::size_t slots);
+
+/// The same steps, each with the highest level the Bootstrapper rotates with it: SubSum at max_level
+/// (right after ModRaise), CoeffToSlot factor i at max_level - i, SlotToCoeff factor i at
+/// max_level - depth + stc_levels - i. A Galois key made at that level (KeyGenerator::galois_key)
+/// serves the bootstrapper; below the top, such keys are smaller (fewer limbs and digits). Steps
+/// are as bootstrap_rotation_steps returns them (not reduced modulo the slot count).
+/// @throws ola::Error as bootstrap_rotation_steps; ParamError if the chain has fewer than depth() + 1
+///         levels
+std::map<int, int> bootstrap_rotation_levels(const Params& params, const BootstrapLiteral& literal,
+                                             std::size_t slots);
 
 /// Memory of the encoded CoeffToSlot and SlotToCoeff matrices of a Bootstrapper for `slots` slots
 /// (what dominates its size): every diagonal of every BSGS plan as a plaintext of (level + 1) x N

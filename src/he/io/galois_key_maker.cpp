@@ -1,19 +1,17 @@
 #include "he/io/galois_key_maker.h"
 
-#include <set>
-
 namespace ola::he {
 
 ckks::GaloisKeys make_galois_keys(const ckks::KeyGenerator& keygen, const KeyPlan& kp) {
   const ckks::Params& params = keygen.params();
-  const std::set<int> linear(kp.linear_only_steps.begin(), kp.linear_only_steps.end());
   ckks::GaloisKeys gk;
   gk.params_fingerprint = params.fingerprint();
   gk.key_id = keygen.secret_key().key_id;  // the key pair, checked against ciphertexts (ckks/core)
   for (int s : kp.rotation_steps) {
     const std::uint64_t g = ckks::galois_element_for_step(params, s);
     if (g == 1 || gk.has(g)) continue;
-    gk.keys.emplace(g, keygen.galois_key(g, linear.count(s) != 0 ? kp.linear_level : params.max_level()));
+    const auto level = kp.key_level.find(s);
+    gk.keys.emplace(g, keygen.galois_key(g, level != kp.key_level.end() ? level->second : params.max_level()));
   }
   if (kp.conjugation) {
     const std::uint64_t g = ckks::galois_element_conjugate(params);

@@ -1,7 +1,7 @@
 // Makes the Galois keys of a KeyPlan (he/io/param_sets.h) one key at a time, each at the level it
-// serves: the keys only the program's own layers use at the plan's linear_level (a key at level
-// l has l + 1 + k limbs and digits_at(l) digits), the bootstrapper's and the conjugation key at
-// the top level. This is what keeps ResNet-sized key sets within memory.
+// serves (KeyPlan::key_level: the highest level a layer or a bootstrapper rotates with it; a key at
+// level l has l + 1 + k limbs and digits_at(l) digits), the conjugation key at the top level. This
+// is what keeps ResNet-sized key sets within memory.
 #pragma once
 
 #include "ckks/core/ckks.h"
@@ -10,8 +10,7 @@
 namespace ola::he {
 
 /// Galois keys for kp.rotation_steps (+ conjugation if kp.conjugation), made one by one with
-/// KeyGenerator::galois_key: steps in kp.linear_only_steps at kp.linear_level, the others at
-/// max_level. A rotation above a key's level is refused by the evaluator (ckks::OperandError),
+/// KeyGenerator::galois_key, each step at kp.key_level[step] (max_level if absent). A rotation above a key's level is refused by the evaluator (ckks::OperandError),
 /// never garbled. Peak memory: the result plus one key being made. Tagged with the key pair.
 /// @throws ckks::OperandError as KeyGenerator::galois_key.
 ckks::GaloisKeys make_galois_keys(const ckks::KeyGenerator& keygen, const KeyPlan& kp);

@@ -104,11 +104,24 @@ std::string describe_key_plan(const ckks::Params& params, const Program& p, cons
     os << (it == by_slots.begin() ? " (" : ", ") << it->second << " at " << it->first << " slots";
   }
   os << (by_slots.empty() ? "" : ")") << ": relin + "
-     << k.galois_keys << " Galois keys" << (k.conjugation ? " (with conjugation)" : "") << ", "
-     << k.linear_only_steps.size() << " of them at level " << k.linear_level << ": " << k.bytes / 1e9
-     << " GB of evaluation keys (" << k.bytes_full_level / 1e9 << " GB at full level)";
+     << k.galois_keys << " Galois keys" << (k.conjugation ? " (with conjugation)" : "") << ", each at its highest level of use (";
+  std::map<int, int> per_level;  // level -> rotation keys made there
+  for (const auto& [step, level] : k.key_level) ++per_level[level];
+  for (auto it = per_level.rbegin(); it != per_level.rend(); ++it) {
+    os << (it == per_level.rbegin() ? "" : ", ") << it->second << " at " << it->first;
+  }
+  os << "): " << k.bytes / 1e9 << " GB of evaluation keys (" << k.bytes_full_level / 1e9 << " GB at full level)";
   return os.str();
 }
+
+namespace {
+
+void use_key(KeyPlan& k, int step, int level) {
+  const auto [it, fresh] = k.key_level.emplace(step, level);
+  if (!fresh) it->second = std::max(it->second, level);
+}
+
+}  // namespace
 
 KeyPlan key_plan(const ckks::Params& params, const std::optional<ckks::BootstrapLiteral>& boot, const Program& p) {
   KeyPlan k;
@@ -122,9 +135,11 @@ KeyPlan key_plan(const ckks::Params& params, const std::optional<ckks::Bootstrap
     }
     const int n = static_cast<int>(params.max_slots());
     for (const auto& [slots, count] : by_slots) {
-      for (int s : ckks::bootstrap_rotation_steps(params, *boot, static_cast<std::size_t>(slots))) {
+      for (const auto& [s, level] : ckks::bootstrap_rotation_levels(params, *boot, static_cast<std::size_t>(slots))) {
         const int r = ((s % n) + n) % n;
-        if (r != 0) boot_steps.insert(r);
+        if (r == 0) continue;
+        boot_steps.insert(r);
+        use_key(k, r, level);
       }
       k.bootstrap_slots.push_back(slots);
     }
@@ -137,14 +152,21 @@ KeyPlan key_plan(const ckks::Params& params, const std::optional<ckks::Bootstrap
   k.rotation_steps.assign(steps.begin(), steps.end());
   k.galois_keys = k.rotation_steps.size() + (k.conjugation ? 1 : 0);
   for (const ProgramStep& s : p.steps) {
-    if (s.op == ProgramOp::conv || s.op == ProgramOp::shortcut || s.op == ProgramOp::pool_fc) {
-      k.linear_level = std::max(k.linear_level, s.level_before);
-    }
+    const bool conv = s.op == ProgramOp::conv || s.op == ProgramOp::shortcut;
+    if (!conv && s.op != ProgramOp::pool_fc) continue;
+    k.linear_level = std::max(k.linear_level, s.level_before);
+    const bool compiled = conv ? s.index >= 0 && static_cast<std::size_t>(s.index) < p.convs.size() : p.head.classes > 0;
+    if (!compiled) continue;  // a program without its layers' data: its steps get linear_level below
+    const std::vector<int> used =
+        conv ? rotation_steps(p.convs[static_cast<std::size_t>(s.index)].transform) : rotation_steps(p.head);
+    for (int r : used) use_key(k, r, s.level_before);
   }
+  // Steps no layer or bootstrapper claimed (only in hand-made programs): the highest linear level.
+  for (int r : k.rotation_steps) k.key_level.emplace(r, k.linear_level);  // no-op where claimed
   const double full = switching_key_bytes(params);
-  const auto linear = static_cast<double>(k.linear_only_steps.size());
   k.bytes_full_level = static_cast<double>(k.galois_keys + 1) * full;
-  k.bytes = (static_cast<double>(k.galois_keys + 1) - linear) * full + linear * switching_key_bytes(params, k.linear_level);
+  k.bytes = (k.conjugation ? 2.0 : 1.0) * full;  // relin (+ conjugation) at the top
+  for (const auto& [step, level] : k.key_level) k.bytes += switching_key_bytes(params, level);
   return k;
 }
 

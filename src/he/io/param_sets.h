@@ -3,6 +3,7 @@
 // model, Galois keys) and the evaluation key memory, so keygen can print it before it starts.
 #pragma once
 
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -71,8 +72,13 @@ struct KeyPlan {
   /// Steps only the program's layers use (not the bootstrapper): their keys are made at
   /// linear_level (he/io/galois_key_maker.h), the rest (bootstrapper, conjugation) at max_level.
   std::vector<int> linear_only_steps;
-  /// Evaluation key memory as made: relin and the full-level keys x switching_key_bytes(params),
-  /// plus the linear-only keys x switching_key_bytes(params, linear_level).
+  /// Every rotation step -> the level its key is made at: the highest level at which a program
+  /// layer (its step's level_before) or a bootstrapper (ckks::bootstrap_rotation_levels) rotates
+  /// with it (linear_level for a step of rotation_steps no compiled layer claims). A key at level l has l + 1 + k limbs and digits_at(l) digits, so keys used only low
+  /// in the chain (most convolutions, SlotToCoeff) are a fraction of a top-level key.
+  std::map<int, int> key_level;
+  /// Evaluation key memory as made: relin and conjugation at max_level, each rotation key
+  /// switching_key_bytes(params, key_level[step]).
   double bytes = 0.0;
   /// The same with every key at max_level (what a key set without levels would take).
   double bytes_full_level = 0.0;

@@ -91,6 +91,38 @@ TEST_P(BootSlots, BootstrapRecoversTheMessageAtLevelsAfter) {
 
 INSTANTIATE_TEST_SUITE_P(Slots, BootSlots, ::testing::Values(std::size_t{2048}, std::size_t{64}));
 
+// Galois keys made each at the level bootstrap_rotation_levels gives (below the top for SlotToCoeff)
+// serve a whole bootstrap: the evaluator refuses a rotation above its key's level, so a level set too
+// low would throw here instead of passing.
+TEST(Bootstrapper, KeysAtTheirRotationLevelsSuffice) {
+  Ctx& c = ctx();
+  const std::size_t slots = 64;
+  const BootstrapLiteral lit = bootstrap_test_literal();
+  const std::map<int, int> levels = bootstrap_rotation_levels(c.params, lit, slots);
+  std::vector<int> keys;
+  for (const auto& [s, l] : levels) keys.push_back(s);
+  EXPECT_EQ(keys, bootstrap_rotation_steps(c.params, lit, slots));
+  GaloisKeys gk;
+  gk.params_fingerprint = c.params.fingerprint();
+  gk.key_id = c.keygen.secret_key().key_id;
+  int below_top = 0;
+  for (const auto& [s, l] : levels) {
+    const std::uint64_t g = galois_element_for_step(c.params, s);
+    if (g == 1 || gk.has(g)) continue;
+    gk.keys.emplace(g, c.keygen.galois_key(g, l));
+    below_top += l < c.params.max_level() ? 1 : 0;
+  }
+  const std::uint64_t conj = galois_element_conjugate(c.params);
+  gk.keys.emplace(conj, c.keygen.galois_key(conj));
+  EXPECT_GT(below_top, 0);  // the SlotToCoeff steps not shared with CoeffToSlot
+  const Evaluator ev(c.params, EvaluationKeys{std::make_shared<RelinKey>(c.keygen.relin_key()),
+                                              std::make_shared<GaloisKeys>(std::move(gk))});
+  const Bootstrapper boot(ev, c.encoder, lit, slots);
+  const auto z = random_slots(slots, 77);
+  const Ciphertext out = boot.bootstrap(encrypt_at_zero(c, z));
+  EXPECT_LT(std::log2(max_error(c.encoder.decode(c.decryptor.decrypt(out)), z)), -20);
+}
+
 /// `period` repeated to fill n slots.
 std::vector<std::complex<double>> repeated(const std::vector<std::complex<double>>& period, std::size_t n) {
   std::vector<std::complex<double>> v(n);
