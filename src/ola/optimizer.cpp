@@ -290,6 +290,12 @@ OptimizerOutput run_optimizer(const Network& net, const TimeModel& tm, const std
     TimeModel wide = tm;
     wide.bootstrap.levels_after = std::min(tm.table.max_level(), std::max(tm.bootstrap.levels_after, tm.bootstrap.input_level + 16));
     Baseline m = mpcnn_baseline(net, wide, relu13);
+    // A lower bound must hold for any placement: the DP's, if it is faster.
+    const Baseline wide_dp = dp_placed_baseline(net, wide, relu13);
+    if (wide_dp.feasible && wide_dp.totals.predicted_ms < m.totals.predicted_ms) {
+      m.totals = wide_dp.totals;
+      m.description = "relu a=13 at every site, " + wide_dp.description;
+    }
     m.name = "uniform_relu_alpha13";
     m.description += "; window of " + std::to_string(wide.bootstrap.levels_after - wide.bootstrap.input_level) +
                      " levels after each bootstrap (MPCNN's 16) at the measured/estimated bootstrap price";

@@ -98,7 +98,9 @@ TEST(CliOptimize, WritesPlanReportAndJson) {
   }
   EXPECT_TRUE(on_deep) << plan["baselines"].dump();
   const std::string headline = j["baseline_name"].get<std::string>();
-  EXPECT_TRUE(headline == "uniform_relu_alpha13_on_n16-deep" || headline == "uniform_relu_alpha13_native") << headline;
+  EXPECT_TRUE(headline == "uniform_relu_alpha13_on_n16-deep" || headline == "uniform_relu_alpha13_native" ||
+              headline == "uniform_relu_alpha13_dp_on_n16-deep" || headline == "uniform_relu_alpha13_dp")
+      << headline;
   EXPECT_LE(j["baseline_lower_bound_seconds"].get<double>(), j["baseline_seconds"].get<double>());
   EXPECT_NEAR(j["speedup"].get<double>(), j["baseline_seconds"].get<double>() / j["predicted_seconds"].get<double>(), 1e-9);
   // A second run hits the impact cache and gives the same plan.

@@ -159,6 +159,7 @@ TEST(Optimizer, BudgetTradesLossForTime) {
   ASSERT_TRUE(p.baselines[2].feasible);
   EXPECT_LE(p.baselines[2].totals.predicted_ms, p.baselines[1].totals.predicted_ms + 1e-9);
   EXPECT_EQ(p.baselines[2].totals.predicted_loss, p.baselines[1].totals.predicted_loss);
+  EXPECT_LE(p.baselines[0].totals.predicted_ms, p.baselines[2].totals.predicted_ms + 1e-9);  // a lower bound
   EXPECT_EQ(headline_baseline(p)->totals.predicted_ms,
             std::min(p.baselines[1].totals.predicted_ms, p.baselines[2].totals.predicted_ms));
   EXPECT_TRUE(p.baselines[3].feasible);
