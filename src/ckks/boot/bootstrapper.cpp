@@ -68,40 +68,51 @@ std::vector<int> bootstrap_rotation_steps(const Params& params, const BootstrapL
   return {steps.begin(), steps.end()};
 }
 
+namespace {
+
+/// The CoeffToSlot / SlotToCoeff factors of a bootstrap of `slots` slots with the level of each
+/// list's first factor: CoeffToSlot's i-th at max_level - i, SlotToCoeff's i-th at
+/// max_level - cts - EvalMod depth - i.
+struct PlacedFactors {
+  BootMatrices bm;
+  int cts_first = 0;
+  int stc_first = 0;
+};
+
+PlacedFactors placed_factors(const Params& params, const BootstrapLiteral& literal, std::size_t slots,
+                             const char* where) {
+  PlacedFactors f{make_boot_matrices(static_cast<int>(slots), static_cast<int>(params.max_slots()),
+                                     literal.cts_levels, literal.stc_levels),
+                  params.max_level(), 0};
+  const int depth = literal.cts_levels + make_eval_mod(literal.eval_mod).depth() + literal.stc_levels;
+  if (f.cts_first < depth) throw ParamError(ola::mismatch(where, "max_level", ">= depth " + std::to_string(depth), f.cts_first));
+  f.stc_first = f.cts_first - depth + literal.stc_levels;
+  return f;
+}
+
+}  // namespace
+
 std::map<int, int> bootstrap_rotation_levels(const Params& params, const BootstrapLiteral& literal,
                                              std::size_t slots) {
-  const BootMatrices bm = make_boot_matrices(static_cast<int>(slots), static_cast<int>(params.max_slots()),
-                                             literal.cts_levels, literal.stc_levels);
-  const int top = params.max_level();
-  const int depth = literal.cts_levels + make_eval_mod(literal.eval_mod).depth() + literal.stc_levels;
-  if (top < depth) {
-    throw ParamError(ola::mismatch("bootstrap_rotation_levels", "max_level", ">= depth " + std::to_string(depth), top));
-  }
+  const PlacedFactors f = placed_factors(params, literal, slots, "bootstrap_rotation_levels");
   std::map<int, int> out;
   const auto use = [&out](int step, int level) {
     const auto [it, fresh] = out.emplace(step, level);
     if (!fresh) it->second = std::max(it->second, level);
   };
-  for (int s : subsum_steps(slots, params.max_slots())) use(s, top);
+  for (int s : subsum_steps(slots, params.max_slots())) use(s, f.cts_first);
   const auto factors = [&use](const std::vector<DiagonalMatrix>& ms, int first_level) {
     for (std::size_t i = 0; i < ms.size(); ++i) {
       for (int s : rotation_set(plan_bsgs(ms[i]))) use(s, first_level - static_cast<int>(i));
     }
   };
-  factors(bm.cts, top);
-  factors(bm.stc, top - depth + literal.stc_levels);
+  factors(f.bm.cts, f.cts_first);
+  factors(f.bm.stc, f.stc_first);
   return out;
 }
 
 double bootstrapper_matrix_bytes(const Params& params, const BootstrapLiteral& literal, std::size_t slots) {
-  const BootMatrices bm = make_boot_matrices(static_cast<int>(slots), static_cast<int>(params.max_slots()),
-                                             literal.cts_levels, literal.stc_levels);
-  const int top = params.max_level();
-  const int depth = literal.cts_levels + make_eval_mod(literal.eval_mod).depth() + literal.stc_levels;
-  if (top < depth) {
-    throw ParamError(ola::mismatch("bootstrapper_matrix_bytes", "max_level", ">= depth " + std::to_string(depth), top));
-  }
-  // CoeffToSlot's i-th matrix is at top - i; SlotToCoeff's at top - cts - EvalMod depth - i.
+  const PlacedFactors f = placed_factors(params, literal, slots, "bootstrapper_matrix_bytes");
   const auto bytes = [&params](const std::vector<DiagonalMatrix>& ms, int first_level) {
     double sum = 0.0;
     for (std::size_t i = 0; i < ms.size(); ++i) {
@@ -112,7 +123,7 @@ double bootstrapper_matrix_bytes(const Params& params, const BootstrapLiteral& l
     }
     return sum;
   };
-  return bytes(bm.cts, top) + bytes(bm.stc, top - depth + literal.stc_levels);
+  return bytes(f.bm.cts, f.cts_first) + bytes(f.bm.stc, f.stc_first);
 }
 
 double Bootstrapper::matrix_bytes() const {
