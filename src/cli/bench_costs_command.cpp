@@ -26,9 +26,9 @@
 
 #include "ckks/core/ckks.h"
 #include "cli/bench_chain.h"
-#include "he/io/param_sets.h"
 #include "cli/command.h"
 #include "cli/json_output.h"
+#include "he/io/param_sets.h"
 #include "ola/cost_table.h"
 #include "util/atomic_file.h"
 #include "util/error.h"

@@ -62,7 +62,10 @@ Baseline dp_placed_baseline(const Network& net, const TimeModel& tm, const std::
   }
   b.feasible = true;
   b.totals = totals_of(p, *sol);
-  b.description = "bootstraps placed by the DP";
+  const bool uniform = std::all_of(per_site.begin(), per_site.end(),
+                                   [&](const approx::Approximation& a) { return a.label() == per_site.front().label(); });
+  b.description = (uniform && !per_site.empty() ? per_site.front().label() + " at every site" : std::string("per-site polynomials")) +
+                  ", bootstraps placed by the DP";
   return b;
 }
 

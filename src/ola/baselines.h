@@ -21,8 +21,9 @@ Baseline mpcnn_baseline(const Network& net, const TimeModel& tm, const std::vect
 
 /// Fixed polynomials (one per site) with the bootstraps placed by the DP: the fastest schedule of
 /// those polynomials on this chain (never slower than a fixed placement of them that fits the
-/// window). Named "dp_placed"; feasible = false (totals unset) if a polynomial is deeper than the
-/// window after a bootstrap allows.
+/// window). Named "dp_placed", described "<label> at every site, bootstraps placed by the DP" when
+/// every site has the same polynomial label; feasible = false (totals unset) if a polynomial is
+/// deeper than the window after a bootstrap allows.
 /// @pre per_site.size() == net.num_sites.
 Baseline dp_placed_baseline(const Network& net, const TimeModel& tm, const std::vector<approx::Approximation>& per_site);
 

@@ -69,7 +69,6 @@ Baseline uniform_wls_baseline(const Network& net, const TimeModel& tm, const std
     if (!b.feasible) continue;
     b.name = best.name;
     b.totals.predicted_loss = predicted_points(loss, kl);
-    b.description = "wls d=" + std::to_string(degree) + " at every site, bootstraps placed by the DP";
     options.push_back({degree, b, per_site});
   }
   if (!settings.check) {
@@ -294,7 +293,7 @@ OptimizerOutput run_optimizer(const Network& net, const TimeModel& tm, const std
     const Baseline wide_dp = dp_placed_baseline(net, wide, relu13);
     if (wide_dp.feasible && wide_dp.totals.predicted_ms < m.totals.predicted_ms) {
       m.totals = wide_dp.totals;
-      m.description = "relu a=13 at every site, " + wide_dp.description;
+      m.description = wide_dp.description;
     }
     m.name = "uniform_relu_alpha13";
     m.description += "; window of " + std::to_string(wide.bootstrap.levels_after - wide.bootstrap.input_level) +
@@ -319,7 +318,6 @@ OptimizerOutput run_optimizer(const Network& net, const TimeModel& tm, const std
     // this chain (needs a window of 1 + 14 levels).
     Baseline d = dp_placed_baseline(net, tm, relu13);
     d.name = "uniform_relu_alpha13_dp";
-    d.description = "relu a=13 at every site, " + d.description;
     if (found == sites.size()) {
       b.totals.predicted_loss = m.totals.predicted_loss = d.totals.predicted_loss = predicted_points(loss, kl);
     }

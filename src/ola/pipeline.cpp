@@ -223,7 +223,7 @@ PipelineResult run_pipeline(const PipelineSettings& s, const Progress& progress)
       Baseline d = dp_placed_baseline(r.network, tm, relu13);
       d.name = "uniform_relu_alpha13_dp_on_" + set;
       d.parameter_set = t.params;
-      d.description = "relu a=13 at every site, " + d.description + "; priced on " + s.baseline_costs[i].string();
+      d.description += "; priced on " + s.baseline_costs[i].string();
       for (const Baseline& native : plan.baselines) {
         if (native.name == "uniform_relu_alpha13_native") b.totals.predicted_loss = d.totals.predicted_loss = native.totals.predicted_loss;
       }

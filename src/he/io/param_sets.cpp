@@ -4,6 +4,7 @@
 #include <map>
 #include <set>
 #include <sstream>
+#include <utility>
 
 #include "ckks/boot/boot_params.h"
 #include "ckks/boot/eval_mod.h"
@@ -25,13 +26,22 @@ ckks::ParamsLiteral boot_test_literal(int log_n, int compute) {
   return lit;
 }
 
-constexpr const char* kNames[] = {"test-n12", "test-n13", "test-n14", "test-boot-n12", "test-boot-n13", "n16", "n16-deep"};
+/// Every known set, in the order the name lists give them: the one place a set is defined.
+std::vector<ParamSet> all_param_sets() {
+  return {{"test-n12", ckks::test_literal_n12(), std::nullopt},
+          {"test-n13", ckks::test_literal_n13(), std::nullopt},
+          {"test-n14", ckks::test_literal_n14(), std::nullopt},
+          {"test-boot-n12", boot_test_literal(12, 4), ckks::bootstrap_test_literal()},
+          {"test-boot-n13", boot_test_literal(13, 4), ckks::bootstrap_test_literal()},
+          {"n16", ckks::bootstrap_params_n16(), ckks::BootstrapLiteral{}},
+          {"n16-deep", ckks::bootstrap_params_n16_deep(), ckks::BootstrapLiteral{}}};
+}
 
 std::string join_names(bool bootstrapping_only) {
   std::string out;
-  for (const char* n : kNames) {
-    if (bootstrapping_only && !param_set_by_name(n).boot) continue;
-    out += (out.empty() ? "" : ", ") + std::string(n);
+  for (const ParamSet& set : all_param_sets()) {
+    if (bootstrapping_only && !set.boot) continue;
+    out += (out.empty() ? "" : ", ") + set.name;
   }
   return out;
 }
@@ -43,13 +53,9 @@ std::string param_set_names() { return join_names(false); }
 std::string bootstrapping_param_set_names() { return join_names(true); }
 
 ParamSet param_set_by_name(const std::string& name) {
-  if (name == "test-n12") return {name, ckks::test_literal_n12(), std::nullopt};
-  if (name == "test-n13") return {name, ckks::test_literal_n13(), std::nullopt};
-  if (name == "test-n14") return {name, ckks::test_literal_n14(), std::nullopt};
-  if (name == "test-boot-n12") return {name, boot_test_literal(12, 4), ckks::bootstrap_test_literal()};
-  if (name == "test-boot-n13") return {name, boot_test_literal(13, 4), ckks::bootstrap_test_literal()};
-  if (name == "n16") return {name, ckks::bootstrap_params_n16(), ckks::BootstrapLiteral{}};
-  if (name == "n16-deep") return {name, ckks::bootstrap_params_n16_deep(), ckks::BootstrapLiteral{}};
+  for (ParamSet& set : all_param_sets()) {
+    if (set.name == name) return std::move(set);
+  }
   throw Error(ola::mismatch("--params", "name", param_set_names(), name));
 }
 

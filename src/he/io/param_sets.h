@@ -69,13 +69,14 @@ struct KeyPlan {
   std::size_t galois_keys = 0;      ///< distinct Galois elements (rotations + conjugation)
   /// Highest level at which the program's own layers (conv, shortcut, pool_fc) rotate.
   int linear_level = 0;
-  /// Steps only the program's layers use (not the bootstrapper): their keys are made at
-  /// linear_level (he/io/galois_key_maker.h), the rest (bootstrapper, conjugation) at max_level.
+  /// Steps only the program's layers use (not the bootstrapper), reported by keygen; the level each
+  /// key is made at is key_level's.
   std::vector<int> linear_only_steps;
   /// Every rotation step -> the level its key is made at: the highest level at which a program
   /// layer (its step's level_before) or a bootstrapper (ckks::bootstrap_rotation_levels) rotates
-  /// with it (linear_level for a step of rotation_steps no compiled layer claims). A key at level l has l + 1 + k limbs and digits_at(l) digits, so keys used only low
-  /// in the chain (most convolutions, SlotToCoeff) are a fraction of a top-level key.
+  /// with it (linear_level for a step of rotation_steps no compiled layer claims). A key at level l
+  /// has l + 1 + k limbs and digits_at(l) digits, so keys used only low in the chain (most
+  /// convolutions, SlotToCoeff) are a fraction of a top-level key.
   std::map<int, int> key_level;
   /// Evaluation key memory as made: relin and conjugation at max_level, each rotation key
   /// switching_key_bytes(params, key_level[step]).
