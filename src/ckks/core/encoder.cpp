@@ -1,6 +1,9 @@
 #include "ckks/core/encoder.h"
 
 #include <cmath>
+#include <cstdint>
+#include <map>
+#include <mutex>
 #include <numbers>
 
 #include "ckks/core/errors.h"
@@ -50,7 +53,28 @@ void fft(std::vector<cd>& a, const std::vector<cd>& roots, int sign) {
 }
 }  // namespace
 
-Encoder::Encoder(Params params) : params_(std::move(params)) {
+/// Subring Z_q[Y]/(Y^M + 1), Y = X^g (g = N/M): with psi_M = psi_N^g, index i of the size-N
+/// forward NTT of a(X) = b(X^g) is b(psi_M^(2 brv_M(i / g) + 1)) (ntt.h's ordering: the low
+/// log2 M bits of brv_N(i) are brv_M of i's high bits), i.e. entry i / g of b's size-M transform.
+struct Encoder::SubringNtts {
+  std::mutex lock;
+  std::map<std::size_t, std::vector<NttTables>> by_size;  ///< M -> one table per q prime
+
+  const std::vector<NttTables>& tables(const Params& params, std::size_t m) {
+    const std::lock_guard<std::mutex> guard(lock);
+    auto& t = by_size[m];
+    if (t.empty()) {
+      const u64 g = params.n() / m;
+      for (std::size_t i = 0; i < params.q_moduli().size(); ++i) {
+        const Modulus& q = params.q_moduli()[i];
+        t.emplace_back(m, q, pow_mod(params.q_ntt(i).psi(), g, q));
+      }
+    }
+    return t;  // std::map nodes are stable; a filled entry is never modified again
+  }
+};
+
+Encoder::Encoder(Params params) : params_(std::move(params)), subring_(std::make_shared<SubringNtts>()) {
   const std::size_t two_n = 2 * params_.n();
   roots_.resize(two_n);
   for (std::size_t k = 0; k < two_n; ++k) {
@@ -65,8 +89,8 @@ Encoder::Encoder(Params params) : params_(std::move(params)) {
   }
 }
 
-std::vector<double> Encoder::slots_to_coeffs(std::span<const std::complex<double>> values, std::size_t slots,
-                                             double scale) const {
+std::vector<double> Encoder::subring_coeffs(std::span<const std::complex<double>> values, std::size_t slots,
+                                            double scale) const {
   const std::size_t n = params_.n();
   const std::size_t two_n = 2 * n;
   const std::size_t gap = n / (2 * slots);
@@ -77,14 +101,23 @@ std::vector<double> Encoder::slots_to_coeffs(std::span<const std::complex<double
     v[(e - 1) / 4] = values[j];
   }
   fft(v, roots_, -1);  // sum_t v_t w^(-kt)
-  std::vector<double> coeffs(n, 0.0);
+  std::vector<double> coeffs(2 * slots, 0.0);
   const double inv = 1.0 / static_cast<double>(slots);
   for (std::size_t k = 0; k < slots; ++k) {
     // w_k = u_k zeta^(-k), u = IDFT(v); slot j = sum_k w_k zeta^(5^j k) (derivation in encoder.h).
     const cd w = cmul(v[k] * inv, roots_[(two_n - (k * gap) % two_n) % two_n]);
-    coeffs[k * gap] = w.real() * scale;
-    coeffs[(k + slots) * gap] = w.imag() * scale;
+    coeffs[k] = w.real() * scale;
+    coeffs[k + slots] = w.imag() * scale;
   }
+  return coeffs;
+}
+
+std::vector<double> Encoder::slots_to_coeffs(std::span<const std::complex<double>> values, std::size_t slots,
+                                             double scale) const {
+  const std::size_t gap = params_.n() / (2 * slots);
+  const std::vector<double> sub = subring_coeffs(values, slots, scale);
+  std::vector<double> coeffs(params_.n(), 0.0);
+  for (std::size_t k = 0; k < sub.size(); ++k) coeffs[k * gap] = sub[k];
   return coeffs;
 }
 
@@ -115,26 +148,63 @@ void check_common(const Params& params, const char* where, int level, double sca
   if (!(scale > 0) || !std::isfinite(scale)) throw OperandError(ola::mismatch(where, "scale", "positive and finite", scale));
 }
 
-/// Writes a rounded real coefficient vector into level + 1 limbs (coefficient form).
-void put_coeffs(const std::vector<double>& coeffs, const Params& params, RnsPoly& poly, const char* where) {
-  const std::size_t n = params.n();
-  for (std::size_t c = 0; c < n; ++c) {
+/// Rounds scaled coefficients to integers, checking they are finite and below 2^120.
+/// Returns true if all are below 2^62 in magnitude (then `small` holds them).
+bool round_coeffs(const std::vector<double>& coeffs, std::vector<std::int64_t>& small, const char* where) {
+  bool fits = true;
+  small.resize(coeffs.size());
+  for (std::size_t c = 0; c < coeffs.size(); ++c) {
     const double v = std::nearbyint(coeffs[c]);
     if (!std::isfinite(v) || std::fabs(v) >= 0x1p120) {
       throw OperandError(ola::mismatch(where, "scaled coefficient " + std::to_string(c), "|x| < 2^120", v));
     }
     if (std::fabs(v) < 0x1p62) {
-      const auto x = static_cast<std::int64_t>(v);
-      for (std::size_t i = 0; i < poly.limbs; ++i) poly.limb(i)[c] = from_signed(x, params.q_moduli()[i]);
+      small[c] = static_cast<std::int64_t>(v);
     } else {
-      const u128 mag = static_cast<u128>(std::fabs(v));
-      for (std::size_t i = 0; i < poly.limbs; ++i) {
-        const Modulus& m = params.q_moduli()[i];
-        const u64 r = reduce_128(mag, m);
-        poly.limb(i)[c] = v < 0 ? neg_mod(r, m.value) : r;
-      }
+      fits = false;
     }
   }
+  return fits;
+}
+
+/// out[c] = x[c] mod q for |x[c]| < 2^62 and 2^20 < q < 2^61: the quotient estimated in double
+/// precision is off by at most one (|x / q| < 2^42, relative error ~2^-52), so the remainder lies
+/// in (-2q, 2q) before correction. A branch-free loop the compiler vectorises.
+void reduce_small(const std::int64_t* x, std::size_t count, const Modulus& m, u64* out) {
+  const auto q = static_cast<std::int64_t>(m.value);
+  const double q_inv = 1.0 / static_cast<double>(m.value);
+  for (std::size_t c = 0; c < count; ++c) {
+    const auto quot = static_cast<std::int64_t>(static_cast<double>(x[c]) * q_inv);
+    std::int64_t r = x[c] - quot * q;
+    r += r < 0 ? q : 0;
+    r += r < 0 ? q : 0;
+    r -= r >= q ? q : 0;
+    r -= r >= q ? q : 0;
+    out[c] = static_cast<u64>(r);
+  }
+}
+
+/// out[c] = round(coeffs[c]) mod q for any |coeffs[c]| < 2^120.
+void reduce_large(const std::vector<double>& coeffs, const Modulus& m, u64* out) {
+  for (std::size_t c = 0; c < coeffs.size(); ++c) {
+    const double v = std::nearbyint(coeffs[c]);
+    const u128 mag = static_cast<u128>(std::fabs(v));
+    const u64 r = reduce_128(mag, m);
+    out[c] = v < 0 ? neg_mod(r, m.value) : r;
+  }
+}
+
+/// Smallest power-of-two period of values (values.size() a power of two).
+std::size_t smallest_period(std::span<const cd> values) {
+  std::size_t period = values.size();
+  while (period > 1) {
+    const std::size_t half = period / 2;
+    for (std::size_t j = 0; j < half; ++j) {
+      if (values[j] != values[j + half]) return period;
+    }
+    period = half;
+  }
+  return period;
 }
 }  // namespace
 
@@ -147,16 +217,43 @@ Plaintext Encoder::encode(std::span<const std::complex<double>> values, int leve
   }
   check_common(params_, where, level, scale, slots);
   if (values.size() > slots) throw OperandError(ola::mismatch(where, "values.size()", "<= slots = " + std::to_string(slots), values.size()));
-  const auto coeffs = slots_to_coeffs(values, slots, scale);
+  // A periodic full vector is the sparse packing of one period (class comment).
+  const std::size_t period = values.size() == slots ? smallest_period(values) : slots;
+  const std::vector<double> sub = subring_coeffs(values.first(std::min(values.size(), period)), period, scale);
   Plaintext pt;
   pt.level = level;
   pt.scale = scale;
   pt.slots = slots;
   pt.poly = RnsPoly(params_.n(), static_cast<std::size_t>(level) + 1);
-  put_coeffs(coeffs, params_, pt.poly, where);
-  to_ntt(pt.poly, params_, pt.poly.limbs);
+  put_subring_ntt(sub, pt.poly, where);
   pt.ntt = true;
   return pt;
+}
+
+void Encoder::put_subring_ntt(const std::vector<double>& sub, RnsPoly& poly, const char* where) const {
+  const std::size_t n = params_.n();
+  const std::size_t m = sub.size();  // subring degree M = 2 * period; Y = X^(N/M)
+  const std::size_t gap = n / m;
+  std::vector<std::int64_t> small;
+  const bool fits = round_coeffs(sub, small, where);
+  const std::vector<NttTables>* tables = gap > 1 ? &subring_->tables(params_, m) : nullptr;
+  std::vector<u64> b(m);
+  for (std::size_t i = 0; i < poly.limbs; ++i) {
+    const Modulus& q = params_.q_moduli()[i];
+    if (fits && q.value > (u64{1} << 20)) {
+      reduce_small(small.data(), m, q, b.data());
+    } else {
+      reduce_large(sub, q, b.data());
+    }
+    u64* limb = poly.limb(i);
+    if (gap == 1) {
+      std::copy(b.begin(), b.end(), limb);
+      params_.q_ntt(i).forward(limb);
+    } else {
+      (*tables)[i].forward(b.data());
+      for (std::size_t k = 0; k < m; ++k) std::fill_n(limb + k * gap, gap, b[k]);
+    }
+  }
 }
 
 Plaintext Encoder::encode(std::span<const double> values, int level, double scale, std::size_t slots) const {
@@ -167,16 +264,15 @@ Plaintext Encoder::encode(std::span<const double> values, int level, double scal
 Plaintext Encoder::encode_constant(std::complex<double> c, int level, double scale, std::size_t slots) const {
   const char* where = "Encoder::encode_constant";
   check_common(params_, where, level, scale, slots);
-  std::vector<double> coeffs(params_.n(), 0.0);
-  coeffs[0] = c.real() * scale;
-  coeffs[params_.n() / 2] = c.imag() * scale;
+  // Re(c) + Im(c) Y with Y = X^(N/2): the subring of degree 2.
+  const std::vector<double> sub{c.real() * scale, c.imag() * scale};
   Plaintext pt;
   pt.level = level;
   pt.scale = scale;
   pt.slots = slots;
   pt.poly = RnsPoly(params_.n(), static_cast<std::size_t>(level) + 1);
-  put_coeffs(coeffs, params_, pt.poly, where);
-  to_ntt(pt.poly, params_, pt.poly.limbs);
+  put_subring_ntt(sub, pt.poly, where);
+  pt.ntt = true;
   return pt;
 }
 

@@ -4,6 +4,7 @@
 
 #include <complex>
 #include <cstddef>
+#include <memory>
 #include <span>
 #include <vector>
 
@@ -17,7 +18,13 @@ namespace ola::ckks {
 /// X -> X^(5^k) rotates slots left by k, and X -> X^(-1) conjugates them.
 /// Sparse packing (n < N/2): the message is a polynomial in Y, i.e. its coefficients sit at
 /// multiples of N/(2n); over the full N/2 slots the n-vector appears replicated N/(2n) times.
-/// Thread safety: immutable after construction; encode/decode are safe to call concurrently.
+/// Periodic inputs: a full vector of `slots` values that repeats with a smaller power-of-two
+/// period n is the sparse packing of its first n values, so encode() computes it as such: an FFT
+/// of n points and per limb an NTT of the 2n-coefficient subring polynomial (the same plaintext
+/// up to rounding, at a fraction of the cost; the encrypted convolutions' diagonals repeat with
+/// their feature map's period).
+/// Thread safety: encode/decode are safe to call concurrently (the subring NTT tables are built on
+/// first use under a lock).
 class Encoder {
  public:
   explicit Encoder(Params params);
@@ -25,6 +32,7 @@ class Encoder {
   const Params& params() const { return params_; }
 
   /// Encodes values (zero-padded to `slots`) at `level` with scaling factor `scale`, NTT form.
+  /// A periodic input (see the class comment) is encoded through its period's subring.
   /// slots = 0 means values.size() rounded up to a power of two (at least 1).
   /// @throws OperandError if slots (given or derived) is not a power of two in 1..N/2
   /// @throws OperandError if values.size() > slots
@@ -54,9 +62,18 @@ class Encoder {
                                                     double scale) const;
 
  private:
+  struct SubringNtts;  // NTT tables of Z_q[Y]/(Y^M + 1), Y = X^(N/M), per q prime and M (encoder.cpp)
+
+  /// The 2 `slots` scaled real coefficients of the message as a polynomial in Y = X^(N/(2 slots)).
+  std::vector<double> subring_coeffs(std::span<const std::complex<double>> values, std::size_t slots,
+                                     double scale) const;
+  /// Rounds the subring coefficients `sub` (M of them, Y = X^(N/M)) into poly's limbs, NTT form.
+  void put_subring_ntt(const std::vector<double>& sub, RnsPoly& poly, const char* where) const;
+
   Params params_;
   std::vector<std::complex<double>> roots_;  ///< exp(2 pi i k / (2N)), k < 2N
   std::vector<std::size_t> rot_group_;       ///< 5^j mod 2N, j < N/2
+  std::shared_ptr<SubringNtts> subring_;     ///< shared by copies; built lazily
 };
 
 }  // namespace ola::ckks

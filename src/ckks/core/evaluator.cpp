@@ -329,6 +329,40 @@ Ciphertext Evaluator::mul(const Ciphertext& a, const Plaintext& b) const {
   return r;
 }
 
+Ciphertext Evaluator::mul_sum(std::span<const Ciphertext* const> cts, std::span<const Plaintext* const> pts) const {
+  const char* where = "Evaluator::mul_sum";
+  if (cts.empty() || cts.size() != pts.size()) {
+    throw OperandError(ola::mismatch(where, "terms", "as many plaintexts as ciphertexts, >= 1",
+                                     std::to_string(cts.size()) + " ciphertexts, " + std::to_string(pts.size()) +
+                                         " plaintexts"));
+  }
+  const Ciphertext& first = *cts[0];
+  const double scale = first.scale * pts[0]->scale;
+  for (std::size_t k = 0; k < cts.size(); ++k) {
+    check_ct(params_, *cts[k], where);
+    check_pt(params_, *pts[k], first.level, where);
+    check_level(first.level, cts[k]->level, where);
+    check_slots(first.slots, cts[k]->slots, where);
+    check_slots(first.slots, pts[k]->slots, where);
+    check_key_ids(first.key_id, cts[k]->key_id, where);
+    const double s = cts[k]->scale * pts[k]->scale;
+    if (!(std::fabs(s - scale) < 0x1p-40 * scale)) {
+      throw OperandError(ola::mismatch(where, "scale of term " + std::to_string(k), num(scale) + " (term 0)", num(s)));
+    }
+  }
+  Ciphertext r{std::vector<RnsPoly>(first.parts.size(), RnsPoly(params_.n(), first.limbs())), first.level, scale,
+               first.slots, true, first.key_id};
+  std::vector<const RnsPoly*> a(cts.size()), b(cts.size());
+  for (std::size_t part = 0; part < r.parts.size(); ++part) {
+    for (std::size_t k = 0; k < cts.size(); ++k) {
+      a[k] = &cts[k]->parts[part];
+      b[k] = &pts[k]->poly;
+    }
+    poly_inner_product(a, b, r.parts[part], params_.q_moduli(), r.limbs());
+  }
+  return r;
+}
+
 void Evaluator::mul_integer_inplace(Ciphertext& a, std::int64_t k) const {
   check_ct(params_, a, "Evaluator::mul_integer", true);
   const auto r = residues(k, params_, a.limbs());

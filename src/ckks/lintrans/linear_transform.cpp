@@ -44,18 +44,18 @@ Ciphertext apply_linear_transform(const Evaluator& evaluator, const Ciphertext& 
   }
   Ciphertext result;
   bool have_result = false;
+  std::vector<const Ciphertext*> terms;
+  std::vector<const Plaintext*> pts;
   for (const auto& [g, row] : lt.diagonals) {
-    Ciphertext partial;
-    bool have_partial = false;
+    // The giant step's inner sum as one fused product sum (Evaluator::mul_sum).
+    terms.clear();
+    pts.clear();
     for (const auto& [b, pt] : row) {
-      const Ciphertext& x = b == 0 ? ct : rotated.at(b);
-      if (!have_partial) {
-        partial = evaluator.mul(x, pt);
-        have_partial = true;
-      } else {
-        evaluator.add_inplace(partial, evaluator.mul(x, pt));
-      }
+      terms.push_back(b == 0 ? &ct : &rotated.at(b));
+      pts.push_back(&pt);
     }
+    OLA_CHECK(!terms.empty(), "apply_linear_transform: giant step " << g << " without diagonals");
+    Ciphertext partial = evaluator.mul_sum(terms, pts);
     if (g != 0) evaluator.rotate_inplace(partial, g);
     if (!have_result) {
       result = std::move(partial);

@@ -17,10 +17,19 @@ std::size_t bit_reverse(std::size_t x, int bits) {
   return r;
 }
 
-NttTables::NttTables(std::size_t n, const Modulus& q) : n_(n), q_(q) {
+NttTables::NttTables(std::size_t n, const Modulus& q) : NttTables(n, q, 0) {}
+
+NttTables::NttTables(std::size_t n, const Modulus& q, u64 psi) : n_(n), q_(q) {
   if (n < 2 || (n & (n - 1)) != 0) throw Error(ola::mismatch("NttTables", "N", "a power of two >= 2", n));
   while ((std::size_t{1} << log_n_) < n) ++log_n_;
-  psi_ = primitive_root_of_unity(2 * n, q);
+  if (psi == 0) {
+    psi_ = primitive_root_of_unity(2 * n, q);
+  } else {
+    if (pow_mod(psi, n, q) != q.value - 1) {
+      throw Error(ola::mismatch("NttTables", "psi^N mod q", "q - 1 (a primitive 2N-th root)", pow_mod(psi, n, q)));
+    }
+    psi_ = psi;
+  }
   const u64 psi_inv = inv_mod(psi_, q);
   root_.resize(n);
   root_sh_.resize(n);

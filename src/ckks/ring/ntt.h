@@ -18,6 +18,12 @@ class NttTables {
   /// @pre q = 1 mod 2N, N a power of two >= 2.
   /// @throws ola::Error if q != 1 mod 2N or N is not a power of two.
   NttTables(std::size_t n, const Modulus& q);
+  /// Tables with a given root: psi must be a primitive 2N-th root of unity mod q (psi^N = -1);
+  /// psi = 0 chooses it as the two-argument constructor does.
+  /// Used for the subring Z_q[Y]/(Y^M + 1), Y = X^(N/M), whose root is psi_N^(N/M): its forward
+  /// transform then agrees with the size-N one on polynomials in Y (see Encoder).
+  /// @throws ola::Error if N is not a power of two >= 2 or psi^N != -1 mod q.
+  NttTables(std::size_t n, const Modulus& q, u64 psi);
 
   std::size_t n() const { return n_; }
   const Modulus& modulus() const { return q_; }

@@ -42,6 +42,12 @@ void poly_neg(const RnsPoly& a, RnsPoly& out, std::span<const Modulus> mods, std
 void poly_mul(const RnsPoly& a, const RnsPoly& b, RnsPoly& out, std::span<const Modulus> mods, std::size_t count);
 /// out += a * b pointwise.
 void poly_mul_add(const RnsPoly& a, const RnsPoly& b, RnsPoly& out, std::span<const Modulus> mods, std::size_t count);
+/// out = sum_k a[k] * b[k] pointwise (NTT form), the products summed in 128 bits and reduced once
+/// per coefficient (every 32 terms for longer sums): one pass over the operands instead of a
+/// product and an addition per term. `out` must not alias an operand.
+/// @pre a.size() == b.size() >= 1 (OLA_CHECK).
+void poly_inner_product(std::span<const RnsPoly* const> a, std::span<const RnsPoly* const> b, RnsPoly& out,
+                        std::span<const Modulus> mods, std::size_t count);
 /// Multiplies limb i by scalars[i] (< q_i).
 void poly_mul_scalar(const RnsPoly& a, std::span<const u64> scalars, RnsPoly& out, std::span<const Modulus> mods,
                      std::size_t count);

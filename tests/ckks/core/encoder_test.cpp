@@ -1,5 +1,6 @@
 #include "ckks/core/encoder.h"
 
+#include "ckks/core/poly_transform.h"
 #include "ckks_fixture.h"
 
 namespace ola::ckks {
@@ -31,6 +32,35 @@ TEST(Encoder, SparsePackingIsReplicatedOverFullSlots) {
   pt.slots = c.params.max_slots();  // read the same polynomial as a full-slot message
   const auto full = c.encoder.decode(pt);
   for (std::size_t j = 0; j < full.size(); ++j) EXPECT_LT(std::abs(full[j] - v[j % 8]), 1e-9) << j;
+}
+
+// A full vector that repeats with period 8 or 512 is encoded through its period's subring: the
+// same polynomial as the full-size embedding (slots_to_coeffs) up to the rounding to integers,
+// at every limb, with zero coefficients off the subring.
+TEST(Encoder, PeriodicInputMatchesFullEmbedding) {
+  const Ctx& c = Ctx::get();
+  const std::size_t slots = c.params.max_slots();
+  const double scale = std::exp2(40);
+  for (std::size_t period : {std::size_t{8}, std::size_t{512}, slots}) {
+    const auto one = random_values(period, 3);
+    std::vector<cd> v(slots);
+    for (std::size_t j = 0; j < slots; ++j) v[j] = one[j % period];
+    Plaintext pt = c.encoder.encode(v, 3, scale, slots);
+    EXPECT_EQ(pt.slots, slots);
+    to_coeff(pt.poly, c.params, pt.poly.limbs);
+    const std::vector<double> ref = c.encoder.slots_to_coeffs(v, slots, scale);
+    for (std::size_t i = 0; i < pt.poly.limbs; ++i) {
+      const u64 q = c.params.q_moduli()[i].value;
+      for (std::size_t k = 0; k < c.params.n(); ++k) {
+        const auto got = static_cast<double>(center(pt.poly.limb(i)[k], q));
+        ASSERT_LE(std::fabs(got - ref[k]), 1.0) << "period " << period << " limb " << i << " coeff " << k;
+        if (k % (c.params.n() / (2 * period)) != 0) {
+          ASSERT_EQ(got, 0.0) << "period " << period << " coeff " << k;
+        }
+      }
+    }
+    EXPECT_GE(precision_bits(c.encoder.decode(c.encoder.encode(v, 3, scale, slots)), v), 32.0) << period;
+  }
 }
 
 TEST(Encoder, RealValuesAndConstants) {

@@ -50,6 +50,49 @@ TEST(Evaluator, AddSubNegateAndPlaintextOps) {
   EXPECT_GE(precision_bits(c.decrypt(t), a), 25.0);
 }
 
+// mul_sum is exactly the sum of the separate products (same residues), and refuses mismatched terms.
+TEST(Evaluator, MulSumEqualsProductsAndAdditions) {
+  const Ctx& c = Ctx::get();
+  const Evaluator& e = *c.eval;
+  const int level = c.params.max_level() - 1;
+  std::vector<Ciphertext> cts;
+  std::vector<Plaintext> pts;
+  for (int k = 0; k < 5; ++k) {
+    cts.push_back(e.drop_to_level(c.encrypt(random_values(kSlots, 40 + k)), level));
+    pts.push_back(c.encoder.encode(random_values(kSlots, 50 + k), level, c.params.default_scale()));
+  }
+  std::vector<const Ciphertext*> cp;
+  std::vector<const Plaintext*> pp;
+  Ciphertext want = e.mul(cts[0], pts[0]);
+  for (std::size_t k = 0; k < cts.size(); ++k) {
+    cp.push_back(&cts[k]);
+    pp.push_back(&pts[k]);
+    if (k > 0) e.add_inplace(want, e.mul(cts[k], pts[k]));
+  }
+  const Ciphertext got = e.mul_sum(cp, pp);
+  EXPECT_EQ(got.level, want.level);
+  EXPECT_DOUBLE_EQ(got.scale, want.scale);
+  ASSERT_EQ(got.parts.size(), 2U);
+  EXPECT_EQ(got.parts[0].data, want.parts[0].data);
+  EXPECT_EQ(got.parts[1].data, want.parts[1].data);
+
+  EXPECT_THROW(e.mul_sum({}, {}), OperandError);
+  EXPECT_THROW(e.mul_sum(cp, std::span<const Plaintext* const>(pp).first(4)), OperandError);
+  const Ciphertext low = e.drop_to_level(cts[1], level - 1);
+  std::vector<const Ciphertext*> mixed = cp;
+  mixed[1] = &low;
+  EXPECT_THROW(e.mul_sum(mixed, pp), OperandError);
+  const Plaintext other_scale = c.encoder.encode(random_values(kSlots, 60), level, 2 * c.params.default_scale());
+  std::vector<const Plaintext*> scaled = pp;
+  scaled[2] = &other_scale;
+  try {
+    (void)e.mul_sum(cp, scaled);
+    ADD_FAILURE() << "a term of another scale was accepted";
+  } catch (const OperandError& err) {
+    EXPECT_NE(std::string(err.what()).find("scale of term 2"), std::string::npos) << err.what();
+  }
+}
+
 TEST(Evaluator, MulRelinRescaleKeepsPrecision) {
   const Ctx& c = Ctx::get();
   const auto a = random_values(kSlots, 4), b = random_values(kSlots, 5);

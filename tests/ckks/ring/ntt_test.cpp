@@ -76,6 +76,33 @@ TEST(Ntt, OutputOrderIsBitReversedOddPowers) {
   }
 }
 
+// The encoder's subring transform: a polynomial in Y = X^g transformed at size N equals its
+// size-N/g transform under the root psi^g, each entry repeated g times (encoder.cpp).
+TEST(Ntt, SubringTransformRepeatsOverFullSize) {
+  const std::size_t n = 256;
+  const Modulus m(ntt_primes(50, 1, 2 * n)[0]);
+  const NttTables full(n, m);
+  std::mt19937_64 rng(11);
+  for (std::size_t g : {std::size_t{2}, std::size_t{8}, std::size_t{128}}) {
+    const std::size_t sub_n = n / g;
+    const NttTables sub(sub_n, m, pow_mod(full.psi(), g, m));
+    std::vector<u64> b(sub_n), a(n, 0);
+    for (std::size_t k = 0; k < sub_n; ++k) a[k * g] = b[k] = rng() % m.value;
+    full.forward(a.data());
+    sub.forward(b.data());
+    for (std::size_t i = 0; i < n; ++i) ASSERT_EQ(a[i], b[i / g]) << "g " << g << " i " << i;
+  }
+}
+
+TEST(Ntt, RejectsARootThatIsNotPrimitive) {
+  const std::size_t n = 64;
+  const Modulus m(ntt_primes(40, 1, 2 * n)[0]);
+  const NttTables t(n, m);
+  EXPECT_THROW(NttTables(n, m, 1), Error);
+  EXPECT_THROW(NttTables(n, m, mul_mod(t.psi(), t.psi(), m)), Error);  // order n, not 2n
+  EXPECT_NO_THROW(NttTables(n, m, t.psi()));
+}
+
 TEST(Modulus, BarrettMatchesDivision) {
   std::mt19937_64 rng(3);
   for (int bits : {20, 40, 59, 61}) {

@@ -9,6 +9,36 @@
 namespace ola::ckks {
 namespace {
 
+// The lazy inner product equals term-by-term poly_mul_add, also past the 32-term reduction point
+// and with the largest residues (61-bit primes: 32 products of (q-1)^2 near 2^127).
+TEST(RnsKernels, InnerProductMatchesTermByTermProducts) {
+  const std::size_t n = 1000;  // two blocks of 512, the second partial
+  std::mt19937_64 rng(9);
+  const std::vector<u64> primes{ntt_primes(61, 1, 1 << 10)[0], ntt_primes(40, 1, 1 << 10)[0]};
+  std::vector<Modulus> mods;
+  for (u64 q : primes) mods.emplace_back(q);
+  for (std::size_t terms : {std::size_t{1}, std::size_t{5}, std::size_t{32}, std::size_t{33}, std::size_t{70}}) {
+    std::vector<RnsPoly> a(terms, RnsPoly(n, 2)), b(terms, RnsPoly(n, 2));
+    for (std::size_t k = 0; k < terms; ++k) {
+      for (std::size_t i = 0; i < 2; ++i) {
+        for (std::size_t j = 0; j < n; ++j) {
+          a[k].limb(i)[j] = j < 8 ? primes[i] - 1 : rng() % primes[i];
+          b[k].limb(i)[j] = j < 8 ? primes[i] - 1 : rng() % primes[i];
+        }
+      }
+    }
+    RnsPoly want(n, 2), got(n, 2);
+    std::vector<const RnsPoly*> pa, pb;
+    for (std::size_t k = 0; k < terms; ++k) {
+      poly_mul_add(a[k], b[k], want, mods, 2);
+      pa.push_back(&a[k]);
+      pb.push_back(&b[k]);
+    }
+    poly_inner_product(pa, pb, got, mods, 2);
+    EXPECT_EQ(got.data, want.data) << terms << " terms";
+  }
+}
+
 // Rescaling kernels against u128 arithmetic, for a source prime larger and smaller than the target
 // (n = 100 covers the vector body and the scalar tail).
 TEST(RnsKernels, CenteredResidueAndSubMulShoup) {
