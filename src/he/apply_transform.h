@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -14,10 +15,12 @@
 namespace ola::he {
 
 /// out = T(in): sum_g rotate( sum_b rotate(diag_{g+b}, -g) (.) rotate(in, b), g ), rescaled once,
-/// then out += rotate(out, s) for each replicate step (Halevi-Shoup 2018, Sec. 4.1).
+/// then out += rotate(out, s) for each replicate step (Halevi-Shoup 2018, Sec. 4.1). Each giant
+/// step's inner sum is one fused mul_plain_sum over its diagonals.
 /// Level: consumes one (result at level(in) - 1). Scale: exactly the backend's base scale, whatever
 /// in's (encode_for_mul_to_base, he/backend.h).
-/// Plaintexts are encoded one at a time, so memory stays at (#babies + 2) ciphertexts.
+/// A giant step's plaintexts are encoded together before its inner sum, so memory peaks at
+/// #babies + 2 ciphertexts plus the largest giant step's plaintexts.
 /// @pre level(in) >= 1.
 /// @throws ola::Error if level(in) < 1 or the backend's slot count differs from t.slots.
 /// @throws whatever the backend throws for a missing rotation key.
@@ -35,20 +38,18 @@ typename B::Ciphertext apply_transform(B& be, const typename B::Ciphertext& in, 
   };
   std::optional<Ct> acc;
   for (int g : sp.giant_steps) {
-    std::optional<Ct> inner;
+    // The giant step's diagonals, encoded, and their baby rotations: one fused inner product.
+    std::vector<typename B::Plaintext> pts;
+    std::vector<const Ct*> terms;
     for (std::size_t d = 0; d < t.shifts.size(); ++d) {
       if (giant_of(sp, t.shifts[d]) != g) continue;
-      const int b = baby_of(sp, t.shifts[d]);
-      const auto pt = be.encode_for_mul_to_base(prerotated_diagonal(t, d, g), in);
-      Ct prod = be.mul_plain(babies[baby_index(b)], pt);
-      if (inner) {
-        be.add_inplace(*inner, prod);
-      } else {
-        inner = std::move(prod);
-      }
+      pts.push_back(be.encode_for_mul_to_base(prerotated_diagonal(t, d, g), in));
+      terms.push_back(&babies[baby_index(baby_of(sp, t.shifts[d]))]);
     }
-    OLA_CHECK(inner.has_value(), "apply_transform: giant step " << g << " without diagonals");
-    Ct moved = g == 0 ? std::move(*inner) : be.rotate(*inner, g);
+    OLA_CHECK(!terms.empty(), "apply_transform: giant step " << g << " without diagonals");
+    Ct inner = be.mul_plain_sum(std::span<const Ct* const>(terms), std::span<const typename B::Plaintext>(pts));
+    pts.clear();
+    Ct moved = g == 0 ? std::move(inner) : be.rotate(inner, g);
     if (acc) {
       be.add_inplace(*acc, moved);
     } else {

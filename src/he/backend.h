@@ -36,6 +36,7 @@ struct OpStats {
   long hoisted_rotations = 0;  ///< rotations done inside rotate_hoisted (non-zero steps)
   long hoist_batches = 0;      ///< rotate_hoisted calls (one shared decomposition each)
   long plain_mults = 0;        ///< mul_plain
+  long mul_sum_terms = 0;      ///< terms of mul_plain_sum (a product and an addition each, fused)
   long ct_mults = 0;           ///< mul (ciphertext x ciphertext, with relinearisation)
   long encodes = 0;            ///< plaintexts encoded (encode_for_mul, encode_like)
   long const_mults = 0;        ///< mul_const
@@ -64,6 +65,8 @@ concept SlotBackend = requires(B& b, const typename B::Ciphertext& ct, typename 
   { b.sub(ct, ct) } -> std::same_as<typename B::Ciphertext>;
   { b.add_plain(ct, pt) } -> std::same_as<typename B::Ciphertext>;
   { b.mul_plain(ct, pt) } -> std::same_as<typename B::Ciphertext>;
+  { b.mul_plain_sum(std::span<const typename B::Ciphertext* const>{}, std::span<const typename B::Plaintext>{}) }
+      -> std::same_as<typename B::Ciphertext>;
   { b.mul_const(ct, c) } -> std::same_as<typename B::Ciphertext>;
   { b.mul(ct, ct) } -> std::same_as<typename B::Ciphertext>;
   { b.rescale(ct) } -> std::same_as<typename B::Ciphertext>;

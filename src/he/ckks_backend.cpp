@@ -88,6 +88,14 @@ ckks::Ciphertext CkksBackend::mul_plain(const ckks::Ciphertext& ct, const ckks::
   return ev_.mul(ct, pt);
 }
 
+ckks::Ciphertext CkksBackend::mul_plain_sum(std::span<const ckks::Ciphertext* const> cts,
+                                            std::span<const ckks::Plaintext> pts) {
+  std::vector<const ckks::Plaintext*> p(pts.size());
+  for (std::size_t k = 0; k < pts.size(); ++k) p[k] = &pts[k];
+  stats_.mul_sum_terms += static_cast<long>(cts.size());
+  return ev_.mul_sum(cts, p);
+}
+
 ckks::Ciphertext CkksBackend::mul_const(const ckks::Ciphertext& ct, double c) {
   if (ct.level < 1) throw Error(ola::mismatch("CkksBackend::mul_const", "level", ">= 1", ct.level));
   ++stats_.const_mults;

@@ -56,6 +56,9 @@ class CkksBackend {
   Ciphertext add_plain(const Ciphertext& ct, const Plaintext& pt);
   /// Scale ct.scale * pt.scale; level unchanged until rescale.
   Ciphertext mul_plain(const Ciphertext& ct, const Plaintext& pt);
+  /// sum_k cts[k] (.) pts[k] in one pass (ckks::Evaluator::mul_sum); mul_sum_terms += k.
+  /// @throws ckks::OperandError as Evaluator::mul_sum.
+  Ciphertext mul_plain_sum(std::span<const Ciphertext* const> cts, std::span<const Plaintext> pts);
   /// Multiplies by c at const scale q_level (rescale restores the scale). @pre level >= 1.
   Ciphertext mul_const(const Ciphertext& ct, double c);
   /// Ciphertext x ciphertext product, relinearised and rescaled: level - 1, scale

@@ -1,5 +1,6 @@
 #include "he/linear_cost.h"
 
+#include <algorithm>
 #include <string>
 
 #include "he/conv.h"
@@ -17,15 +18,21 @@ long nonzero(const std::vector<int>& v) {
   return c;
 }
 
+/// Diagonals repeat with the transform's mask period (he/slot_transform.h), and the bias with the
+/// output's (no longer): the encoder's subring factor (LinearOps::encode_repeats).
+int encode_repeats(int slots, int mask_period) {
+  return mask_period > 0 && slots % mask_period == 0 ? slots / mask_period : 1;
+}
+
 LinearCost split_cost(const BsgsSplit& sp, long diagonals, long replicate) {
   LinearCost c;
   c.hoisted_rotations = nonzero(sp.baby_steps);
   c.hoist_batches = c.hoisted_rotations > 0 ? 1 : 0;
   c.rotations = nonzero(sp.giant_steps) + replicate;
-  c.plain_mults = diagonals;
+  c.mul_sum_terms = diagonals;  // one fused sum per giant step (apply_transform)
   c.encodes = diagonals;
   const long giants = static_cast<long>(sp.giant_steps.size());
-  c.additions = (diagonals - giants) + (giants - 1) + replicate;
+  c.additions = (giants - 1) + replicate;
   c.rescales = 1;
   c.depth = 1;
   return c;
@@ -41,11 +48,13 @@ LinearCost transform_cost(std::span<const int> shifts, int in_period, int out_pe
 }  // namespace
 
 LinearCost transform_cost(const SlotTransform& t) {
-  return split_cost(t.split, static_cast<long>(t.shifts.size()), static_cast<long>(t.replicate_steps.size()));
+  LinearCost c = split_cost(t.split, static_cast<long>(t.shifts.size()), static_cast<long>(t.replicate_steps.size()));
+  c.encode_repeats = encode_repeats(t.slots, t.mask_period);
+  return c;
 }
 
 LinearCost cost_from_stats(const OpStats& s, int depth) {
-  return {s.rotations, s.hoisted_rotations, s.hoist_batches, s.plain_mults, s.encodes,
+  return {s.rotations, s.hoisted_rotations, s.hoist_batches, s.plain_mults, s.mul_sum_terms, s.encodes, 1,
           s.additions, s.rescales, depth};
 }
 
@@ -62,6 +71,7 @@ LinearCost conv_cost(const ConvShape& s, double baby_cost) {
   const auto shifts = conv_shifts(in, s.c_out, s.kernel, s.stride, shape.pad,
                                   [dw](int co, int ci) { return !dw || co == ci; });
   LinearCost c = transform_cost(shifts, in.period(), out.period(), baby_cost);
+  c.encode_repeats = encode_repeats(s.slots, std::max(in.period(), out.period()));
   if (s.bias) {
     c.additions += 1;
     c.encodes += 1;
@@ -97,7 +107,9 @@ LinearCost shortcut_cost(const Layout& in, int c_out, int pad_before) {
   const Conv2d sc = option_a_shortcut(in.channels, c_out, pad_before);
   const Layout out = conv_output_layout(in, sc);
   const auto shifts = conv_shifts(in, c_out, 1, 2, 0, [&](int co, int ci) { return co == ci + pad_before; });
-  return transform_cost(shifts, in.period(), out.period(), 0.5);
+  LinearCost c = transform_cost(shifts, in.period(), out.period(), 0.5);
+  c.encode_repeats = encode_repeats(in.slots, std::max(in.period(), out.period()));
+  return c;
 }
 
 LinearCost pool_fc_cost(const Layout& in, int classes) {

@@ -1,5 +1,6 @@
 #include "he/slot_sim_backend.h"
 
+#include <algorithm>
 #include <cmath>
 #include <string>
 #include <utility>
@@ -20,6 +21,7 @@ static_assert(SlotBackend<SlotSimBackend>);
 OpStats operator-(const OpStats& a, const OpStats& b) {
   return {a.rotations - b.rotations,   a.hoisted_rotations - b.hoisted_rotations,
           a.hoist_batches - b.hoist_batches, a.plain_mults - b.plain_mults,
+          a.mul_sum_terms - b.mul_sum_terms,
           a.ct_mults - b.ct_mults,
           a.encodes - b.encodes,
           a.const_mults - b.const_mults, a.additions - b.additions,
@@ -121,6 +123,24 @@ SimCiphertext SlotSimBackend::mul_plain(const SimCiphertext& ct, const SimPlaint
   for (std::size_t i = 0; i < r.slots.size(); ++i) r.slots[i] *= pt.slots[i];
   r.scale = ct.scale * pt.scale;
   ++stats_.plain_mults;
+  return r;
+}
+
+SimCiphertext SlotSimBackend::mul_plain_sum(std::span<const SimCiphertext* const> cts,
+                                           std::span<const SimPlaintext> pts) {
+  OLA_CHECK(!cts.empty() && cts.size() == pts.size(), "mul_plain_sum: " << cts.size() << " ciphertexts, "
+                                                                         << pts.size() << " plaintexts");
+  SimCiphertext r = *cts[0];
+  r.scale = cts[0]->scale * pts[0].scale;
+  std::fill(r.slots.begin(), r.slots.end(), 0.0);
+  for (std::size_t k = 0; k < cts.size(); ++k) {
+    const SimCiphertext& ct = *cts[k];
+    OLA_CHECK(ct.level == r.level && pts[k].level == r.level,
+              "mul_plain_sum: term " << k << " at levels " << ct.level << ", " << pts[k].level << " (term 0: " << r.level << ")");
+    OLA_CHECK(same_scale(ct.scale * pts[k].scale, r.scale), "mul_plain_sum: scale of term " << k);
+    for (std::size_t i = 0; i < r.slots.size(); ++i) r.slots[i] += ct.slots[i] * pts[k].slots[i];
+  }
+  stats_.mul_sum_terms += static_cast<long>(cts.size());
   return r;
 }
 

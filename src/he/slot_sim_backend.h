@@ -83,6 +83,9 @@ class SlotSimBackend {
   Ciphertext add_plain(const Ciphertext& ct, const Plaintext& pt);
   /// Scale becomes ct.scale * pt.scale; level unchanged until rescale. @pre same level.
   Ciphertext mul_plain(const Ciphertext& ct, const Plaintext& pt);
+  /// sum_k cts[k] * pts[k] (one fused operation: mul_sum_terms += k). @pre k >= 1, every term at
+  /// the same level and product scale (else std::logic_error).
+  Ciphertext mul_plain_sum(std::span<const Ciphertext* const> cts, std::span<const Plaintext> pts);
   /// Multiplies by c encoded at scale prime(level). @pre level >= 1.
   Ciphertext mul_const(const Ciphertext& ct, double c);
   /// Slot-wise product, relinearised and rescaled: level - 1, scale a.scale * b.scale /

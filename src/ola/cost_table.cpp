@@ -43,6 +43,10 @@ LevelCost level_from_json(const nlohmann::json& j, const std::string& where) {
   c.mul_const_ms = nonneg(j, "mul_const_ms", where);
   c.add_ms = nonneg(j, "add_ms", where);
   c.encode_ms = nonneg(j, "encode_ms", where);
+  c.mul_sum_term_ms = j.contains("mul_sum_term_ms") ? nonneg(j, "mul_sum_term_ms", where) : c.mul_plain_ms + c.add_ms;
+  c.encode_rep2_ms = j.contains("encode_rep2_ms") ? nonneg(j, "encode_rep2_ms", where) : c.encode_ms;
+  c.encode_rep4_ms = j.contains("encode_rep4_ms") ? nonneg(j, "encode_rep4_ms", where) : c.encode_rep2_ms;
+  c.encode_rep8_ms = j.contains("encode_rep8_ms") ? nonneg(j, "encode_rep8_ms", where) : c.encode_rep4_ms;
   c.interpolated = jf::get_bool(j, "interpolated", where);
   return c;
 }
@@ -118,9 +122,13 @@ nlohmann::json cost_table_to_json(const CostTable& t) {
                       {"hoisted_rotate_ms", c.hoisted_rotate_ms},
                       {"hoist_decompose_ms", c.hoist_decompose_ms},
                       {"mul_plain_ms", c.mul_plain_ms},
+                      {"mul_sum_term_ms", c.mul_sum_term_ms},
                       {"mul_const_ms", c.mul_const_ms},
                       {"add_ms", c.add_ms},
                       {"encode_ms", c.encode_ms},
+                      {"encode_rep2_ms", c.encode_rep2_ms},
+                      {"encode_rep4_ms", c.encode_rep4_ms},
+                      {"encode_rep8_ms", c.encode_rep8_ms},
                       {"interpolated", c.interpolated}});
   }
   nlohmann::json boots = nlohmann::json::array();
@@ -137,5 +145,12 @@ nlohmann::json cost_table_to_json(const CostTable& t) {
 }
 
 std::string cost_table_fingerprint(const CostTable& t) { return hash_hex(cost_table_to_json(t).dump()); }
+
+double LevelCost::encode_ms_for(int repeats) const {
+  if (repeats >= 8) return encode_rep8_ms;
+  if (repeats >= 4) return encode_rep4_ms;
+  if (repeats >= 2) return encode_rep2_ms;
+  return encode_ms;
+}
 
 }  // namespace ola::opt

@@ -20,10 +20,23 @@ struct LevelCost {
   double hoisted_rotate_ms = 0.0;   ///< one more rotation sharing a hoisted decomposition
   double hoist_decompose_ms = 0.0;  ///< the shared decomposition of a hoisted group
   double mul_plain_ms = 0.0;        ///< product by an encoded plaintext
+  /// One term of a fused sum of plaintext products (Evaluator::mul_sum over 16 terms, per term).
+  /// JSON "mul_sum_term_ms"; optional, default mul_plain_ms + add_ms (the unfused price).
+  double mul_sum_term_ms = 0.0;
   double mul_const_ms = 0.0;        ///< product by a (non-integer) constant
   double add_ms = 0.0;              ///< ciphertext + ciphertext
   double encode_ms = 0.0;           ///< a real vector of N/2 slots to a plaintext at this level
+  /// The same for a vector repeating 2, 4, 8 times over the N/2 slots (period N/4, N/8, N/16): the
+  /// encoder works in the period's subring (ckks Encoder). JSON "encode_rep2_ms", ...; optional,
+  /// default encode_ms (an upper bound) for tables written before 2026-11-30.
+  double encode_rep2_ms = 0.0;
+  double encode_rep4_ms = 0.0;
+  double encode_rep8_ms = 0.0;
   bool interpolated = false;        ///< true if not measured at this level but interpolated
+
+  /// Encode time of a vector whose period repeats `repeats` times over the N/2 slots (1: not
+  /// periodic); more than 8 repeats is priced as 8 (an upper bound).
+  double encode_ms_for(int repeats) const;
 };
 
 /// One measured bootstrap: `slots` slots, `seconds` per ciphertext, from level `input_level` up to

@@ -37,12 +37,18 @@ struct LinearOps {
   long rotations = 0;          ///< key-switching rotations of separate ciphertexts
   long hoisted_rotations = 0;  ///< rotations sharing one decomposition (baby steps)
   long hoist_batches = 0;      ///< decompositions shared by the hoisted rotations
-  long plain_mults = 0;        ///< ciphertext x plaintext products
+  long plain_mults = 0;        ///< separate ciphertext x plaintext products
+  long mul_sum_terms = 0;      ///< terms of fused product sums (a diagonal transform's inner sums)
   long encodes = 0;            ///< plaintexts encoded on the fly (diagonals, masks, bias)
+  /// How many times the encoded plaintexts' period repeats over the slots (1: not periodic); the
+  /// encoder's cost falls with it (LevelCost::encode_ms_for). A property, not a count: a sum takes
+  /// the smaller (the dearer price) and operator== ignores it.
+  int encode_repeats = 1;
   long additions = 0;          ///< ciphertext additions (incl. add_plain)
   long rescales = 0;
   int depth = 0;               ///< levels consumed
 };
+/// Counts summed; encode_repeats the smaller of the two where both encode (an upper bound).
 LinearOps operator+(const LinearOps& a, const LinearOps& b);
 bool operator==(const LinearOps& a, const LinearOps& b);
 

@@ -31,8 +31,10 @@ nlohmann::json read_json(const std::filesystem::path& p) {
   return nlohmann::json::parse(ss.str());
 }
 
-constexpr const char* kFields[] = {"mul_relin_ms",       "rescale_ms",   "rotate_ms",    "hoisted_rotate_ms",
-                                   "hoist_decompose_ms", "mul_plain_ms", "mul_const_ms", "add_ms", "encode_ms"};
+constexpr const char* kFields[] = {"mul_relin_ms",   "rescale_ms",     "rotate_ms",     "hoisted_rotate_ms",
+                                   "hoist_decompose_ms", "mul_plain_ms", "mul_const_ms", "add_ms",
+                                   "encode_ms",      "encode_rep2_ms", "encode_rep4_ms", "encode_rep8_ms",
+                                   "mul_sum_term_ms"};
 
 TEST(CliBenchCosts, Logn13TableHasSchemaAndSampledLevels) {
   const auto out = temp_path("n13.json");
@@ -79,6 +81,8 @@ TEST(CliBenchCosts, Logn13TableHasSchemaAndSampledLevels) {
   // Key switching grows with the limbs, and a hoisted rotation skips the decomposition.
   EXPECT_GT(levels[top]["mul_relin_ms"].get<double>(), levels[0]["mul_relin_ms"].get<double>());
   EXPECT_GT(levels[top]["rotate_ms"].get<double>(), levels[top]["hoisted_rotate_ms"].get<double>());
+  // A vector repeating 8 times is encoded in a subring of 1/8 the size.
+  EXPECT_LT(levels[top]["encode_rep8_ms"].get<double>(), levels[top]["encode_ms"].get<double>());
 }
 
 TEST(CliBenchCosts, OverwriteKeepsBootstrapEntries) {

@@ -54,7 +54,7 @@ TEST(Conv, Medium16x16x16) {
 
 TEST(Conv, ResNet20Stage1ShapeAtFullSlots) {
   const OpStats s = check_conv(test::random_map(16, 32, 32, 19), test::random_conv(16, 16, 1, 20), 1, 1 << 15);
-  EXPECT_EQ(s.plain_mults, 16 * 9);  // 16 block shifts x 9 taps
+  EXPECT_EQ(s.mul_sum_terms, 16 * 9);  // 16 block shifts x 9 taps
   EXPECT_EQ(s.rescales, 1);
 }
 

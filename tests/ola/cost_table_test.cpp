@@ -14,8 +14,9 @@ namespace {
 nlohmann::json level(int l) {
   return {{"level", l},          {"limbs", l + 1},          {"mul_relin_ms", 10.0 + l},
           {"rescale_ms", 1.0},   {"rotate_ms", 9.0 + l},    {"hoisted_rotate_ms", 5.0},
-          {"hoist_decompose_ms", 4.0}, {"mul_plain_ms", 0.5}, {"mul_const_ms", 0.25},
-          {"add_ms", 0.125},     {"encode_ms", 1.5},     {"interpolated", l == 2}};
+          {"hoist_decompose_ms", 4.0}, {"mul_plain_ms", 0.5}, {"mul_sum_term_ms", 0.3}, {"mul_const_ms", 0.25},
+          {"add_ms", 0.125},     {"encode_ms", 1.5},     {"encode_rep2_ms", 0.8},
+          {"encode_rep4_ms", 0.4}, {"encode_rep8_ms", 0.2}, {"interpolated", l == 2}};
 }
 
 nlohmann::json good_table() {
@@ -49,6 +50,29 @@ TEST(CostTable, ParsesAndRoundTrips) {
   EXPECT_EQ(cost_table_to_json(t), good_table());
   EXPECT_EQ(cost_table_fingerprint(t), cost_table_fingerprint(cost_table_from_json(good_table(), "x")));
   EXPECT_THROW(t.at(4), Error);
+}
+
+// Tables written before the encoder's subring path and the fused product sums have neither price:
+// they default to the full encode and to a product plus an addition (upper bounds); given ones
+// must be valid times.
+TEST(CostTable, PeriodicEncodePricesDefaultToTheFullEncode) {
+  auto j = good_table();
+  for (auto& l : j["levels"]) {
+    l.erase("encode_rep2_ms");
+    l.erase("encode_rep4_ms");
+    l.erase("encode_rep8_ms");
+  }
+  for (auto& l : j["levels"]) l.erase("mul_sum_term_ms");
+  const CostTable old = cost_table_from_json(j, "x");
+  EXPECT_DOUBLE_EQ(old.at(1).encode_ms_for(8), 1.5);
+  EXPECT_DOUBLE_EQ(old.at(1).mul_sum_term_ms, 0.5 + 0.125);  // unfused: product + addition
+  const CostTable t = cost_table_from_json(good_table(), "x");
+  EXPECT_DOUBLE_EQ(t.at(1).encode_ms_for(2), 0.8);
+  EXPECT_DOUBLE_EQ(t.at(1).encode_ms_for(4), 0.4);
+  EXPECT_DOUBLE_EQ(t.at(1).encode_ms_for(16), 0.2);
+  auto bad = good_table();
+  bad["levels"][1]["encode_rep4_ms"] = -1.0;
+  EXPECT_NE(error_of(bad).find("encode_rep4_ms"), std::string::npos) << error_of(bad);
 }
 
 TEST(CostTable, ParameterSetNameIsOptionalAndRoundTrips) {

@@ -36,6 +36,7 @@ CostTable flat_table(int top, bool with_bootstrap, int levels_after) {
     c.mul_const_ms = 2.0;
     c.add_ms = 1.0;
     c.encode_ms = 3.0;
+    c.mul_sum_term_ms = 4.0;
     t.levels.push_back(c);
   }
   if (with_bootstrap) t.bootstrap.push_back({32768, 30.0, levels_after, 0});
@@ -107,7 +108,7 @@ TEST(Network, ProblemFromNetworkIsSolvable) {
 TEST(Network, CountedLinearOpsPriceLinearAndMergeSteps) {
   const Network n = network_from_graph(resnet20());
   TimeModel tm = make_time_model(flat_table(20, true, 12));
-  const LinearOps conv{2, 8, 1, 30, 31, 40, 1, 1}, shortcut{1, 0, 0, 4, 4, 4, 1, 1};
+  const LinearOps conv{2, 8, 1, 0, 30, 31, 1, 40, 1, 1}, shortcut{1, 0, 0, 4, 0, 4, 1, 4, 1, 1};
   const NetStep* merge = nullptr;
   for (const NetStep& s : n.steps) {
     tm.linear_ops[s.name] = s.kind == StepKind::linear && s.shape.op == LinearShape::Op::conv ? conv : LinearOps{};

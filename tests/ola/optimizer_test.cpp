@@ -28,6 +28,7 @@ CostTable table(int top, int levels_after) {
     c.mul_const_ms = 0.4 * (l + 1);
     c.add_ms = 0.2 * (l + 1);
     c.encode_ms = 0.6 * (l + 1);
+    c.mul_sum_term_ms = 0.9 * (l + 1);
     t.levels.push_back(c);
   }
   t.bootstrap.push_back({32768, 40.0, levels_after, 0});

@@ -22,6 +22,10 @@ CostTable table(int top, bool with_bootstrap) {
     c.mul_const_ms = 0.25 * (l + 1);
     c.add_ms = 0.125 * (l + 1);
     c.encode_ms = 0.75 * (l + 1);
+    c.encode_rep2_ms = 0.5 * (l + 1);
+    c.encode_rep4_ms = 0.25 * (l + 1);
+    c.encode_rep8_ms = 0.125 * (l + 1);
+    c.mul_sum_term_ms = 0.375 * (l + 1);
     t.levels.push_back(c);
   }
   if (with_bootstrap) t.bootstrap.push_back({32768, 20.0, 12, 1});
@@ -108,14 +112,38 @@ TEST(TimeModel, LinearCostsGrowWithWork) {
 TEST(TimeModel, CountedLinearOpsArePricedPerOperation) {
   const CostTable t = table(20, true);
   const LevelCost& l = t.at(5);
-  const LinearOps a{3, 7, 1, 20, 21, 25, 1, 1};
+  const LinearOps a{3, 7, 1, 20, 30, 21, 1, 25, 1, 1};
   const double want = 3 * l.rotate_ms + 7 * l.hoisted_rotate_ms + l.hoist_decompose_ms + 20 * l.mul_plain_ms +
-                      21 * l.encode_ms + 25 * l.add_ms + l.rescale_ms;
+                      30 * l.mul_sum_term_ms + 21 * l.encode_ms + 25 * l.add_ms + l.rescale_ms;
   EXPECT_DOUBLE_EQ(linear_ops_ms(a, l), want);
   EXPECT_DOUBLE_EQ(linear_ops_ms(LinearOps{}, l), 0.0);
-  const LinearOps b{1, 0, 0, 2, 2, 3, 1, 1};
-  EXPECT_EQ(a + b, (LinearOps{4, 7, 1, 22, 23, 28, 2, 2}));
+  const LinearOps b{1, 0, 0, 2, 0, 2, 1, 3, 1, 1};
+  EXPECT_EQ(a + b, (LinearOps{4, 7, 1, 22, 30, 23, 1, 28, 2, 2}));
   EXPECT_FALSE(a == b);
+}
+
+// Periodic plaintexts are priced at the encoder's subring cost; a sum keeps the dearer price.
+TEST(TimeModel, PeriodicEncodesArePricedByRepeats) {
+  const CostTable t = table(20, true);
+  const LevelCost& l = t.at(5);
+  ASSERT_LT(l.encode_rep8_ms, l.encode_rep4_ms);
+  ASSERT_LT(l.encode_rep4_ms, l.encode_rep2_ms);
+  ASSERT_LT(l.encode_rep2_ms, l.encode_ms);
+  LinearOps a;
+  a.encodes = 10;
+  for (int repeats : {1, 2, 4, 8, 64}) {
+    a.encode_repeats = repeats;
+    EXPECT_DOUBLE_EQ(linear_ops_ms(a, l), 10 * l.encode_ms_for(repeats)) << repeats;
+  }
+  EXPECT_DOUBLE_EQ(l.encode_ms_for(1), l.encode_ms);
+  EXPECT_DOUBLE_EQ(l.encode_ms_for(3), l.encode_rep2_ms);
+  EXPECT_DOUBLE_EQ(l.encode_ms_for(64), l.encode_rep8_ms);
+  LinearOps b;
+  b.encodes = 1;
+  b.encode_repeats = 2;
+  a.encode_repeats = 8;
+  EXPECT_EQ((a + b).encode_repeats, 2);
+  EXPECT_EQ((a + LinearOps{}).encode_repeats, 8);  // no encodes: no price to merge
 }
 
 }  // namespace
