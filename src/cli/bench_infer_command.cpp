@@ -8,7 +8,9 @@
 // minimax ReLU of precision A at every ReLU site on the plan's intervals (plan_replacements.h),
 // bootstraps wherever the compiler needs them (the plan's placement is not used; a composite deeper
 // than the levels after a bootstrap is split by one). `--compare-baseline A` runs the plan, then
-// that baseline, in one process and prints both with the ratio baseline / plan.
+// that baseline, in one process and prints both with the ratio baseline / plan; with
+// `--baseline-params NAME` the baseline runs on that parameter set (e.g. n16-deep, whose longer
+// window holds an alpha = 13 composite and a convolution per bootstrap, as MPCNN's chain does).
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -45,6 +47,7 @@ struct BenchInferOptions {
   bool stage_bootstraps = false;
   int baseline_alpha = 0;  ///< > 0: run the uniform composite ReLU baseline instead of the plan
   int compare_alpha = 0;   ///< > 0: run the plan, then this baseline, in one process
+  std::string baseline_params;  ///< the compared baseline's parameter set (empty: --params)
   bool json = false;
 };
 
@@ -154,6 +157,9 @@ void run(const BenchInferOptions& o) {
   if (o.baseline_alpha > 0 && o.compare_alpha > 0) {
     throw Error(ola::mismatch("ola bench infer", "options", "--baseline-alpha or --compare-baseline", "both"));
   }
+  if (!o.baseline_params.empty() && o.compare_alpha <= 0) {
+    throw Error(ola::mismatch("ola bench infer", "--baseline-params", "used with --compare-baseline", "without it"));
+  }
   const he::ParamSet pset = he::param_set_by_name(o.params);
   const ckks::Params params(pset.params);
   const auto path = nn::resolve_data_file(nn::DataRole::test_images, o.image, o.data);
@@ -163,10 +169,13 @@ void run(const BenchInferOptions& o) {
   nlohmann::json j{{"model", o.model}, {"plan", o.plan}, {"params", o.params}, {"images", o.images}};
   if (o.compare_alpha > 0) {
     // Compile both first: a baseline that does not compile fails before the long plan run.
-    const he::Program base = build_program(o, params, pset, o.compare_alpha);
+    const he::ParamSet base_set = o.baseline_params.empty() ? pset : he::param_set_by_name(o.baseline_params);
+    const ckks::Params base_params(base_set.params);
+    const he::Program base = build_program(o, base_params, base_set, o.compare_alpha);
     nlohmann::json plan_j = bench_program(o, params, pset, build_program(o, params, pset, 0), set, "plan");
-    nlohmann::json base_j = bench_program(o, params, pset, base, set, "baseline");
+    nlohmann::json base_j = bench_program(o, base_params, base_set, base, set, "baseline");
     base_j["baseline_alpha"] = o.compare_alpha;
+    base_j["params"] = o.baseline_params.empty() ? o.params : o.baseline_params;
     const double ps = plan_j["seconds_per_image"].get<double>();
     j["ratio"] = ps > 0 ? base_j["seconds_per_image"].get<double>() / ps : 0.0;
     j["plan_run"] = std::move(plan_j);
@@ -202,6 +211,9 @@ OLA_REGISTER_BENCH("infer", "Encrypted inference end to end on the first K test 
                      sub.add_option("--compare-baseline", o->compare_alpha,
                                     "run the plan and the baseline of this precision in one process, with the ratio")
                          ->check(CLI::Range(1, 30));
+                     sub.add_option("--baseline-params", o->baseline_params,
+                                    "with --compare-baseline: the baseline's parameter set (default --params): " +
+                                        he::param_set_names());
                      sub.add_flag("--json", o->json, "print one JSON object");
                      sub.callback([o] { run(*o); });
                    });

@@ -131,6 +131,22 @@ TEST(HeCliBoot, BenchInferRunsTheUniformCompositeBaselineAndComparesItWithThePla
 
   r = run_ola("bench infer" + mp + " --compare-baseline 6 --baseline-alpha 6");
   EXPECT_EQ(r.exit_code, 2) << r.all;
+
+  // The baseline on another parameter set, in the same process.
+  const std::string mp14 = " --model " + f("small.onnx") + " --plan " + f("plan.json") + " --params test-n14";
+  r = run_ola("bench infer" + mp14 + " --compare-baseline 6 --baseline-params test-boot-n13 --images 1 --json");
+  ASSERT_EQ(r.exit_code, 0) << r.all;
+  j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["params"], "test-n14");
+  EXPECT_EQ(j["baseline_run"]["params"], "test-boot-n13");
+  EXPECT_EQ(j["plan_run"]["bootstraps"], 0) << r.all;  // the plan fits test-n14's chain
+  EXPECT_EQ(j["baseline_run"]["bootstraps"], 4) << r.all;
+  EXPECT_EQ(j["baseline_run"]["agreement"], 1.0) << r.all;
+  EXPECT_EQ(j["plan_run"]["agreement"], 1.0) << r.all;
+  EXPECT_NE(r.all.find("N=2^13"), std::string::npos) << r.all;  // the baseline's key plan names its ring
+  r = run_ola("bench infer" + mp + " --baseline-params test-boot-n12");
+  EXPECT_NE(r.exit_code, 0) << r.all;
+  EXPECT_NE(r.all.find("--baseline-params"), std::string::npos) << r.all;
 }
 
 }  // namespace
