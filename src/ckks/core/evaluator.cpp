@@ -126,6 +126,19 @@ Evaluator::Evaluator(Params params, EvaluationKeys keys, EvaluatorOptions option
     throw OperandError(ola::mismatch("Evaluator", "key pair of the Galois keys", keys_.relin->key_id.hex() + " (relin key's)",
                                      keys_.galois->key_id.hex()));
   }
+  auto perms = std::make_shared<std::map<std::uint64_t, std::vector<std::uint32_t>>>();
+  if (keys_.galois) {
+    for (const auto& [g, key] : keys_.galois->keys) (*perms)[g] = galois_permutation_ntt(params_.n(), g);
+  }
+  galois_perms_ = std::move(perms);
+}
+
+const std::vector<std::uint32_t>& Evaluator::galois_permutation(std::uint64_t g,
+                                                                 std::vector<std::uint32_t>& scratch) const {
+  const auto it = galois_perms_->find(g);
+  if (it != galois_perms_->end()) return it->second;
+  scratch = galois_permutation_ntt(params_.n(), g);
+  return scratch;
 }
 
 bool Evaluator::has_rotation_key(int step) const {
@@ -528,7 +541,8 @@ Ciphertext Evaluator::apply_galois(const Ciphertext& a, std::uint64_t g) const {
   if (g == 1) return a;
   const SwitchingKey& key = galois_key_or_throw(keys_, g, "element", a, where);
   const auto d = decompose(a);
-  const auto perm = galois_permutation_ntt(params_.n(), g);
+  std::vector<std::uint32_t> scratch;
+  const std::vector<std::uint32_t>& perm = galois_permutation(g, scratch);
   RnsPoly acc0, acc1;
   detail::inner_product(d.digits, key, a.level, params_, &perm, acc0, acc1);
   detail::mod_down(acc0, a.level, params_);
@@ -577,7 +591,8 @@ Ciphertext Evaluator::rotate_hoisted(const Ciphertext& a, const HoistedDecomposi
   const std::uint64_t g = galois_element_for_step(params_, step);
   if (g == 1) return a;
   const SwitchingKey& key = galois_key_or_throw(keys_, g, "rotation step " + std::to_string(step), a, where);
-  const auto perm = galois_permutation_ntt(params_.n(), g);
+  std::vector<std::uint32_t> scratch;
+  const std::vector<std::uint32_t>& perm = galois_permutation(g, scratch);
   RnsPoly acc0, acc1;
   detail::inner_product(d.digits, key, a.level, params_, &perm, acc0, acc1);
   detail::mod_down(acc0, a.level, params_);

@@ -4,6 +4,7 @@
 
 #include <complex>
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <span>
 #include <vector>
@@ -154,9 +155,15 @@ class Evaluator {
   std::pair<RnsPoly, RnsPoly> key_switch(const RnsPoly& c, int level, const SwitchingKey& key) const;
 
  private:
+  /// The NTT-domain slot permutation of Galois element g: precomputed for the Galois keys held
+  /// (a rotation no longer spends ~1 ms on it at N = 2^16), else computed into `scratch`.
+  const std::vector<std::uint32_t>& galois_permutation(std::uint64_t g, std::vector<std::uint32_t>& scratch) const;
+
   Params params_;
   EvaluationKeys keys_;
   EvaluatorOptions options_;
+  /// Galois element -> permutation, for every element of keys_.galois (immutable once built).
+  std::shared_ptr<const std::map<std::uint64_t, std::vector<std::uint32_t>>> galois_perms_;
 };
 
 }  // namespace ola::ckks
