@@ -173,6 +173,8 @@ void run(const BenchInferOptions& o) {
     const ckks::Params base_params(base_set.params);
     const he::Program base = build_program(o, base_params, base_set, o.compare_alpha);
     nlohmann::json plan_j = bench_program(o, params, pset, build_program(o, params, pset, 0), set, "plan");
+    // The plan's numbers now, so a baseline that runs out of memory or time does not take them along.
+    std::fprintf(stderr, "plan_run: %s\n", plan_j.dump().c_str());
     nlohmann::json base_j = bench_program(o, base_params, base_set, base, set, "baseline");
     base_j["baseline_alpha"] = o.compare_alpha;
     base_j["params"] = o.baseline_params.empty() ? o.params : o.baseline_params;

@@ -127,6 +127,11 @@ TEST(HeCliBoot, BenchInferRunsTheUniformCompositeBaselineAndComparesItWithThePla
   EXPECT_FALSE(plan["seconds_per_image_by_kind"].contains("bootstrapper_setup")) << r.all;
   EXPECT_DOUBLE_EQ(j["ratio"].get<double>(),
                    base["seconds_per_image"].get<double>() / plan["seconds_per_image"].get<double>());
+  // The plan's result is on stderr before the baseline runs (kept if the baseline fails).
+  const auto at = r.all.find("plan_run: ");
+  ASSERT_NE(at, std::string::npos) << r.all;
+  const auto line = r.all.substr(at + 10, r.all.find('\n', at) - at - 10);
+  EXPECT_EQ(nlohmann::json::parse(line)["seconds_per_image"], plan["seconds_per_image"]);
   EXPECT_GT(plan["peak_rss_mb"].get<double>(), 1.0);
 
   r = run_ola("bench infer" + mp + " --compare-baseline 6 --baseline-alpha 6");
