@@ -24,8 +24,9 @@ int encode_repeats(int slots, int mask_period) {
   return mask_period > 0 && slots % mask_period == 0 ? slots / mask_period : 1;
 }
 
-LinearCost split_cost(const BsgsSplit& sp, long diagonals, long replicate) {
+LinearCost split_cost(const BsgsSplit& sp, long diagonals, long replicate, int repeats) {
   LinearCost c;
+  c.encode_repeats = repeats;
   c.hoisted_rotations = nonzero(sp.baby_steps);
   c.hoist_batches = c.hoisted_rotations > 0 ? 1 : 0;
   c.rotations = nonzero(sp.giant_steps) + replicate;
@@ -38,19 +39,20 @@ LinearCost split_cost(const BsgsSplit& sp, long diagonals, long replicate) {
   return c;
 }
 
-LinearCost transform_cost(std::span<const int> shifts, int in_period, int out_period, double baby_cost) {
+/// As compile_transform would build it: mask period max(in_period, out_period) (slot_transform.h).
+LinearCost transform_cost(std::span<const int> shifts, int in_period, int out_period, int slots, double baby_cost) {
   const BsgsSplit sp = split_shifts(shifts, in_period, baby_cost, out_period <= in_period);
   long replicate = 0;
   for (int s = out_period; s < in_period; s *= 2) ++replicate;
-  return split_cost(sp, static_cast<long>(shifts.size()), replicate);
+  return split_cost(sp, static_cast<long>(shifts.size()), replicate,
+                    encode_repeats(slots, std::max(in_period, out_period)));
 }
 
 }  // namespace
 
 LinearCost transform_cost(const SlotTransform& t) {
-  LinearCost c = split_cost(t.split, static_cast<long>(t.shifts.size()), static_cast<long>(t.replicate_steps.size()));
-  c.encode_repeats = encode_repeats(t.slots, t.mask_period);
-  return c;
+  return split_cost(t.split, static_cast<long>(t.shifts.size()), static_cast<long>(t.replicate_steps.size()),
+                    encode_repeats(t.slots, t.mask_period));
 }
 
 LinearCost cost_from_stats(const OpStats& s, int depth) {
@@ -70,8 +72,7 @@ LinearCost conv_cost(const ConvShape& s, double baby_cost) {
   const bool dw = s.depthwise;
   const auto shifts = conv_shifts(in, s.c_out, s.kernel, s.stride, shape.pad,
                                   [dw](int co, int ci) { return !dw || co == ci; });
-  LinearCost c = transform_cost(shifts, in.period(), out.period(), baby_cost);
-  c.encode_repeats = encode_repeats(s.slots, std::max(in.period(), out.period()));
+  LinearCost c = transform_cost(shifts, in.period(), out.period(), s.slots, baby_cost);
   if (s.bias) {
     c.additions += 1;
     c.encodes += 1;
@@ -107,9 +108,7 @@ LinearCost shortcut_cost(const Layout& in, int c_out, int pad_before) {
   const Conv2d sc = option_a_shortcut(in.channels, c_out, pad_before);
   const Layout out = conv_output_layout(in, sc);
   const auto shifts = conv_shifts(in, c_out, 1, 2, 0, [&](int co, int ci) { return co == ci + pad_before; });
-  LinearCost c = transform_cost(shifts, in.period(), out.period(), 0.5);
-  c.encode_repeats = encode_repeats(in.slots, std::max(in.period(), out.period()));
-  return c;
+  return transform_cost(shifts, in.period(), out.period(), in.slots, 0.5);
 }
 
 LinearCost pool_fc_cost(const Layout& in, int classes) {

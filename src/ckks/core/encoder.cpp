@@ -237,17 +237,17 @@ void Encoder::put_subring_ntt(const std::vector<double>& sub, RnsPoly& poly, con
   std::vector<std::int64_t> small;
   const bool fits = round_coeffs(sub, small, where);
   const std::vector<NttTables>* tables = gap > 1 ? &subring_->tables(params_, m) : nullptr;
-  std::vector<u64> b(m);
+  std::vector<u64> b(gap > 1 ? m : 0);  // the subring polynomial, when it is not the whole ring
   for (std::size_t i = 0; i < poly.limbs; ++i) {
     const Modulus& q = params_.q_moduli()[i];
-    if (fits && q.value > (u64{1} << 20)) {
-      reduce_small(small.data(), m, q, b.data());
-    } else {
-      reduce_large(sub, q, b.data());
-    }
     u64* limb = poly.limb(i);
+    u64* dst = gap == 1 ? limb : b.data();
+    if (fits && q.value > (u64{1} << 20)) {
+      reduce_small(small.data(), m, q, dst);
+    } else {
+      reduce_large(sub, q, dst);
+    }
     if (gap == 1) {
-      std::copy(b.begin(), b.end(), limb);
       params_.q_ntt(i).forward(limb);
     } else {
       (*tables)[i].forward(b.data());
