@@ -1,5 +1,6 @@
 // `ola bench infer --model M --plan P --images K [--params NAME] --json`: keygen, encrypt, infer and
-// decrypt (in memory, he/encrypted_run.h, as `ola demo`) on the first K test images, compared
+// decrypt (in memory, he/encrypted_run.h, as `ola demo`) on K test images (the first K, or from
+// `--first-image S` on), compared
 // with the plaintext simulation of the same program. With a bootstrapping set (test-boot-n12/13,
 // n16) the bootstrappers (one per bootstrap slot count) are built like `ola infer` does
 // (he/ckks_session.h: the first up front, the others at their first bootstrap); one progress line
@@ -11,9 +12,13 @@
 // that baseline, in one process and prints both with the ratio baseline / plan; with
 // `--baseline-params NAME` the baseline runs on that parameter set (e.g. n16-deep, whose longer
 // window holds an alpha = 13 composite and a convolution per bootstrap, as MPCNN's chain does).
+// `--image-log FILE` appends one JSON line per finished image (index, classes, logit error,
+// seconds), so a long agreement run stopped part-way keeps what it measured and can go on from
+// `--first-image`.
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <fstream>
 #include <map>
 #include <memory>
 #include <optional>
@@ -43,6 +48,8 @@ namespace {
 struct BenchInferOptions {
   std::string model, plan, params = "test-n13", image, data;
   std::size_t images = 1;
+  std::size_t first_image = 0;  ///< index of the first test image run
+  std::string image_log;        ///< JSON lines file appended per image (empty: none)
   int slots = 0;
   bool stage_bootstraps = false;
   int baseline_alpha = 0;  ///< > 0: run the uniform composite ReLU baseline instead of the plan
@@ -116,14 +123,39 @@ nlohmann::json bench_program(const BenchInferOptions& o, const ckks::Params& par
     }
   };
   double max_err = 0.0, max_logit = 0.0;
-  std::size_t agree = 0;
-  hooks.on_image = [&](std::size_t i, const std::vector<double>& got, const std::vector<double>& want) {
+  std::size_t agree = 0, correct = 0;
+  std::ofstream log;
+  if (!o.image_log.empty()) {
+    log.open(o.image_log, std::ios::app);
+    if (!log) throw Error("ola bench infer: cannot open --image-log " + o.image_log + " for appending");
+  }
+  hooks.on_image = [&](std::size_t i, const he::EncryptedImage& image) {
+    const auto& got = image.logits;
+    const auto& want = image.simulated_logits;
+    const std::size_t index = o.first_image + i;
     agree += argmax(got) == argmax(want);
-    for (std::size_t j = 0; j < got.size(); ++j) {
-      max_err = std::max(max_err, std::abs(got[j] - want[j]));
-      max_logit = std::max(max_logit, std::abs(want[j]));
+    correct += static_cast<int>(argmax(got)) == set.labels.at(i);
+    double err = 0.0;
+    for (std::size_t j = 0; j < got.size(); ++j) err = std::max(err, std::abs(got[j] - want[j]));
+    for (double w : want) max_logit = std::max(max_logit, std::abs(w));
+    max_err = std::max(max_err, err);
+    std::fprintf(stderr, "%s image %zu: class %zu (simulation %zu, label %d) %.1f s\n", label.c_str(), index, argmax(got),
+                 argmax(want), set.labels.at(i), image.infer_seconds);
+    if (log.is_open()) {
+      const nlohmann::json line{{"run", label},
+                                {"plan", o.plan},
+                                {"params", pset.name},
+                                {"image", index},
+                                {"class", argmax(got)},
+                                {"simulated_class", argmax(want)},
+                                {"label", set.labels.at(i)},
+                                {"logit_error_bits", err > 0 ? std::log2(err) : -1074.0},
+                                {"seconds", image.infer_seconds},
+                                {"logits", got},
+                                {"simulated_logits", want}};
+      log << line.dump() << '\n' << std::flush;  // one whole line per image, flushed as it ends
+      if (!log) throw Error("ola bench infer: cannot append to --image-log " + o.image_log);
     }
-    std::fprintf(stderr, "%s image %zu: class %zu (simulation %zu)\n", label.c_str(), i, argmax(got), argmax(want));
   };
   const he::EncryptedRun r = he::run_encrypted(params, pset.boot, p, kp, set.images, o.images, hooks);
   const double n = static_cast<double>(std::max<std::size_t>(o.images, 1));
@@ -147,7 +179,10 @@ nlohmann::json bench_program(const BenchInferOptions& o, const ckks::Params& par
           {"eval_key_bytes", r.eval_key_bytes},
           {"eval_key_bytes_full_level", kp.bytes_full_level},
           {"peak_rss_mb", peak_rss_mb()},
+          {"first_image", o.first_image},
           {"agreement", static_cast<double>(agree) / n},
+          {"agreeing_images", agree},
+          {"encrypted_top1", static_cast<double>(correct) / n},
           {"max_abs_logit", max_logit},
           {"max_logit_error", max_err},
           {"max_logit_error_bits", max_err > 0 ? std::log2(max_err) : -1074.0}};
@@ -164,9 +199,14 @@ void run(const BenchInferOptions& o) {
   const ckks::Params params(pset.params);
   const auto path = nn::resolve_data_file(nn::DataRole::test_images, o.image, o.data);
   nn::CifarOptions co;
-  co.first = o.images;
-  const nn::ImageSet set = nn::load_cifar10(path, co);
-  nlohmann::json j{{"model", o.model}, {"plan", o.plan}, {"params", o.params}, {"images", o.images}};
+  co.first = o.first_image + o.images;
+  nn::ImageSet set = nn::load_cifar10(path, co);
+  if (o.first_image > 0) {  // keep images first_image .. first_image + images - 1
+    set.images = nn::slice_batch(set.images, static_cast<std::int64_t>(o.first_image), static_cast<std::int64_t>(o.images));
+    set.labels.erase(set.labels.begin(), set.labels.begin() + static_cast<std::ptrdiff_t>(o.first_image));
+  }
+  nlohmann::json j{{"model", o.model}, {"plan", o.plan}, {"params", o.params}, {"images", o.images},
+                   {"first_image", o.first_image}};
   if (o.compare_alpha > 0) {
     // Compile both first: a baseline that does not compile fails before the long plan run.
     const he::ParamSet base_set = o.baseline_params.empty() ? pset : he::param_set_by_name(o.baseline_params);
@@ -195,12 +235,16 @@ void run(const BenchInferOptions& o) {
   }
 }
 
-OLA_REGISTER_BENCH("infer", "Encrypted inference end to end on the first K test images vs the plaintext simulation (JSON)",
+OLA_REGISTER_BENCH("infer", "Encrypted inference end to end on K test images vs the plaintext simulation (JSON)",
                    [](CLI::App& sub) {
                      auto o = std::make_shared<BenchInferOptions>();
                      sub.add_option("--model", o->model, "ONNX model")->required();
                      sub.add_option("--plan", o->plan, "OLA plan JSON")->required();
                      sub.add_option("--images", o->images, "number of test images")->capture_default_str()->check(CLI::PositiveNumber);
+                     sub.add_option("--first-image", o->first_image, "index of the first test image run")
+                         ->capture_default_str();
+                     sub.add_option("--image-log", o->image_log,
+                                    "append one JSON line per finished image to this file (a long run keeps its results)");
                      sub.add_option("--params", o->params, "parameter set: " + he::param_set_names())->capture_default_str();
                      sub.add_option("--slots", o->slots, "slots (power of two <= N/2; 0 = N/2)")->capture_default_str();
                      sub.add_flag("--stage-bootstraps", o->stage_bootstraps,

@@ -57,13 +57,14 @@ EncryptedRun run_encrypted(const ckks::Params& params, const std::optional<ckks:
         session.encoder().encode(slots, p.options.fresh_level, params.default_scale(), slots.size()));
     t0 = std::chrono::steady_clock::now();
     const ckks::Ciphertext out = run_program<CkksBackend>(session.backend(), p, in, acts, hooks.on_step, tails);
-    r.infer_seconds += seconds_since(t0);
     EncryptedImage image;
+    image.infer_seconds = seconds_since(t0);
+    r.infer_seconds += image.infer_seconds;
     image.logits = unpack_logits(p.head, session.encoder().decode_real(decryptor.decrypt(out)));
     SlotSimBackend sim({p.options.slots, p.options.fresh_level, p.options.boot_level, 40, std::nullopt});
     image.simulated_logits = unpack_logits(
         p.head, sim.decrypt(run_program<SlotSimBackend>(sim, p, sim.encrypt(slots), sim_acts, {}, sim_tails)));
-    if (hooks.on_image) hooks.on_image(i, image.logits, image.simulated_logits);
+    if (hooks.on_image) hooks.on_image(i, image);
     r.images.push_back(std::move(image));
   }
   r.bootstrapper_builds = session.bootstrapper_builds();

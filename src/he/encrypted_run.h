@@ -19,6 +19,13 @@
 
 namespace ola::he {
 
+/// One image's logits: decrypted, and from the program's simulation (SlotSimBackend, 40-bit
+/// simulated noise-free scale, as `ola infer --simulate`), and the encrypted run's seconds.
+struct EncryptedImage {
+  std::vector<double> logits, simulated_logits;
+  double infer_seconds = 0.0;  ///< run_program on the ciphertext (not encrypt, decrypt or simulation)
+};
+
 /// Callbacks for progress lines and measurements; every one may be empty.
 struct EncryptedRunHooks {
   /// After keygen, with its seconds.
@@ -28,15 +35,8 @@ struct EncryptedRunHooks {
   std::function<void(double seconds, const CkksSession& session)> on_setup;
   /// After every step of every encrypted run (run_program's observer).
   StepObserver on_step;
-  /// After every image, with its decrypted logits and the simulation's.
-  std::function<void(std::size_t image, const std::vector<double>& logits, const std::vector<double>& simulated)>
-      on_image;
-};
-
-/// One image's logits: decrypted, and from the program's simulation (SlotSimBackend, 40-bit
-/// simulated noise-free scale, as `ola infer --simulate`).
-struct EncryptedImage {
-  std::vector<double> logits, simulated_logits;
+  /// After every image (its index in `images`), with its decrypted logits and the simulation's.
+  std::function<void(std::size_t image, const EncryptedImage& result)> on_image;
 };
 
 struct EncryptedRun {

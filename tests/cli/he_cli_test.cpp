@@ -8,7 +8,10 @@
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -74,6 +77,33 @@ TEST(HeCli, BenchInferReportsAgreementAndErrorAgainstTheSimulation) {
   EXPECT_GT(j["seconds_per_image"].get<double>(), 0.0);
   EXPECT_GT(j["peak_rss_mb"].get<double>(), 1.0);
   EXPECT_LT(j["max_logit_error_bits"].get<double>(), -12.0);
+
+  // Images 3 and 4 of the bundled test file, one JSON line each in the log (appended to).
+  write_text(f("images.jsonl"), "");
+  const auto part = run_ola("bench infer --model " + f("small.onnx") + " --plan " + f("plan.json") +
+                            " --first-image 3 --images 2 --image-log " + f("images.jsonl") + " --json");
+  ASSERT_EQ(part.exit_code, 0) << part.all;
+  EXPECT_EQ(nlohmann::json::parse(part.out)["first_image"], 3);
+  std::ifstream test_file(std::string(OLA_SOURCE_DIR) + "/data/cifar10_test_first100.bin", std::ios::binary);
+  std::vector<char> records((std::istreambuf_iterator<char>(test_file)), std::istreambuf_iterator<char>());
+  std::ifstream log(f("images.jsonl"));
+  std::string line;
+  std::vector<int> seen;
+  while (std::getline(log, line)) {
+    const auto l = nlohmann::json::parse(line);
+    const int index = l["image"].get<int>();
+    seen.push_back(index);
+    EXPECT_EQ(l["label"], static_cast<int>(records.at(static_cast<std::size_t>(index) * 3073))) << line;
+    EXPECT_EQ(l["class"], l["simulated_class"]) << line;
+    EXPECT_EQ(l["logits"].size(), 10u) << line;
+    EXPECT_LT(l["logit_error_bits"].get<double>(), -12.0) << line;
+    EXPECT_GT(l["seconds"].get<double>(), 0.0) << line;
+  }
+  EXPECT_EQ(seen, (std::vector<int>{3, 4}));
+  const auto past_end = run_ola("bench infer --model " + f("small.onnx") + " --plan " + f("plan.json") +
+                                " --first-image 99 --images 2");
+  EXPECT_NE(past_end.exit_code, 0) << past_end.all;
+
   const auto bad = run_ola("bench infer --model " + f("small.onnx") + " --plan " + f("plan.json") + " --params nope");
   EXPECT_EQ(bad.exit_code, 2) << bad.all;
   EXPECT_NE(bad.all.find("--params: name: expected test-n12, test-n13, test-n14, test-boot-n12, test-boot-n13, n16, n16-deep, got nope"),

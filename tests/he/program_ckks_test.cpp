@@ -341,7 +341,7 @@ TEST(ProgramCkks, RunEncryptedMatchesTheSimulationImageByImage) {
     EXPECT_EQ(s.live_bootstrappers(), std::vector<int>{256});
   };
   hooks.on_step = [&](std::size_t, const ProgramStep&, double, int) { ++steps; };
-  hooks.on_image = [&](std::size_t i, const std::vector<double>&, const std::vector<double>&) { seen.push_back(i); };
+  hooks.on_image = [&](std::size_t i, const he::EncryptedImage&) { seen.push_back(i); };
   const EncryptedRun r = run_encrypted(params, set.boot, p, kp, images, 2, hooks);
   EXPECT_EQ(setups, 1u);
   EXPECT_EQ(steps, 2 * p.steps.size());
