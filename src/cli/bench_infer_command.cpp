@@ -12,6 +12,9 @@
 // that baseline, in one process and prints both with the ratio baseline / plan; with
 // `--baseline-params NAME` the baseline runs on that parameter set (e.g. n16-deep, whose longer
 // window holds an alpha = 13 composite and a convolution per bootstrap, as MPCNN's chain does).
+// `--keys-per-stage` keeps each bootstrap slot count's keys in a file of their own, loaded with
+// that count's bootstrapper (he/io/param_sets.h KeyResidency::per_stage): less memory, a load per
+// stage (counted in bootstrapper_setup).
 // `--image-log FILE` appends one JSON line per finished image (index, classes, logit error,
 // seconds), so a long agreement run stopped part-way keeps what it measured and can go on from
 // `--first-image`.
@@ -52,6 +55,7 @@ struct BenchInferOptions {
   std::string image_log;        ///< JSON lines file appended per image (empty: none)
   int slots = 0;
   bool stage_bootstraps = false;
+  bool keys_per_stage = false;  ///< KeyResidency::per_stage
   int baseline_alpha = 0;  ///< > 0: run the uniform composite ReLU baseline instead of the plan
   int compare_alpha = 0;   ///< > 0: run the plan, then this baseline, in one process
   std::string baseline_params;  ///< the compared baseline's parameter set (empty: --params)
@@ -83,7 +87,8 @@ he::Program build_program(const BenchInferOptions& o, const ckks::Params& params
 nlohmann::json bench_program(const BenchInferOptions& o, const ckks::Params& params, const he::ParamSet& pset,
                              const he::Program& p, const nn::ImageSet& set, const std::string& label) {
   reset_peak_rss();
-  const he::KeyPlan kp = he::key_plan(params, pset.boot, p);
+  const he::KeyPlan kp = he::key_plan(params, pset.boot, p,
+                                      o.keys_per_stage ? he::KeyResidency::per_stage : he::KeyResidency::together);
   std::fprintf(stderr, "%s: %s\n", label.c_str(), he::describe_key_plan(params, p, kp).c_str());
   // Seconds per step kind, summed over the images (bootstrap / linear / activation / add, and
   // bootstrapper_setup: the part of a bootstrap step spent building its bootstrapper).
@@ -177,6 +182,8 @@ nlohmann::json bench_program(const BenchInferOptions& o, const ckks::Params& par
           {"seconds_per_bootstrap_by_slots", json_by_int_key(boot_mean)},
           {"galois_keys", kp.galois_keys},
           {"eval_key_bytes", r.eval_key_bytes},
+          {"keys_per_stage", !kp.stage_key_level.empty()},
+          {"resident_key_bytes", kp.resident_bytes},
           {"eval_key_bytes_full_level", kp.bytes_full_level},
           {"peak_rss_mb", peak_rss_mb()},
           {"first_image", o.first_image},
@@ -249,6 +256,9 @@ OLA_REGISTER_BENCH("infer", "Encrypted inference end to end on K test images vs 
                      sub.add_option("--slots", o->slots, "slots (power of two <= N/2; 0 = N/2)")->capture_default_str();
                      sub.add_flag("--stage-bootstraps", o->stage_bootstraps,
                                   "bootstrap each register at its period (per-stage sparse: a bootstrapper and keys per period)");
+                     sub.add_flag("--keys-per-stage", o->keys_per_stage,
+                                  "hold one stage's bootstrapping keys at a time (written to a temporary file at keygen, "
+                                  "loaded with the stage's bootstrapper)");
                      sub.add_option("--image-file", o->image, "CIFAR-10 file (default: bundled test images)");
                      sub.add_option("--data", o->data, "full data folder (default $OLA_DATA)");
                      sub.add_option("--baseline-alpha", o->baseline_alpha,

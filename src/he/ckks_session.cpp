@@ -44,10 +44,12 @@ BootstrapperMemory bootstrapper_memory(const ckks::Params& params, const std::op
 
 CkksSession::CkksSession(const ckks::Params& params, std::shared_ptr<const ckks::RelinKey> relin,
                          std::shared_ptr<const ckks::GaloisKeys> galois,
-                         const std::optional<ckks::BootstrapLiteral>& boot, const Program& program)
+                         const std::optional<ckks::BootstrapLiteral>& boot, const Program& program,
+                         StageKeyLoader stage_keys)
     : evaluator_(params, {std::move(relin), std::move(galois)}),
       encoder_(params),
       boot_(boot),
+      stage_keys_(std::move(stage_keys)),
       uses_(bootstraps_by_slots(program)),
       remaining_(uses_),
       backend_(evaluator_, encoder_, program.options.slots,
@@ -75,7 +77,13 @@ const ckks::Bootstrapper& CkksSession::build(int n) {
   const auto it = live_.find(n);
   if (it != live_.end()) return *it->second;
   const auto t0 = std::chrono::steady_clock::now();
-  auto b = std::make_unique<const ckks::Bootstrapper>(evaluator_, encoder_, *boot_, static_cast<std::size_t>(n));
+  std::unique_ptr<const ckks::Bootstrapper> b;
+  if (stage_keys_) {  // its own evaluator over the stage's keys: they go when the bootstrapper goes
+    const ckks::Evaluator stage(evaluator_.params(), {evaluator_.keys().relin, stage_keys_(n)});
+    b = std::make_unique<const ckks::Bootstrapper>(stage, encoder_, *boot_, static_cast<std::size_t>(n));
+  } else {
+    b = std::make_unique<const ckks::Bootstrapper>(evaluator_, encoder_, *boot_, static_cast<std::size_t>(n));
+  }
   build_seconds_ += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   ++builds_;
   return *live_.emplace(n, std::move(b)).first->second;

@@ -12,8 +12,13 @@
 // time. With one slot count the bootstrapper is kept for the next run (nothing else needs its
 // memory). A released bootstrapper is built again when a later run needs it (the matrices are
 // deterministic, so results do not depend on when it was built).
+//
+// Keys per stage (KeyResidency::per_stage, he/io/param_sets.h): the session's evaluator holds the
+// layers' keys; a bootstrapper's own key set is loaded (StageKeyLoader, e.g. from a file) when the
+// bootstrapper is built and freed with it, so one stage's bootstrapping keys are held at a time.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -39,6 +44,11 @@ struct BootstrapperMemory {
 BootstrapperMemory bootstrapper_memory(const ckks::Params& params, const std::optional<ckks::BootstrapLiteral>& boot,
                                        const Program& p);
 
+/// Returns the Galois key set of bootstrap slot count `slots` (its rotations and the conjugation
+/// key); called when that count's bootstrapper is built, the set lives as long as the
+/// bootstrapper. May throw (e.g. ola::FormatError for a bad key file).
+using StageKeyLoader = std::function<std::shared_ptr<const ckks::GaloisKeys>(int slots)>;
+
 /// Owns what CkksBackend references. Not copyable or movable (the backend points into it).
 /// Thread safety: not thread-safe (the backend's counters, the bootstrappers built on demand).
 class CkksSession {
@@ -47,7 +57,8 @@ class CkksSession {
   /// @param boot bootstrapping settings; needed only if the program bootstraps.
   /// @pre galois holds the program's rotations and, for every slot count n it bootstraps at,
   ///      bootstrap_rotation_steps(params, *boot, n), plus the conjugation key (he/io/param_sets.h
-  ///      key_plan makes that set).
+  ///      key_plan makes that set); or, with stage_keys, galois holds the layers' rotations and
+  ///      stage_keys(n) returns the rest for n (key_plan with KeyResidency::per_stage).
   /// @throws ckks::OperandError if a key the first bootstrapper needs is missing (a later one's
   ///         missing key surfaces at its first bootstrap)
   /// @throws ola::Error if the program bootstraps but boot is empty, a bootstrap slot count does
@@ -55,7 +66,7 @@ class CkksSession {
   ///         slot counts)
   CkksSession(const ckks::Params& params, std::shared_ptr<const ckks::RelinKey> relin,
               std::shared_ptr<const ckks::GaloisKeys> galois, const std::optional<ckks::BootstrapLiteral>& boot,
-              const Program& program);
+              const Program& program, StageKeyLoader stage_keys = {});
   CkksSession(const CkksSession&) = delete;
   CkksSession& operator=(const CkksSession&) = delete;
 
@@ -67,7 +78,8 @@ class CkksSession {
   std::vector<int> live_bootstrappers() const;
   /// The live bootstrapper for n slots, or null if none is built now.
   const ckks::Bootstrapper* bootstrapper(int n) const;
-  /// Bootstrappers built so far (up front and during runs) and the seconds their setup took.
+  /// Bootstrappers built so far (up front and during runs) and the seconds their setup took
+  /// (with stage keys: loading the stage's keys included).
   int bootstrapper_builds() const { return builds_; }
   double bootstrapper_build_seconds() const { return build_seconds_; }
 
@@ -81,6 +93,7 @@ class CkksSession {
   ckks::Evaluator evaluator_;
   ckks::Encoder encoder_;
   std::optional<ckks::BootstrapLiteral> boot_;
+  StageKeyLoader stage_keys_;
   std::map<int, int> uses_;       ///< bootstraps per slot count in one run of the program
   std::map<int, int> remaining_;  ///< bootstraps per slot count still to come in this run
   std::map<int, std::unique_ptr<const ckks::Bootstrapper>> live_;

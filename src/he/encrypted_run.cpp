@@ -1,11 +1,17 @@
 #include "he/encrypted_run.h"
 
+#include <stdlib.h>
+
 #include <chrono>
 #include <cstdint>
+#include <filesystem>
+#include <map>
 #include <memory>
 #include <string>
+#include <system_error>
 #include <utility>
 
+#include "ckks/core/serialization.h"
 #include "he/ckks_backend.h"
 #include "he/io/galois_key_maker.h"
 #include "he/layout.h"
@@ -22,6 +28,28 @@ double seconds_since(std::chrono::steady_clock::time_point t0) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 }
 
+/// A fresh private directory under the system's temporary directory, removed with its files.
+class TempDir {
+ public:
+  TempDir() {
+    std::string pattern = (std::filesystem::temp_directory_path() / "ola-stage-keys-XXXXXX").string();
+    if (::mkdtemp(pattern.data()) == nullptr) {
+      throw Error("run_encrypted: cannot create a temporary directory for the stage keys: " + pattern);
+    }
+    path_ = pattern;
+  }
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  ~TempDir() {
+    std::error_code ec;  // best effort: never throw from a destructor
+    std::filesystem::remove_all(path_, ec);
+  }
+  const std::filesystem::path& path() const { return path_; }
+
+ private:
+  std::filesystem::path path_;
+};
+
 }  // namespace
 
 EncryptedRun run_encrypted(const ckks::Params& params, const std::optional<ckks::BootstrapLiteral>& boot,
@@ -37,11 +65,28 @@ EncryptedRun run_encrypted(const ckks::Params& params, const std::optional<ckks:
   auto relin = std::make_shared<const ckks::RelinKey>(keygen.relin_key());
   auto galois = std::make_shared<const ckks::GaloisKeys>(make_galois_keys(keygen, kp));
   r.eval_key_bytes = galois_key_bytes(*galois) + switching_key_bytes(params);
+  // Keys per stage: each stage's set goes to a file as the client sends it, and the session loads
+  // it with that stage's bootstrapper (he/ckks_session.h).
+  std::optional<TempDir> stage_dir;
+  std::map<int, std::filesystem::path> stage_files;
+  StageKeyLoader stage_keys;
+  if (!kp.stage_key_level.empty()) {
+    stage_dir.emplace();
+    for (const auto& [slots, levels] : kp.stage_key_level) {
+      const ckks::GaloisKeys stage = make_stage_galois_keys(keygen, kp, slots);
+      r.eval_key_bytes += galois_key_bytes(stage);
+      stage_files[slots] = stage_dir->path() / ("stage-" + std::to_string(slots) + ".keys");
+      ckks::save(stage_files[slots], stage, params);
+    }
+    stage_keys = [&stage_files, &params](int slots) {
+      return std::make_shared<const ckks::GaloisKeys>(ckks::load_galois_keys(stage_files.at(slots), params));
+    };
+  }
   r.keygen_seconds = seconds_since(t0);
   if (hooks.on_keygen) hooks.on_keygen(r.keygen_seconds);
 
   t0 = std::chrono::steady_clock::now();
-  CkksSession session(params, std::move(relin), std::move(galois), boot, p);
+  CkksSession session(params, std::move(relin), std::move(galois), boot, p, stage_keys);
   r.setup_seconds = seconds_since(t0);
   if (hooks.on_setup) hooks.on_setup(r.setup_seconds, session);
   const ckks::Encryptor encryptor(params, keygen.secret_key());

@@ -44,13 +44,15 @@ struct EncryptedRun {
   double keygen_seconds = 0.0;  ///< secret, relinearisation and Galois keys
   double setup_seconds = 0.0;   ///< the session (evaluator, encoder, first bootstrapper)
   double infer_seconds = 0.0;   ///< run_program on the ciphertexts, summed over the images
-  double eval_key_bytes = 0.0;  ///< relinearisation + Galois keys as made
+  double eval_key_bytes = 0.0;  ///< relinearisation + Galois keys as made (every stage's)
   int bootstrapper_builds = 0;  ///< up front and during the runs (he/ckks_session.h)
   double bootstrapper_build_seconds = 0.0;
 };
 
 /// Runs `p` encrypted on images 0 .. count - 1 of `images` ([N, C, H, W], normalised as
-/// nn::load_cifar10 returns them) with fresh keys, and on the simulator.
+/// nn::load_cifar10 returns them) with fresh keys, and on the simulator. With a per-stage key plan
+/// (KeyResidency::per_stage) each stage's keys are written to a file in a private temporary
+/// directory (removed on return) and loaded with its bootstrapper, as a server would read them.
 /// @pre kp == key_plan(params, boot, p).
 /// @throws ola::Error if count > N or as image_map, CkksSession and run_program (e.g. a program
 ///         that bootstraps without boot).

@@ -137,6 +137,16 @@ TEST(HeCliBoot, BenchInferRunsTheUniformCompositeBaselineAndComparesItWithThePla
   r = run_ola("bench infer" + mp + " --compare-baseline 6 --baseline-alpha 6");
   EXPECT_EQ(r.exit_code, 2) << r.all;
 
+  // Keys per stage: the baseline's two stages (4096 and 2048 slots) each load their own keys.
+  r = run_ola("bench infer" + mp + " --baseline-alpha 6 --stage-bootstraps --keys-per-stage --images 1 --json");
+  ASSERT_EQ(r.exit_code, 0) << r.all;
+  j = nlohmann::json::parse(r.out);
+  EXPECT_TRUE(j["keys_per_stage"].get<bool>()) << r.all;
+  EXPECT_EQ(j["bootstraps_by_slots"], (nlohmann::json{{"2048", 2}, {"4096", 2}})) << r.all;
+  EXPECT_EQ(j["agreement"], 1.0) << r.all;
+  EXPECT_LT(j["resident_key_bytes"].get<double>(), j["eval_key_bytes"].get<double>()) << r.all;
+  EXPECT_NE(r.all.find("per stage (2048 slots: "), std::string::npos) << r.all;
+
   // The baseline on another parameter set, in the same process.
   const std::string mp14 = " --model " + f("small.onnx") + " --plan " + f("plan.json") + " --params test-n14";
   r = run_ola("bench infer" + mp14 + " --compare-baseline 6 --baseline-params test-boot-n13 --images 1 --json");

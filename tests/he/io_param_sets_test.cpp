@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <memory>
+#include <map>
 #include <set>
 #include <string>
 #include <vector>
@@ -118,6 +119,49 @@ TEST(IoParamSets, KeyPlanAddsTheBootstrapKeysOnlyWhenTheProgramBootstraps) {
   EXPECT_EQ(two.galois_keys, two.rotation_steps.size() + 1);
   EXPECT_NE(describe_key_plan(params, p, two).find("2 bootstraps (1 at 128 slots, 1 at 512 slots)"), std::string::npos)
       << describe_key_plan(params, p, two);
+
+  // Keys per stage: the layers' steps in the whole-run set at their levels, each slot count's
+  // bootstrapper steps (at bootstrap_rotation_levels) in a set of its own with a conjugation key.
+  const KeyPlan staged = key_plan(params, set.boot, p, KeyResidency::per_stage);
+  EXPECT_EQ(staged.residency, KeyResidency::per_stage);
+  EXPECT_EQ(staged.rotation_steps, p.rotation_steps);
+  EXPECT_FALSE(staged.conjugation);
+  EXPECT_EQ(staged.bootstrap_slots, two.bootstrap_slots);
+  ASSERT_EQ(staged.stage_key_level.size(), 2u);
+  std::size_t stage_keys = 0;
+  double stage_bytes = 0.0, largest = 0.0;
+  for (int n : {128, 512}) {
+    std::map<int, int> want_levels;
+    for (const auto& [st, level] : ckks::bootstrap_rotation_levels(params, *set.boot, static_cast<std::size_t>(n))) {
+      const int r = ((st % 2048) + 2048) % 2048;
+      if (r != 0) want_levels[r] = std::max(want_levels[r], level);
+    }
+    EXPECT_EQ(staged.stage_key_level.at(n), want_levels) << n;
+    stage_keys += want_levels.size() + 1;
+    double b = switching_key_bytes(params);
+    for (const auto& [st, level] : want_levels) b += switching_key_bytes(params, level);
+    stage_bytes += b;
+    largest = std::max(largest, b);
+  }
+  double whole_run = switching_key_bytes(params);  // relin
+  for (const auto& [st, level] : staged.key_level) whole_run += switching_key_bytes(params, level);
+  EXPECT_EQ(staged.key_level.size(), p.rotation_steps.size());
+  EXPECT_EQ(staged.galois_keys, p.rotation_steps.size() + stage_keys);
+  EXPECT_DOUBLE_EQ(staged.bytes, whole_run + stage_bytes);
+  EXPECT_DOUBLE_EQ(staged.resident_bytes, whole_run + largest);
+  EXPECT_LT(staged.resident_bytes, staged.bytes);
+  EXPECT_DOUBLE_EQ(two.resident_bytes, two.bytes);
+  EXPECT_NE(describe_key_plan(params, p, staged).find("per stage (128 slots: "), std::string::npos)
+      << describe_key_plan(params, p, staged);
+  // Without bootstraps there is nothing to stage: the same plan as together.
+  Program no_boot = p;
+  no_boot.steps.resize(2);
+  no_boot.bootstraps = 0;
+  const KeyPlan flat = key_plan(params, set.boot, no_boot, KeyResidency::per_stage);
+  EXPECT_TRUE(flat.stage_key_level.empty());
+  EXPECT_EQ(flat.rotation_steps, key_plan(params, set.boot, no_boot).rotation_steps);
+  EXPECT_DOUBLE_EQ(flat.resident_bytes, flat.bytes);
+
   p.steps.back().slots = 3;  // not a power of two: no bootstrapper exists for it
   EXPECT_THROW(key_plan(params, set.boot, p), Error);
 

@@ -3,9 +3,13 @@
 // (also one split by a bootstrap): same class, logits within a stated bound.
 #include <gtest/gtest.h>
 
+#include <stdlib.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <filesystem>
 #include <iostream>
 #include <map>
 #include <memory>
@@ -355,6 +359,47 @@ TEST(ProgramCkks, RunEncryptedMatchesTheSimulationImageByImage) {
     EXPECT_EQ(got.simulated_logits, simulate_logits(p, image_map(images, i))) << i;
     expect_agreement("run_encrypted, small CNN at 256 and 128 slots, N=2^12", got.simulated_logits, got.logits);
   }
+}
+
+TEST(ProgramCkks, RunEncryptedWithKeysPerStageLoadsEachStagesKeysWithItsBootstrapper) {
+  const ForcedBootstrapsCase c;
+  const auto& [g, image, set, params, p, kp_together] = c;
+  const KeyPlan kp = key_plan(params, set.boot, p, KeyResidency::per_stage);
+  ASSERT_EQ(kp.stage_key_level.size(), 2u);
+  // The whole-run set lacks the bootstrappers' steps: a bootstrapper could not be built from it.
+  for (const auto& [n, levels] : kp.stage_key_level) {
+    for (const auto& [step, level] : levels) {
+      if (std::find(p.rotation_steps.begin(), p.rotation_steps.end(), step) == p.rotation_steps.end()) {
+        EXPECT_EQ(kp.key_level.count(step), 0u) << step;
+      }
+    }
+  }
+  nn::Tensor images = nn::zeros({1, 3, 8, 8});
+  for (std::size_t i = 0; i < image.data.size(); ++i) images.data[i] = static_cast<float>(image.data[i]);
+  // The stage key files go to a private directory under TMPDIR, removed afterwards.
+  const std::filesystem::path tmp = std::filesystem::temp_directory_path() / ("ola-test-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(tmp);
+  const std::string old_tmpdir = ::getenv("TMPDIR") != nullptr ? ::getenv("TMPDIR") : "";
+  ::setenv("TMPDIR", tmp.c_str(), 1);
+  const EncryptedRun r = run_encrypted(params, set.boot, p, kp, images, 1);
+  if (old_tmpdir.empty()) {
+    ::unsetenv("TMPDIR");
+  } else {
+    ::setenv("TMPDIR", old_tmpdir.c_str(), 1);
+  }
+  EXPECT_TRUE(std::filesystem::is_empty(tmp));
+  std::filesystem::remove_all(tmp);
+  ASSERT_EQ(r.images.size(), 1u);
+  EXPECT_EQ(r.bootstrapper_builds, 2);
+  EXPECT_NEAR(r.eval_key_bytes, kp.bytes, 0.0);  // every stage's keys were made, at their levels
+  expect_agreement("run_encrypted with keys per stage, small CNN at 256 and 128 slots, N=2^12",
+                   r.images[0].simulated_logits, r.images[0].logits);
+  // A session whose loader has no keys for a stage fails when that stage's bootstrapper is built.
+  const ckks::KeyGenerator keygen(params);
+  EXPECT_THROW(CkksSession(params, std::make_shared<const ckks::RelinKey>(keygen.relin_key()),
+                           std::make_shared<const ckks::GaloisKeys>(make_galois_keys(keygen, kp)), set.boot, p,
+                           [&](int) { return std::make_shared<const ckks::GaloisKeys>(make_galois_keys(keygen, kp)); }),
+               ckks::OperandError);
 }
 
 TEST(ProgramCkks, CompositeReluSplitByABootstrapMatchesTheSimulationAndTheUnsplitProgram) {

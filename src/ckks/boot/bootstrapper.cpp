@@ -9,6 +9,7 @@
 #include "ckks/boot/mod_raise.h"
 #include "ckks/core/errors.h"
 #include "ckks/poly/ciphertext_backend.h"
+#include "util/keep_max.h"
 #include "util/error.h"
 
 namespace ola::ckks {
@@ -96,10 +97,7 @@ std::map<int, int> bootstrap_rotation_levels(const Params& params, const Bootstr
                                              std::size_t slots) {
   const PlacedFactors f = placed_factors(params, literal, slots, "bootstrap_rotation_levels");
   std::map<int, int> out;
-  const auto use = [&out](int step, int level) {
-    const auto [it, fresh] = out.emplace(step, level);
-    if (!fresh) it->second = std::max(it->second, level);
-  };
+  const auto use = [&out](int step, int level) { keep_max(out, step, level); };
   for (int s : subsum_steps(slots, params.max_slots())) use(s, f.cts_first);
   const auto factors = [&use](const std::vector<DiagonalMatrix>& ms, int first_level) {
     for (std::size_t i = 0; i < ms.size(); ++i) {

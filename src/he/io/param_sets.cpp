@@ -9,6 +9,7 @@
 #include "ckks/boot/boot_params.h"
 #include "ckks/boot/eval_mod.h"
 #include "util/error.h"
+#include "util/keep_max.h"
 
 namespace ola::he {
 namespace {
@@ -109,31 +110,35 @@ std::string describe_key_plan(const ckks::Params& params, const Program& p, cons
   for (auto it = by_slots.begin(); it != by_slots.end(); ++it) {
     os << (it == by_slots.begin() ? " (" : ", ") << it->second << " at " << it->first << " slots";
   }
-  os << (by_slots.empty() ? "" : ")") << ": relin + "
-     << k.galois_keys << " Galois keys" << (k.conjugation ? " (with conjugation)" : "") << ", each at its highest level of use (";
+  os << (by_slots.empty() ? "" : ")") << ": relin + " << k.galois_keys << " Galois keys"
+     << (k.conjugation || !k.stage_key_level.empty() ? " (with conjugation)" : "") << ", each at its highest level of use (";
   std::map<int, int> per_level;  // level -> rotation keys made there
   for (const auto& [step, level] : k.key_level) ++per_level[level];
+  for (const auto& [slots, levels] : k.stage_key_level) {
+    for (const auto& [step, level] : levels) ++per_level[level];
+  }
   for (auto it = per_level.rbegin(); it != per_level.rend(); ++it) {
     os << (it == per_level.rbegin() ? "" : ", ") << it->second << " at " << it->first;
   }
   os << "): " << k.bytes / 1e9 << " GB of evaluation keys (" << k.bytes_full_level / 1e9 << " GB at full level)";
+  if (!k.stage_key_level.empty()) {
+    os << ", per stage (";
+    for (auto it = k.stage_key_level.begin(); it != k.stage_key_level.end(); ++it) {
+      os << (it == k.stage_key_level.begin() ? "" : ", ") << it->first << " slots: " << it->second.size() + 1 << " keys";
+    }
+    os << "): at most " << k.resident_bytes / 1e9 << " GB held at once";
+  }
   return os.str();
 }
 
-namespace {
-
-void use_key(KeyPlan& k, int step, int level) {
-  const auto [it, fresh] = k.key_level.emplace(step, level);
-  if (!fresh) it->second = std::max(it->second, level);
-}
-
-}  // namespace
-
-KeyPlan key_plan(const ckks::Params& params, const std::optional<ckks::BootstrapLiteral>& boot, const Program& p) {
+KeyPlan key_plan(const ckks::Params& params, const std::optional<ckks::BootstrapLiteral>& boot, const Program& p,
+                 KeyResidency residency) {
   KeyPlan k;
+  k.residency = residency;
   std::set<int> steps(p.rotation_steps.begin(), p.rotation_steps.end());
   std::set<int> boot_steps;
   const std::map<int, int> by_slots = bootstraps_by_slots(p);
+  const bool staged = residency == KeyResidency::per_stage && !by_slots.empty();
   if (!by_slots.empty()) {
     if (!boot) {
       throw Error(ola::mismatch("key_plan", "bootstrapping", "a parameter set with a bootstrapping chain",
@@ -141,22 +146,22 @@ KeyPlan key_plan(const ckks::Params& params, const std::optional<ckks::Bootstrap
     }
     const int n = static_cast<int>(params.max_slots());
     for (const auto& [slots, count] : by_slots) {
+      std::map<int, int>& levels = staged ? k.stage_key_level[slots] : k.key_level;
       for (const auto& [s, level] : ckks::bootstrap_rotation_levels(params, *boot, static_cast<std::size_t>(slots))) {
         const int r = ((s % n) + n) % n;
         if (r == 0) continue;
         boot_steps.insert(r);
-        use_key(k, r, level);
+        keep_max(levels, r, level);
       }
       k.bootstrap_slots.push_back(slots);
     }
-    k.conjugation = true;
+    k.conjugation = !staged;
   }
   for (int s : steps) {
     if (boot_steps.count(s) == 0) k.linear_only_steps.push_back(s);
   }
-  steps.insert(boot_steps.begin(), boot_steps.end());
+  if (!staged) steps.insert(boot_steps.begin(), boot_steps.end());
   k.rotation_steps.assign(steps.begin(), steps.end());
-  k.galois_keys = k.rotation_steps.size() + (k.conjugation ? 1 : 0);
   for (const ProgramStep& s : p.steps) {
     const bool conv = s.op == ProgramOp::conv || s.op == ProgramOp::shortcut;
     if (!conv && s.op != ProgramOp::pool_fc) continue;
@@ -165,14 +170,28 @@ KeyPlan key_plan(const ckks::Params& params, const std::optional<ckks::Bootstrap
     if (!compiled) continue;  // a program without its layers' data: its steps get linear_level below
     const std::vector<int> used =
         conv ? rotation_steps(p.convs[static_cast<std::size_t>(s.index)].transform) : rotation_steps(p.head);
-    for (int r : used) use_key(k, r, s.level_before);
+    for (int r : used) keep_max(k.key_level, r, s.level_before);
   }
   // Steps no layer or bootstrapper claimed (only in hand-made programs): the highest linear level.
   for (int r : k.rotation_steps) k.key_level.emplace(r, k.linear_level);  // no-op where claimed
   const double full = switching_key_bytes(params);
+  const auto set_bytes = [&params](const std::map<int, int>& levels) {
+    double bytes = 0.0;
+    for (const auto& [step, level] : levels) bytes += switching_key_bytes(params, level);
+    return bytes;
+  };
+  k.galois_keys = k.rotation_steps.size() + (k.conjugation ? 1 : 0);
+  k.bytes = (k.conjugation ? 2.0 : 1.0) * full + set_bytes(k.key_level);  // relin (+ conjugation) at the top
+  k.resident_bytes = k.bytes;
+  double largest_stage = 0.0;
+  for (const auto& [slots, levels] : k.stage_key_level) {
+    k.galois_keys += levels.size() + 1;  // + its conjugation key
+    const double stage = full + set_bytes(levels);
+    k.bytes += stage;
+    largest_stage = std::max(largest_stage, stage);
+  }
+  k.resident_bytes += largest_stage;
   k.bytes_full_level = static_cast<double>(k.galois_keys + 1) * full;
-  k.bytes = (k.conjugation ? 2.0 : 1.0) * full;  // relin (+ conjugation) at the top
-  for (const auto& [step, level] : k.key_level) k.bytes += switching_key_bytes(params, level);
   return k;
 }
 

@@ -55,39 +55,61 @@ int bootstrap_output_level(const ckks::Params& params, const ckks::BootstrapLite
 ProgramOptions program_options_for(const ckks::Params& params, const std::optional<ckks::BootstrapLiteral>& boot,
                                    int slots = 0, bool stage_bootstraps = false);
 
+/// Where a program's bootstrapping keys live while it runs (he/ckks_session.h).
+enum class KeyResidency {
+  /// One key set: every step once, at the highest level any layer or bootstrapper uses it.
+  together,
+  /// The layers' keys (relin, their rotations at their levels) in one set held for the whole run;
+  /// each bootstrap slot count's keys (its CoeffToSlot / SlotToCoeff / SubSum rotations at their
+  /// levels, and the conjugation key) in a set of its own that is loaded with that count's
+  /// bootstrapper and freed with it. With per-stage sparse bootstraps one stage's set is held at a
+  /// time: the most-resident bytes fall from the union to the layers' keys plus the largest stage.
+  per_stage,
+};
+
 /// The Galois keys a program needs: its rotation steps, plus for a program with bootstraps the
 /// union over its bootstrap slot counts n (bootstraps_by_slots) of
 /// ckks::bootstrap_rotation_steps(params, boot, n) (CoeffToSlot / SlotToCoeff and SubSum steps),
-/// and the conjugation key.
+/// and the conjugation key; split as `residency` says.
 /// Thread safety: a plain value.
 struct KeyPlan {
-  std::vector<int> rotation_steps;  ///< ascending, distinct, in [1, N/2)
-  bool conjugation = false;
+  KeyResidency residency = KeyResidency::together;
+  /// The steps of the set held for the whole run, ascending, distinct, in [1, N/2): with
+  /// `together` every step, with `per_stage` the layers' steps only.
+  std::vector<int> rotation_steps;
+  bool conjugation = false;  ///< the whole-run set has the conjugation key (`together` and bootstraps)
   /// Ascending slot counts the program bootstraps at (empty: none): infer builds one
   /// ckks::Bootstrapper per count (he/ckks_session.h).
   std::vector<int> bootstrap_slots;
-  std::size_t galois_keys = 0;      ///< distinct Galois elements (rotations + conjugation)
+  std::size_t galois_keys = 0;      ///< Galois keys made, over all sets (rotations + conjugation)
   /// Highest level at which the program's own layers (conv, shortcut, pool_fc) rotate.
   int linear_level = 0;
   /// Steps only the program's layers use (not the bootstrapper), reported by keygen; the level each
   /// key is made at is key_level's.
   std::vector<int> linear_only_steps;
-  /// Every rotation step -> the level its key is made at: the highest level at which a program
-  /// layer (its step's level_before) or a bootstrapper (ckks::bootstrap_rotation_levels) rotates
-  /// with it (linear_level for a step of rotation_steps no compiled layer claims). A key at level l
-  /// has l + 1 + k limbs and digits_at(l) digits, so keys used only low in the chain (most
-  /// convolutions, SlotToCoeff) are a fraction of a top-level key.
+  /// Every step of rotation_steps -> the level its key is made at: the highest level at which a
+  /// program layer (its step's level_before) or (`together`) a bootstrapper
+  /// (ckks::bootstrap_rotation_levels) rotates with it (linear_level for a step no compiled layer
+  /// claims). A key at level l has l + 1 + k limbs and digits_at(l) digits, so keys used only low in
+  /// the chain (most convolutions, SlotToCoeff) are a fraction of a top-level key.
   std::map<int, int> key_level;
-  /// Evaluation key memory as made: relin and conjugation at max_level, each rotation key
-  /// switching_key_bytes(params, key_level[step]).
+  /// `per_stage` only: bootstrap slot count -> its set's steps -> level (plus the conjugation key
+  /// at max_level in every stage set).
+  std::map<int, std::map<int, int>> stage_key_level;
+  /// Evaluation key memory as made, all sets: relin and conjugation at max_level, each rotation key
+  /// switching_key_bytes(params, its level).
   double bytes = 0.0;
+  /// The most of it held at once: `together` all of it; `per_stage` relin, the whole-run set and
+  /// the largest stage set.
+  double resident_bytes = 0.0;
   /// The same with every key at max_level (what a key set without levels would take).
   double bytes_full_level = 0.0;
 };
 
 /// @throws ola::Error if p bootstraps and boot is empty; as ckks::bootstrap_rotation_steps (a
 ///         bootstrap step whose slot count is not a power of two in 2..N/2).
-KeyPlan key_plan(const ckks::Params& params, const std::optional<ckks::BootstrapLiteral>& boot, const Program& p);
+KeyPlan key_plan(const ckks::Params& params, const std::optional<ckks::BootstrapLiteral>& boot, const Program& p,
+                 KeyResidency residency = KeyResidency::together);
 
 /// One line for logs, printed by keygen before it starts: parameters, slots, bootstraps, key
 /// count and memory: "<params summary>, <n> slots, <b> bootstraps (<b1> at <n1> slots, ...): relin
