@@ -1,8 +1,9 @@
 // `ola infer --model M --plan P --eval evk.bin --in ct.bin --out logits.ct`: the server runs the
 // compiled program on an encrypted image with the evaluation keys only (it refuses secret key files
 // and keys of other parameters or programs), bootstrapping with one ckks::Bootstrapper per slot
-// count the program bootstraps at, built from those keys, printing progress per layer and a
-// per-layer time and level breakdown on stderr.
+// count the program bootstraps at, built from those keys (with keys made `--keys-per-stage`: each
+// stage's keys read from the key file when its bootstrapper is built, freed with it), printing
+// progress per layer and a per-layer time and level breakdown on stderr.
 // `ola infer --simulate --model M --plan P --params NAME [--image F] --index I --json`: the same
 // program on the plaintext slot simulator (the reference the encrypted run must agree with).
 #include <algorithm>
@@ -119,7 +120,11 @@ void run(const InferOptions& o) {
     throw Error(ola::mismatch(o.eval, "program", fp + " (this model and plan)",
                               keys.program + " (keys made for another model, plan or parameter set)"));
   }
-  const he::KeyPlan kp = he::key_plan(keys.params, pset.boot, p);
+  const he::KeyPlan kp = he::key_plan(keys.params, pset.boot, p,
+                                      keys.stage_slots.empty() ? he::KeyResidency::together : he::KeyResidency::per_stage);
+  if (keys.stage_slots != kp.bootstrap_slots && !keys.stage_slots.empty()) {
+    throw Error(ola::mismatch(o.eval, "stage_slots", "the program's bootstrap slot counts", "other counts"));
+  }
   for (int s : kp.rotation_steps) {
     if (!std::binary_search(keys.rotation_steps.begin(), keys.rotation_steps.end(), s)) {
       throw Error(ola::mismatch(o.eval, "galois keys", "a key for rotation " + std::to_string(s), "none"));
@@ -127,9 +132,14 @@ void run(const InferOptions& o) {
   }
   const ckks::Ciphertext in = he::load_input_ciphertext(o.in, keys.params);
   const auto b0 = std::chrono::steady_clock::now();
+  he::StageKeyLoader stage_keys;
+  if (!keys.stage_slots.empty()) {  // each stage's keys read with its bootstrapper
+    stage_keys = [&o, &keys, key_id = keys.relin.key_id](int slots) {
+      return std::make_shared<const ckks::GaloisKeys>(he::load_stage_galois_keys(o.eval, keys.params, key_id, slots));
+    };
+  }
   he::CkksSession session(keys.params, std::make_shared<const ckks::RelinKey>(std::move(keys.relin)),
-                          std::make_shared<const ckks::GaloisKeys>(std::move(keys.galois)),
-                          pset.boot, p);
+                          std::make_shared<const ckks::GaloisKeys>(std::move(keys.galois)), pset.boot, p, stage_keys);
   if (!session.live_bootstrappers().empty() && !o.quiet) {
     std::string counts;
     for (int n : session.bootstrap_slots()) counts += (counts.empty() ? "" : ", ") + std::to_string(n);

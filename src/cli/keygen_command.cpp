@@ -4,7 +4,9 @@
 // bootstraps the Galois steps of its bootstrappers (one per bootstrap slot count) and the
 // conjugation key (docs/he-workflow.md); the keys only the program's layers use are made at the
 // highest level those layers rotate at. The key count and memory are printed before the keys are
-// made.
+// made. With `--keys-per-stage` each bootstrap slot count's keys go into a section of their own,
+// which `ola infer` loads when that stage's bootstrapper is built and frees after it
+// (he/io/param_sets.h KeyResidency::per_stage).
 #include <cstdio>
 #include <memory>
 #include <string>
@@ -25,7 +27,7 @@ namespace {
 struct KeygenOptions {
   std::string params = "test-n13", model, plan, out_secret, out_eval;
   int slots = 0;
-  bool stage_bootstraps = false;
+  bool stage_bootstraps = false, keys_per_stage = false;
   bool json = false, estimate_only = false;
 };
 
@@ -37,15 +39,17 @@ void run(const KeygenOptions& o) {
   const ckks::Params params(pset.params);
   const he::Program p =
       he::load_program(o.model, o.plan, he::program_options_for(params, pset.boot, o.slots, o.stage_bootstraps));
-  const he::KeyPlan kp = he::key_plan(params, pset.boot, p);
+  const he::KeyPlan kp = he::key_plan(params, pset.boot, p,
+                                      o.keys_per_stage ? he::KeyResidency::per_stage : he::KeyResidency::together);
   std::fprintf(stderr, "%s\n", he::describe_key_plan(params, p, kp).c_str());
   if (o.estimate_only) {
     // The server's memory besides ciphertexts and the linear layers' plaintexts: the evaluation
     // keys and the bootstrappers it holds at once (he/ckks_session.h: one at a time per stage).
     const he::BootstrapperMemory bm = he::bootstrapper_memory(params, pset.boot, p);
     if (!bm.bytes_by_slots.empty()) {
-      std::fprintf(stderr, "bootstrapper matrices: %.2f GB for all %zu, at most %.2f GB at once; keys + that: %.2f GB\n",
-                   bm.total_bytes / 1e9, bm.bytes_by_slots.size(), bm.peak_bytes / 1e9, (kp.bytes + bm.peak_bytes) / 1e9);
+      std::fprintf(stderr, "bootstrapper matrices: %.2f GB for all %zu, at most %.2f GB at once; keys held + that: %.2f GB\n",
+                   bm.total_bytes / 1e9, bm.bytes_by_slots.size(), bm.peak_bytes / 1e9,
+                   (kp.resident_bytes + bm.peak_bytes) / 1e9);
     }
     print_json({{"params", o.params},
                 {"slots", p.options.slots},
@@ -53,20 +57,27 @@ void run(const KeygenOptions& o) {
                 {"bootstraps_by_slots", json_by_int_key(he::bootstraps_by_slots(p))},
                 {"galois_keys", kp.galois_keys},
                 {"eval_key_bytes", kp.bytes},
+                {"resident_key_bytes", kp.resident_bytes},
+                {"keys_per_stage", !kp.stage_key_level.empty()},
                 {"eval_key_bytes_full_level", kp.bytes_full_level},
                 {"linear_only_keys", kp.linear_only_steps.size()},
                 {"linear_level", kp.linear_level},
                 {"bootstrapper_bytes_by_slots", json_by_int_key(bm.bytes_by_slots)},
                 {"bootstrapper_bytes_peak", bm.peak_bytes},
                 {"bootstrapper_bytes_total", bm.total_bytes},
-                {"eval_key_and_bootstrapper_bytes", kp.bytes + bm.peak_bytes}});
+                {"eval_key_and_bootstrapper_bytes", kp.resident_bytes + bm.peak_bytes}});
     return;
   }
   const ckks::KeyGenerator keygen(params);
   const std::string fp = he::program_fingerprint(p);
   he::save_client_secret(o.out_secret, {params, keygen.secret_key(), p.input_layout, p.options.fresh_level, fp});
-  he::save_evaluation_keys(o.out_eval, {params, keygen.relin_key(), he::make_galois_keys(keygen, kp),
-                                        kp.rotation_steps, fp, pset.name, p.options.slots, o.stage_bootstraps});
+  he::EvaluationKeys eval{params,    keygen.relin_key(), he::make_galois_keys(keygen, kp), kp.rotation_steps, fp,
+                          pset.name, p.options.slots,        o.stage_bootstraps, {}, {}};
+  for (const auto& [slots, levels] : kp.stage_key_level) {
+    eval.stage_slots.push_back(slots);
+    eval.stage_galois.emplace(slots, he::make_stage_galois_keys(keygen, kp, slots));
+  }
+  he::save_evaluation_keys(o.out_eval, eval);
   if (o.json) {
     print_json({{"params", o.params},
                 {"params_fingerprint", params.fingerprint()},
@@ -93,6 +104,9 @@ OLA_REGISTER_COMMAND("keygen", "Client: make a secret key file and the evaluatio
                            ->capture_default_str();
                        sub.add_flag("--stage-bootstraps", o->stage_bootstraps,
                                     "bootstrap each register at its period (per-stage sparse: a bootstrapper and keys per period)");
+                       sub.add_flag("--keys-per-stage", o->keys_per_stage,
+                                    "each bootstrap slot count's keys in a section of their own, loaded by infer "
+                                    "with that stage's bootstrapper (less server memory)");
                        sub.add_option("--model,--program", o->model, "ONNX model")->required();
                        sub.add_option("--plan", o->plan, "OLA plan JSON (ola optimize)")->required();
                        sub.add_option("--out-secret", o->out_secret, "secret key file (written 0600)");

@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <filesystem>
 #include <iostream>
 #include <string>
 
@@ -69,6 +70,29 @@ TEST(HeCliBoot, ForcedBootstrapsRunEncryptedAndMatchTheSimulation) {
   EXPECT_NE(r.all.find("bootstrappers for 2048, 4096 slots: 4096 ready"), std::string::npos) << r.all;
   const double bits = expect_decrypted_matches_simulation(f, mp, "test-boot-n13", 2);
   std::cout << "test-boot-n13, 2 bootstraps: max logit error " << bits << " bits below max |logit|\n";
+
+  // Keys per stage: the same run, each stage's keys read from their own section of the key file.
+  r = run_ola("keygen --params test-boot-n13 --stage-bootstraps --keys-per-stage" + mp + " --out-secret " +
+              f("sk.bin") + " --out-eval " + f("evk.bin") + " --json");
+  ASSERT_EQ(r.exit_code, 0) << r.all;
+  EXPECT_NE(r.all.find("per stage (2048 slots: "), std::string::npos) << r.all;
+  r = run_ola("keygen --params test-boot-n13 --stage-bootstraps --keys-per-stage" + mp + " --estimate-only");
+  ASSERT_EQ(r.exit_code, 0) << r.all;
+  const auto staged = nlohmann::json::parse(r.out);
+  EXPECT_TRUE(staged["keys_per_stage"].get<bool>());
+  EXPECT_LT(staged["resident_key_bytes"].get<double>(), estimate["eval_key_bytes"].get<double>()) << r.all;
+  r = run_ola("encrypt --secret " + f("sk.bin") + " --index 2 --out " + f("ct.bin"));
+  ASSERT_EQ(r.exit_code, 0) << r.all;
+  r = run_ola("infer" + mp + " --eval " + f("evk.bin") + " --in " + f("ct.bin") + " --out " + f("logits.ct") + " --json");
+  ASSERT_EQ(r.exit_code, 0) << r.all;
+  EXPECT_EQ(nlohmann::json::parse(r.out)["bootstraps"], 2) << r.all;
+  expect_decrypted_matches_simulation(f, mp, "test-boot-n13", 2);
+  // A key file cut inside its last stage section is refused before anything runs.
+  std::filesystem::resize_file(f("evk.bin"), std::filesystem::file_size(f("evk.bin")) - 100);
+  r = run_ola("infer" + mp + " --eval " + f("evk.bin") + " --in " + f("ct.bin") + " --out " + f("logits2.ct"));
+  EXPECT_NE(r.exit_code, 0) << r.all;
+  EXPECT_NE(r.all.find("(truncated)"), std::string::npos) << r.all;
+  EXPECT_FALSE(std::filesystem::exists(f("logits2.ct")));
 
   // Keys of the non-bootstrapping set cannot run this plan: keygen refuses to compile it.
   r = run_ola("keygen --params test-n13" + mp + " --out-secret " + f("sk2.bin") + " --out-eval " + f("evk2.bin"));

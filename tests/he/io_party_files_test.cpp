@@ -38,7 +38,7 @@ TEST(IoPartyFiles, RoundTripsAndRefusals) {
   const Layout l = make_layout(3, 8, 8, 1, 2048);
   save_client_secret(d.p / "sk.bin", {params, kg.secret_key(), l, 4, "fp1"});
   save_evaluation_keys(d.p / "evk.bin",
-                       {params, kg.relin_key(), kg.galois_keys(steps), steps, "fp1", "test-n12", 2048, true});
+                       {params, kg.relin_key(), kg.galois_keys(steps), steps, "fp1", "test-n12", 2048, true, {}, {}});
 
   struct stat st {};
   ASSERT_EQ(::stat((d.p / "sk.bin").c_str(), &st), 0);
@@ -71,6 +71,36 @@ TEST(IoPartyFiles, RoundTripsAndRefusals) {
   bytes.resize(bytes.size() / 2);
   write_file_atomic(d.p / "cut.bin", bytes);
   EXPECT_NE(error_of([&] { load_evaluation_keys(d.p / "cut.bin"); }).find("truncated"), std::string::npos);
+
+  // Stage key sets: sections of their own, read one at a time, checked against the key pair.
+  const std::vector<int> one{1}, two_steps{4, 8}, last{16};
+  EvaluationKeys staged{params, kg.relin_key(), kg.galois_keys(one), one, "fp1", "test-n12", 2048, true, {256, 512}, {}};
+  staged.stage_galois.emplace(256, kg.galois_keys(two_steps));
+  EXPECT_THROW(save_evaluation_keys(d.p / "staged.bin", staged), Error);  // 512's set is missing
+  EXPECT_FALSE(std::filesystem::exists(d.p / "staged.bin"));
+  staged.stage_galois.emplace(512, kg.galois_keys(last));
+  save_evaluation_keys(d.p / "staged.bin", staged);
+  const EvaluationKeys ks = load_evaluation_keys(d.p / "staged.bin");
+  EXPECT_EQ(ks.stage_slots, (std::vector<int>{256, 512}));
+  EXPECT_TRUE(ks.stage_galois.empty());  // not read
+  EXPECT_EQ(ks.galois.keys.size(), 1u);
+  const ckks::GaloisKeys g256 = load_stage_galois_keys(d.p / "staged.bin", params, ks.relin.key_id, 256);
+  EXPECT_EQ(g256.keys.size(), 2u);
+  EXPECT_TRUE(g256.has(ckks::galois_element_for_step(params, 8)));
+  EXPECT_EQ(load_stage_galois_keys(d.p / "staged.bin", params, ks.relin.key_id, 512).keys.size(), 1u);
+  EXPECT_NE(error_of([&] { load_stage_galois_keys(d.p / "staged.bin", params, ks.relin.key_id, 128); })
+                .find("stage_slots: expected a key set for 128 slots"),
+            std::string::npos);
+  EXPECT_NE(error_of([&] { load_stage_galois_keys(d.p / "evk.bin", params, ks.relin.key_id, 256); })
+                .find("keys made without --keys-per-stage"),
+            std::string::npos);
+  const ckks::KeyGenerator other_pair(params);
+  EXPECT_NE(error_of([&] { load_stage_galois_keys(d.p / "staged.bin", params, other_pair.relin_key().key_id, 256); })
+                .find("key_id"),
+            std::string::npos);
+  // A cut stage section is reported when the file is opened, before any key is read.
+  std::filesystem::resize_file(d.p / "staged.bin", std::filesystem::file_size(d.p / "staged.bin") - 8);
+  EXPECT_NE(error_of([&] { load_evaluation_keys(d.p / "staged.bin"); }).find("(truncated)"), std::string::npos);
 
   // Logits: round trip, and refused under other parameters (fingerprint).
   const ckks::Encoder enc(params);

@@ -1,7 +1,10 @@
 #include "he/io/party_files.h"
 
+#include <algorithm>
 #include <cstring>
+#include <fstream>
 #include <sstream>
+#include <utility>
 
 #include <nlohmann/json.hpp>
 
@@ -99,6 +102,74 @@ std::vector<Bytes> unpack_container(const Bytes& b, const char* magic, std::size
   return out;
 }
 
+/// Where each section of a container file lies (offset of its bytes, size), read from the section
+/// headers alone: a reader can then load only the sections it needs.
+struct SectionIndex {
+  std::vector<std::pair<std::uint64_t, std::uint64_t>> sections;
+};
+
+/// The first `n` bytes of a file (fewer if it is shorter), for identifying it.
+Bytes read_prefix(const std::filesystem::path& path, std::size_t n) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw Error(path.string() + ": cannot open file for reading");
+  Bytes b(n);
+  in.read(reinterpret_cast<char*>(b.data()), static_cast<std::streamsize>(n));
+  b.resize(static_cast<std::size_t>(in.gcount()));
+  return b;
+}
+
+SectionIndex index_container(const std::filesystem::path& path, const char* magic) {
+  const std::string where = path.string();
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw Error(where + ": cannot open file for reading");
+  in.seekg(0, std::ios::end);
+  const auto end = static_cast<std::uint64_t>(in.tellg());
+  in.seekg(0);
+  std::uint64_t pos = 0;
+  auto get = [&](int n, const char* field) {
+    std::uint8_t buf[8] = {};
+    if (end < pos + static_cast<std::uint64_t>(n) || !in.read(reinterpret_cast<char*>(buf), n)) {
+      throw FormatError(ola::mismatch(where, field, std::to_string(n) + " more bytes", "end of file (truncated)"));
+    }
+    pos += static_cast<std::uint64_t>(n);
+    std::uint64_t v = 0;
+    for (int i = 0; i < n; ++i) v |= static_cast<std::uint64_t>(buf[i]) << (8 * i);
+    return v;
+  };
+  const Bytes head = read_prefix(path, 16);
+  if (magic_of(head) != magic) {
+    throw FormatError(ola::mismatch(where, "kind", std::string("a ") + magic + " file", describe(head)));
+  }
+  get(8, "magic");
+  const auto version = get(4, "version");
+  if (version != kVersion) throw FormatError(ola::mismatch(where, "version", kVersion, version));
+  const auto count = get(4, "sections");
+  SectionIndex index;
+  for (std::uint64_t i = 0; i < count; ++i) {
+    const auto size = get(8, "section size");
+    if (size > end - pos) {
+      throw FormatError(ola::mismatch(where, "section " + std::to_string(i), std::to_string(size) + " bytes",
+                                      std::to_string(end - pos) + " (truncated)"));
+    }
+    index.sections.emplace_back(pos, size);
+    pos += size;
+    in.seekg(static_cast<std::streamoff>(pos));
+  }
+  if (pos != end) throw FormatError(ola::mismatch(where, "size", pos, std::to_string(end) + " (trailing data)"));
+  return index;
+}
+
+Bytes read_section(const std::filesystem::path& path, const SectionIndex& index, std::size_t i) {
+  const auto [offset, size] = index.sections.at(i);
+  std::ifstream in(path, std::ios::binary);
+  Bytes b(static_cast<std::size_t>(size));
+  in.seekg(static_cast<std::streamoff>(offset));
+  if (!in || (size > 0 && !in.read(reinterpret_cast<char*>(b.data()), static_cast<std::streamsize>(size)))) {
+    throw Error(path.string() + ": read failed (section " + std::to_string(i) + ")");
+  }
+  return b;
+}
+
 Bytes json_bytes(const nlohmann::json& j) {
   const std::string s = j.dump();
   return Bytes(s.begin(), s.end());
@@ -179,26 +250,78 @@ ClientSecret load_client_secret(const std::filesystem::path& path) {
 
 void save_evaluation_keys(const std::filesystem::path& path, const EvaluationKeys& k) {
   const nlohmann::json meta{{"rotation_steps", k.rotation_steps}, {"program", k.program},
-                            {"param_set", k.param_set}, {"slots", k.slots}, {"stage_bootstraps", k.stage_bootstraps}};
-  write_file_atomic(path, pack_container(kEvalMagic, {ckks::to_bytes(k.params), ckks::to_bytes(k.relin, k.params),
-                                                      ckks::to_bytes(k.galois, k.params), json_bytes(meta)}));
+                            {"param_set", k.param_set},           {"slots", k.slots},
+                            {"stage_bootstraps", k.stage_bootstraps}, {"stage_slots", k.stage_slots}};
+  std::vector<Bytes> sections{ckks::to_bytes(k.params), ckks::to_bytes(k.relin, k.params),
+                              ckks::to_bytes(k.galois, k.params), json_bytes(meta)};
+  if (k.stage_galois.size() != k.stage_slots.size()) {
+    throw Error(ola::mismatch(path.string(), "stage key sets", k.stage_slots.size(), k.stage_galois.size()));
+  }
+  for (int slots : k.stage_slots) {
+    const auto it = k.stage_galois.find(slots);
+    if (it == k.stage_galois.end()) {
+      throw Error(ola::mismatch(path.string(), "stage key sets", "one for " + std::to_string(slots) + " slots", "none"));
+    }
+    sections.push_back(ckks::to_bytes(it->second, k.params));
+  }
+  write_file_atomic(path, pack_container(kEvalMagic, sections));
 }
+
+namespace {
+
+/// The metadata section of an evaluation key file and its stage slot counts (absent in older files).
+std::pair<nlohmann::json, std::vector<int>> evaluation_key_meta(const std::filesystem::path& path,
+                                                                const SectionIndex& index) {
+  const std::string where = path.string();
+  if (index.sections.size() < 4) throw FormatError(ola::mismatch(where, "sections", "at least 4", index.sections.size()));
+  nlohmann::json meta = parse_json(read_section(path, index, 3), where);
+  std::vector<int> stages = meta.contains("stage_slots") ? field<std::vector<int>>(meta, "stage_slots", where)
+                                                         : std::vector<int>{};
+  if (index.sections.size() != 4 + stages.size()) {
+    throw FormatError(ola::mismatch(where, "sections", 4 + stages.size(), index.sections.size()));
+  }
+  return {std::move(meta), std::move(stages)};
+}
+
+}  // namespace
 
 EvaluationKeys load_evaluation_keys(const std::filesystem::path& path) {
   const std::string where = path.string();
-  const Bytes b = read_file_bytes(path);
-  if (is_secret(b)) {
-    throw FormatError(ola::mismatch(where, "kind", "evaluation keys (the server never reads a secret key)", describe(b)));
+  const Bytes head = read_prefix(path, 16);
+  if (is_secret(head)) {
+    throw FormatError(ola::mismatch(where, "kind", "evaluation keys (the server never reads a secret key)", describe(head)));
   }
-  const auto parts = unpack_container(b, kEvalMagic, 4, where);
-  ckks::Params params = ckks::params_from_bytes(parts[0], where + ": params", kParamsFiles);
-  ckks::RelinKey relin = ckks::relin_key_from_bytes(parts[1], params, where + ": relin key");
-  ckks::GaloisKeys galois = ckks::galois_keys_from_bytes(parts[2], params, where + ": galois keys");
-  const auto meta = parse_json(parts[3], where);
-  return {std::move(params), std::move(relin), std::move(galois),
-          field<std::vector<int>>(meta, "rotation_steps", where), field<std::string>(meta, "program", where),
-          field<std::string>(meta, "param_set", where), field<int>(meta, "slots", where),
-          meta.contains("stage_bootstraps") && field<bool>(meta, "stage_bootstraps", where)};
+  const SectionIndex index = index_container(path, kEvalMagic);
+  auto [meta, stages] = evaluation_key_meta(path, index);
+  ckks::Params params = ckks::params_from_bytes(read_section(path, index, 0), where + ": params", kParamsFiles);
+  ckks::RelinKey relin = ckks::relin_key_from_bytes(read_section(path, index, 1), params, where + ": relin key");
+  ckks::GaloisKeys galois = ckks::galois_keys_from_bytes(read_section(path, index, 2), params, where + ": galois keys");
+  EvaluationKeys k{std::move(params), std::move(relin), std::move(galois),
+                   field<std::vector<int>>(meta, "rotation_steps", where), field<std::string>(meta, "program", where),
+                   field<std::string>(meta, "param_set", where), field<int>(meta, "slots", where),
+                   meta.contains("stage_bootstraps") && field<bool>(meta, "stage_bootstraps", where),
+                   std::move(stages), {}};
+  return k;
+}
+
+ckks::GaloisKeys load_stage_galois_keys(const std::filesystem::path& path, const ckks::Params& params,
+                                        const ckks::KeyId& key_id, int slots) {
+  const std::string where = path.string();
+  const SectionIndex index = index_container(path, kEvalMagic);
+  const auto [meta, stages] = evaluation_key_meta(path, index);
+  const auto it = std::find(stages.begin(), stages.end(), slots);
+  if (it == stages.end()) {
+    throw FormatError(ola::mismatch(where, "stage_slots", "a key set for " + std::to_string(slots) + " slots",
+                                    stages.empty() ? std::string("none (keys made without --keys-per-stage)")
+                                                   : "sets for other slot counts"));
+  }
+  const std::string what = where + ": stage keys for " + std::to_string(slots) + " slots";
+  ckks::GaloisKeys gk = ckks::galois_keys_from_bytes(
+      read_section(path, index, 4 + static_cast<std::size_t>(it - stages.begin())), params, what);
+  if (gk.key_id.known() && key_id.known() && !(gk.key_id == key_id)) {
+    throw FormatError(ola::mismatch(what, "key_id", key_id.hex() + " (the relinearisation key's key pair)", gk.key_id.hex()));
+  }
+  return gk;
 }
 
 void save_encrypted_logits(const std::filesystem::path& path, const EncryptedLogits& l, const ckks::Params& params) {

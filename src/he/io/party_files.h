@@ -5,6 +5,7 @@
 #pragma once
 
 #include <filesystem>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -42,6 +43,12 @@ struct EvaluationKeys {
   int slots = 0;                    ///< the program's slot count
   /// ProgramOptions::stage_bootstraps of the program (absent in older files: false)
   bool stage_bootstraps = false;
+  /// Keys per stage (KeyResidency::per_stage): the bootstrap slot counts with a key set of their
+  /// own (ascending; empty: every key is in `galois`).
+  std::vector<int> stage_slots;
+  /// Those sets, one per stage_slots entry, as the client writes them. load_evaluation_keys leaves
+  /// this empty (the server loads a set when its stage starts: load_stage_galois_keys).
+  std::map<int, ckks::GaloisKeys> stage_galois;
 };
 
 /// Encrypted logits and where they sit in the slots.
@@ -57,12 +64,21 @@ void save_client_secret(const std::filesystem::path& path, const ClientSecret& s
 /// @throws ola::FormatError if the file is not a client secret file (naming what it is) or is malformed.
 ClientSecret load_client_secret(const std::filesystem::path& path);
 
-/// Writes atomically (0644). @throws ola::Error if the file cannot be written.
+/// Writes atomically (0644); the stage sets are sections of their own after the others.
+/// @throws ola::Error if the file cannot be written or k.stage_galois does not hold exactly the
+///         sets of k.stage_slots.
 void save_evaluation_keys(const std::filesystem::path& path, const EvaluationKeys& k);
-/// Never parses secret material: the kind is checked from the first 8 bytes.
+/// Reads everything but the stage sets (their sections are skipped, not read). Never parses secret
+/// material: the kind is checked from the first bytes.
 /// @throws ola::FormatError if the file is a secret key (client file or ckks secret key file), of
-///         another kind, or malformed.
+///         another kind, or malformed (e.g. truncated: a section past the end of the file).
 EvaluationKeys load_evaluation_keys(const std::filesystem::path& path);
+/// Reads the stage set of `slots` from an evaluation key file (only its section), checking it
+/// belongs to `params` and to the key pair `key_id` (the file's relinearisation key's).
+/// @throws ola::FormatError if the file has no stage set for `slots`, is malformed, or the set is
+///         of other parameters or another key pair.
+ckks::GaloisKeys load_stage_galois_keys(const std::filesystem::path& path, const ckks::Params& params,
+                                        const ckks::KeyId& key_id, int slots);
 
 /// @throws ola::Error if the file cannot be written.
 void save_encrypted_logits(const std::filesystem::path& path, const EncryptedLogits& l, const ckks::Params& params);
