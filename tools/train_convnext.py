@@ -9,6 +9,11 @@ CPU fp32) and exports `models/convnext_cifar.onnx` (opset 13, input "input" [N,3
 Run with Debian's interpreter (/usr/bin/python3: torch 1.13, onnx 1.12, numpy), e.g.
     nice -n 19 /usr/bin/python3 tools/train_convnext.py --time-budget-min 120 \
         > models/convnext_train.log 2>&1
+Bounded pre-GELU inputs (issue 8: a degree-3 polynomial can only follow GELU over a few units):
+--gelu-bound B --gelu-penalty W adds W x mean over GELU sites of mean(relu(|x| - B)^2) of each
+GELU's input to the loss, so the trained backbone (still an exact-GELU network) keeps its pre-GELU
+values within about +-B; --init-from CKPT starts from a trained checkpoint's weights (fresh
+optimizer and schedule), e.g. to fine-tune the unbounded backbone under the penalty.
 Other modes: --bench (time a few training steps per candidate size), --check-onnx PATH
 (re-run an exported graph with an independent op-by-op interpreter and compare with PyTorch).
 
@@ -187,20 +192,52 @@ def lr_at(progress, warm_frac, base_lr):
     return 0.5 * base_lr * (1.0 + math.cos(math.pi * p))
 
 
+class GeluInputs:
+    """Collects the input of every GELU of a model during training forward passes."""
+
+    def __init__(self, model):
+        self.inputs = []
+        for m in model.modules():
+            if isinstance(m, nn.GELU):
+                m.register_forward_pre_hook(self._hook)
+
+    def _hook(self, module, inputs):
+        if module.training:
+            self.inputs.append(inputs[0])
+
+    def take(self):
+        out, self.inputs = self.inputs, []
+        return out
+
+
+def range_penalty(inputs, bound):
+    """Mean over sites of mean(relu(|x| - bound)^2): zero while every input stays within +-bound."""
+    return sum(F.relu(x.abs() - bound).pow(2).mean() for x in inputs) / len(inputs)
+
+
 def train(args):
     torch.manual_seed(args.seed)
     np.random.seed(args.seed)
     gen = torch.Generator().manual_seed(args.seed)
     xtr, ytr = load_train()
     xte, yte = load_bin(TEST_LOSSLESS_1000)
+    init = torch.load(args.init_from, map_location="cpu") if args.init_from else None
+    if init is not None:  # the checkpoint's architecture, whatever the command line says
+        for k in ("dims", "depths", "stem", "ls_init"):
+            setattr(args, k, init["args"][k])
     model = build(args)
+    if init is not None:
+        model.load_state_dict(init["model"])
+    gelu_inputs = GeluInputs(model)
     nparams = sum(p.numel() for p in model.parameters())
     print(f"command: {sys.executable} {' '.join(sys.argv)}")
     print(f"torch {torch.__version__} start {time.strftime('%Y-%m-%d %H:%M:%S %Z')}")
     print(f"model dims={args.dims} depths={args.depths} stem={args.stem} params={nparams}")
     print(f"train records={len(xtr)} test_lossless1000={len(xte)} batch={args.batch} "
           f"lr={args.lr} wd={args.wd} label_smoothing={args.label_smoothing} seed={args.seed} "
-          f"threads={torch.get_num_threads()} budget_min={args.time_budget_min}", flush=True)
+          f"threads={torch.get_num_threads()} budget_min={args.time_budget_min} "
+          f"init_from={args.init_from} gelu_bound={args.gelu_bound} gelu_penalty={args.gelu_penalty}",
+          flush=True)
     opt = torch.optim.AdamW(param_groups(model, args.wd), lr=args.lr, betas=(0.9, 0.999))
     loss_fn = nn.CrossEntropyLoss(label_smoothing=args.label_smoothing)
     steps_per_epoch = len(xtr) // args.batch  # drop the last partial batch
@@ -232,6 +269,7 @@ def train(args):
         te = time.time()
         perm = torch.randperm(len(xtr), generator=gen)
         loss_sum, correct, seen = 0.0, 0, 0
+        pen_sum, outside, total_in, max_in = 0.0, 0, 0, 0.0
         for b in range(steps_per_epoch):
             # Progress drives the schedule: the larger of step progress over the planned epochs
             # and wall-clock progress over the budget, so the cosine always completes in time.
@@ -247,6 +285,17 @@ def train(args):
             yb = ytr[idx]
             out = model(xb)
             loss = loss_fn(out, yb)
+            acts = gelu_inputs.take()
+            if args.gelu_penalty > 0:
+                pen = range_penalty(acts, args.gelu_bound)
+                loss = loss + args.gelu_penalty * pen
+                pen_sum += pen.item() * len(yb)
+            if b % 50 == 0:  # monitor the pre-GELU range on a sample of batches
+                with torch.no_grad():
+                    for x in acts:
+                        outside += (x.abs() > max(args.gelu_bound, 1e-12)).sum().item()
+                        total_in += x.numel()
+                        max_in = max(max_in, x.abs().max().item())
             opt.zero_grad(set_to_none=True)
             loss.backward()
             opt.step()
@@ -268,6 +317,8 @@ def train(args):
         print(f"epoch {epoch}/{planned_epochs} steps={seen // args.batch} "
               f"train_loss={loss_sum / seen:.4f} train_acc={100.0 * correct / seen:.2f} "
               f"test_acc_lossless1000={acc:.2f} lr_end={opt.param_groups[0]['lr']:.2e} "
+              f"gelu_penalty_mean={pen_sum / seen:.4g} gelu_outside_bound={outside / max(total_in, 1):.3g} "
+              f"gelu_max_abs={max_in:.1f} "
               f"epoch_s={epoch_s:.0f} elapsed_min={(time.time() - t0) / 60:.1f}", flush=True)
         save_checkpoint(model, opt, epoch, step, time.time() - t0, args, args.checkpoint)
         export_onnx(model, args.onnx)
@@ -426,6 +477,12 @@ def parse_args(argv):
     p.add_argument("--resume", metavar="CKPT", help="continue from an end-of-epoch checkpoint")
     p.add_argument("--resume-elapsed-min", type=float, default=0.0,
                    help="budget already used, for checkpoints that do not record it")
+    p.add_argument("--init-from", metavar="CKPT",
+                   help="start from this checkpoint's weights (fresh optimizer and schedule)")
+    p.add_argument("--gelu-bound", type=float, default=0.0,
+                   help="pre-GELU inputs beyond +-B are penalised (with --gelu-penalty)")
+    p.add_argument("--gelu-penalty", type=float, default=0.0,
+                   help="weight of mean(relu(|x| - B)^2) over GELU inputs in the loss (0: off)")
     p.add_argument("--bench", action="store_true")
     p.add_argument("--bench-specs", nargs="+",
                    default=["patch2:64,128,256:2,2,2", "conv3:32,64,128:2,2,2"])
