@@ -56,6 +56,7 @@ struct BenchInferOptions {
   int slots = 0;
   bool stage_bootstraps = false;
   bool keys_per_stage = false;  ///< KeyResidency::per_stage
+  int threads = 0;              ///< ckks::set_threads (0: all cores)
   int baseline_alpha = 0;  ///< > 0: run the uniform composite ReLU baseline instead of the plan
   int compare_alpha = 0;   ///< > 0: run the plan, then this baseline, in one process
   std::string baseline_params;  ///< the compared baseline's parameter set (empty: --params)
@@ -202,6 +203,7 @@ void run(const BenchInferOptions& o) {
   if (!o.baseline_params.empty() && o.compare_alpha <= 0) {
     throw Error(ola::mismatch("ola bench infer", "--baseline-params", "used with --compare-baseline", "without it"));
   }
+  ckks::set_threads(o.threads);
   const he::ParamSet pset = he::param_set_by_name(o.params);
   const ckks::Params params(pset.params);
   const auto path = nn::resolve_data_file(nn::DataRole::test_images, o.image, o.data);
@@ -213,7 +215,7 @@ void run(const BenchInferOptions& o) {
     set.labels.erase(set.labels.begin(), set.labels.begin() + static_cast<std::ptrdiff_t>(o.first_image));
   }
   nlohmann::json j{{"model", o.model}, {"plan", o.plan}, {"params", o.params}, {"images", o.images},
-                   {"first_image", o.first_image}};
+                   {"first_image", o.first_image}, {"threads", ckks::threads()}};
   if (o.compare_alpha > 0) {
     // Compile both first: a baseline that does not compile fails before the long plan run.
     const he::ParamSet base_set = o.baseline_params.empty() ? pset : he::param_set_by_name(o.baseline_params);
@@ -270,6 +272,9 @@ OLA_REGISTER_BENCH("infer", "Encrypted inference end to end on K test images vs 
                      sub.add_option("--baseline-params", o->baseline_params,
                                     "with --compare-baseline: the baseline's parameter set (default --params): " +
                                         he::param_set_names());
+                     sub.add_option("--threads", o->threads, "threads of the CKKS kernels (0: all cores)")
+                         ->capture_default_str()
+                         ->check(CLI::NonNegativeNumber);
                      sub.add_flag("--json", o->json, "print one JSON object");
                      sub.callback([o] { run(*o); });
                    });

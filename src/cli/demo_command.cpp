@@ -222,6 +222,7 @@ void run(const DemoOptions& o) {
   if (enc.run) {
     if (chatty) std::printf("[3/3] encrypted: keygen, encrypt, infer, decrypt test image 0 at %s (%s)\n", kEncryptParams, enc.reason.c_str());
     std::fflush(stdout);
+    ckks::set_threads(o.threads);
     er = run_encrypted(model, plan_path, images, !o.quiet);
     ej.update({{"class", argmax(er->logits)}, {"logits", er->logits},
                {"simulated_class", argmax(er->sim_logits)}, {"simulated_logits", er->sim_logits},

@@ -38,6 +38,7 @@ struct InferOptions {
   int slots = 0;
   bool stage_bootstraps = false;
   bool simulate = false, json = false, quiet = false;
+  int threads = 0;  ///< ckks::set_threads (0: all cores)
 };
 
 struct Breakdown {
@@ -108,6 +109,7 @@ void run(const InferOptions& o) {
   if (o.eval.empty() || o.in.empty() || o.out.empty()) {
     throw Error(ola::mismatch("ola infer", "options", "--eval, --in and --out (or --simulate)", "a missing one"));
   }
+  ckks::set_threads(o.threads);
   he::EvaluationKeys keys = he::load_evaluation_keys(o.eval);
   const he::ParamSet pset = he::param_set_by_name(keys.param_set);
   if (!(ckks::Params(pset.params) == keys.params)) {
@@ -182,6 +184,9 @@ OLA_REGISTER_COMMAND("infer", "Server: run a model + plan on an encrypted image 
                        sub.add_option("--image", o->image, "CIFAR-10 file (with --simulate; default bundled)");
                        sub.add_option("--index", o->index, "image index (with --simulate)")->check(CLI::NonNegativeNumber);
                        sub.add_option("--data", o->data, "full data folder (default $OLA_DATA)");
+                       sub.add_option("--threads", o->threads, "threads of the CKKS kernels (0: all cores)")
+                           ->capture_default_str()
+                           ->check(CLI::NonNegativeNumber);
                        sub.add_flag("--json", o->json, "print one JSON object on stdout");
                        sub.add_flag("--quiet", o->quiet, "no per-layer progress lines");
                        sub.callback([o] { run(*o); });

@@ -29,12 +29,14 @@ struct KeygenOptions {
   int slots = 0;
   bool stage_bootstraps = false, keys_per_stage = false;
   bool json = false, estimate_only = false;
+  int threads = 0;  ///< ckks::set_threads (0: all cores)
 };
 
 void run(const KeygenOptions& o) {
   if (!o.estimate_only && (o.out_secret.empty() || o.out_eval.empty())) {
     throw Error(ola::mismatch("ola keygen", "options", "--out-secret and --out-eval (or --estimate-only)", "a missing one"));
   }
+  ckks::set_threads(o.threads);
   const he::ParamSet pset = he::param_set_by_name(o.params);
   const ckks::Params params(pset.params);
   const he::Program p =
@@ -113,6 +115,9 @@ OLA_REGISTER_COMMAND("keygen", "Client: make a secret key file and the evaluatio
                        sub.add_option("--out-eval", o->out_eval, "evaluation key file for the server");
                        sub.add_flag("--estimate-only", o->estimate_only,
                                     "print the key count and memory (JSON) and make no keys");
+                       sub.add_option("--threads", o->threads, "threads of the CKKS kernels (0: all cores)")
+                           ->capture_default_str()
+                           ->check(CLI::NonNegativeNumber);
                        sub.add_flag("--json", o->json, "print one JSON object");
                        sub.callback([o] { run(*o); });
                      });

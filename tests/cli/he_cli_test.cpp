@@ -74,6 +74,7 @@ TEST(HeCli, BenchInferReportsAgreementAndErrorAgainstTheSimulation) {
   EXPECT_EQ(j["images"], 2);
   EXPECT_EQ(j["bootstraps"], 0);
   EXPECT_EQ(j["agreement"], 1.0);
+  EXPECT_GE(j["threads"].get<int>(), 1);  // default: all cores
   EXPECT_GT(j["seconds_per_image"].get<double>(), 0.0);
   EXPECT_GT(j["peak_rss_mb"].get<double>(), 1.0);
   EXPECT_LT(j["max_logit_error_bits"].get<double>(), -12.0);
@@ -81,9 +82,10 @@ TEST(HeCli, BenchInferReportsAgreementAndErrorAgainstTheSimulation) {
   // Images 3 and 4 of the bundled test file, one JSON line each in the log (appended to).
   write_text(f("images.jsonl"), "");
   const auto part = run_ola("bench infer --model " + f("small.onnx") + " --plan " + f("plan.json") +
-                            " --first-image 3 --images 2 --image-log " + f("images.jsonl") + " --json");
+                            " --first-image 3 --images 2 --image-log " + f("images.jsonl") + " --threads 1 --json");
   ASSERT_EQ(part.exit_code, 0) << part.all;
   EXPECT_EQ(nlohmann::json::parse(part.out)["first_image"], 3);
+  EXPECT_EQ(nlohmann::json::parse(part.out)["threads"], 1);
   std::ifstream test_file(std::string(OLA_SOURCE_DIR) + "/data/cifar10_test_first100.bin", std::ios::binary);
   std::vector<char> records((std::istreambuf_iterator<char>(test_file)), std::istreambuf_iterator<char>());
   std::ifstream log(f("images.jsonl"));
