@@ -31,6 +31,7 @@
 #include "he/program/program.h"
 #include "he/program/program_files.h"
 #include "he/program/run_program.h"
+#include "tiny_convnext.h"
 #include "he/slot_sim_backend.h"
 #include "nn/exec/executor.h"
 #include "nn/onnx/onnx_import.h"
@@ -69,9 +70,9 @@ nn::Graph small_cnn() {
 
 /// Input range [lo, hi] of each of the small CNN's two activation sites on `image`.
 std::vector<std::pair<double, double>> site_ranges(const nn::Graph& g, const FeatureMap& image) {
-  nn::Tensor t = nn::zeros({1, 3, 8, 8});
+  nn::Tensor t = nn::zeros({1, image.channels, image.height, image.width});
   std::copy(image.data.begin(), image.data.end(), t.data.begin());
-  std::vector<std::pair<double, double>> r(2);
+  std::vector<std::pair<double, double>> r(g.sites.size());
   nn::RunHooks hooks;
   hooks.observe_site_input = [&](int s, const nn::Tensor& x) {
     const auto [mn, mx] = std::minmax_element(x.data.begin(), x.data.end());
@@ -400,6 +401,24 @@ TEST(ProgramCkks, RunEncryptedWithKeysPerStageLoadsEachStagesKeysWithItsBootstra
                            std::make_shared<const ckks::GaloisKeys>(make_galois_keys(keygen, kp)), set.boot, p,
                            [&](int) { return std::make_shared<const ckks::GaloisKeys>(make_galois_keys(keygen, kp)); }),
                ckks::OperandError);
+}
+
+TEST(ProgramCkks, TinyConvNextWithBootstrapsMatchesTheSimulation) {
+  // Depthwise 7x7 and 2x2 stride-2 convs, folded layer scales and BatchNorms, degree-3 GELUs:
+  // 13 levels in windows of 4 (test-boot-n12), so the compiler bootstraps between layers.
+  const nn::Graph g = testing::tiny_convnext();
+  FeatureMap image = zero_feature_map(3, 16, 16);
+  for (std::size_t i = 0; i < image.data.size(); ++i) image.data[i] = std::sin(0.37 * static_cast<double>(i));
+  std::vector<approx::Approximation> sites;
+  for (const auto& [lo, hi] : site_ranges(g, image)) {
+    sites.push_back(approx::make_minimax(approx::Activation::gelu, 3, 1.2 * lo - 1e-3, 1.2 * hi + 1e-3));
+  }
+  const ParamSet set = param_set_by_name("test-boot-n12");
+  const ckks::Params params(set.params);
+  const Program p = compile_program(g, sites, program_options_for(params, set.boot, 0, true));
+  EXPECT_GE(p.bootstraps, 3);
+  const auto [want, got] = run_both(params, p, image, set.boot);
+  expect_agreement("tiny ConvNeXt, N=2^12 with bootstraps", want, got);
 }
 
 TEST(ProgramCkks, CompositeReluSplitByABootstrapMatchesTheSimulationAndTheUnsplitProgram) {

@@ -21,6 +21,7 @@
 #include "nn/onnx_builder.h"
 #include "util/data_paths.h"
 #include "program_options.h"
+#include "tiny_convnext.h"
 #include "util/error.h"
 
 namespace ola::he {
@@ -214,6 +215,35 @@ TEST(ProgramSim, InsertsBootstrapsWhereLevelsRunOutAndWherePlanned) {
   for (std::size_t j = 0; j < want.size(); ++j) EXPECT_NEAR(rb.logits[j], want[j], 1e-5 * (1.0 + max_abs(want)));
   const ProgramOptions no_boot = options(1 << 12, 5, 4, false);
   EXPECT_THROW(compile_program(g, sites, no_boot), Error);
+}
+
+/// One minimax GELU polynomial per site on the observed input range of `images` plus 20%.
+std::vector<approx::Approximation> fit_gelu_sites(const nn::Graph& g, const nn::Tensor& images, int degree) {
+  std::vector<approx::Approximation> sites = fit_sites(g, images, degree);
+  for (auto& a : sites) a = approx::make_minimax(approx::Activation::gelu, degree, a.lo, a.hi);
+  return sites;
+}
+
+TEST(ProgramSim, TinyConvNextMatchesTheFloatExecutorWithTheSameApproximations) {
+  // Depthwise 7x7 convs, 2x2 stride-2 patchify convs, layer scales and BatchNorms without a conv
+  // before them (folded by lower_for_he), GELU sites: the compiled program computes what nn does.
+  const nn::Graph g = testing::tiny_convnext();
+  const nn::Tensor images = random_images(3, 3, 16, 16, 21);
+  const auto sites = fit_gelu_sites(g, images, 3);
+  // stem 1, dw 1, pw1 1, GELU 2, pw2 1 | down 1, dw 1, pw1 1, GELU 2, pw2 1 | pool_fc 1 = 13 levels
+  const Program p = compile_program(g, sites, options(1 << 11, 13, 13, false));
+  ASSERT_EQ(p.activations.size(), 2u);
+  EXPECT_EQ(p.bootstraps, 0);
+  EXPECT_EQ(p.steps.back().level_after, 0);
+  EXPECT_THROW(compile_program(g, sites, options(1 << 11, 12, 12, false)), Error);  // one level short
+  for (std::int64_t i = 0; i < 3; ++i) {
+    const auto want = float_logits(g, nn::slice_batch(images, i, 1), sites);
+    const auto got = run_sim(p, to_map(images, i), true).logits;
+    ASSERT_EQ(got.size(), want.size());
+    const double scale = max_abs(want);
+    ASSERT_GT(scale, 1e-3);
+    for (std::size_t j = 0; j < want.size(); ++j) EXPECT_NEAR(got[j], want[j], 1e-4 * (1.0 + scale)) << i << "," << j;
+  }
 }
 
 TEST(ProgramSim, RejectsWrongSiteCountsAndExactSites) {

@@ -6,6 +6,7 @@
 
 #include "approx/compiled.h"
 #include "ckks/poly/schedule.h"
+#include "he/program/lower_graph.h"
 #include "he/program/program.h"
 #include "he/shortcut.h"
 #include "util/error.h"
@@ -238,21 +239,52 @@ class Compiler {
     const auto& a = std::get<nn::ConvAttrs>(n.attrs);
     const int in = reg(n, n.inputs.at(0));
     const auto& ws = a.weight.shape;
-    const int k = static_cast<int>(ws.at(2));
-    if (a.group != 1) throw Error(ola::mismatch(where(n), "group", 1, a.group));
-    if (ws.at(3) != k || k % 2 == 0) {
-      throw Error(ola::mismatch(where(n), "kernel", "square and odd", nn::to_string(ws)));
-    }
-    const int pad = (k - 1) / 2;
-    if (a.pad_top != pad || a.pad_left != pad || a.pad_bottom != pad || a.pad_right != pad) {
-      throw Error(ola::mismatch(where(n), "pads", "all " + std::to_string(pad), a.pad_top));
+    const int c_out = static_cast<int>(ws.at(0));
+    const int c_in = static_cast<int>(g_.value(n.inputs.at(0)).shape.at(1));
+    if (a.group < 1 || c_in % a.group != 0 || c_out % a.group != 0 || ws.at(1) * a.group != c_in) {
+      throw Error(ola::mismatch(where(n), "group", "a divisor of the input and output channels", a.group));
     }
     if (a.stride_h != a.stride_w || (a.stride_h != 1 && a.stride_h != 2)) {
       throw Error(ola::mismatch(where(n), "strides", "1,1 or 2,2",
                                 std::to_string(a.stride_h) + "," + std::to_string(a.stride_w)));
     }
-    Conv2d c{static_cast<int>(ws[0]), static_cast<int>(ws[1]), k, a.stride_h, pad,
-             std::vector<double>(a.weight.data.begin(), a.weight.data.end()),
+    const int k = static_cast<int>(ws.at(2));
+    const bool pads_all = [&a](int p) {
+      return a.pad_top == p && a.pad_left == p && a.pad_bottom == p && a.pad_right == p;
+    }(0);
+    // A 2x2 stride-2 convolution without padding (a ConvNeXt patchify / downsampling layer) is the
+    // 3x3 stride-2 "same" convolution whose first kernel row and column are zero: tap (a, b) of the
+    // 2x2 kernel reads in(2y + a, 2x + b) = tap (a + 1, b + 1) of the 3x3 one with padding 1.
+    const bool patchify = k == 2 && ws.at(3) == 2 && a.stride_h == 2 && pads_all;
+    if (!patchify) {
+      if (ws.at(3) != k || k % 2 == 0) {
+        throw Error(ola::mismatch(where(n), "kernel", "square and odd, or 2x2 with stride 2 and no padding",
+                                  nn::to_string(ws)));
+      }
+      const int pad = (k - 1) / 2;
+      if (a.pad_top != pad || a.pad_left != pad || a.pad_bottom != pad || a.pad_right != pad) {
+        throw Error(ola::mismatch(where(n), "pads", "all " + std::to_string(pad), a.pad_top));
+      }
+    }
+    const int kk = patchify ? 3 : k;  // the kernel compiled
+    const int off = patchify ? 1 : 0;
+    // Dense [c_out, c_in, kk, kk] weights: a grouped (e.g. depthwise) convolution's taps outside
+    // an output channel's group are zero, and compile_conv leaves zero terms out.
+    const int in_per_group = c_in / a.group, out_per_group = c_out / a.group;
+    std::vector<double> w(static_cast<std::size_t>(c_out) * c_in * kk * kk, 0.0);
+    for (int o = 0; o < c_out; ++o) {
+      const int first_in = (o / out_per_group) * in_per_group;
+      for (int j = 0; j < in_per_group; ++j) {
+        for (int y = 0; y < k; ++y) {
+          for (int x = 0; x < k; ++x) {
+            const auto src = static_cast<std::size_t>(((o * in_per_group + j) * k + y) * k + x);
+            const auto dst = static_cast<std::size_t>(((o * c_in + first_in + j) * kk + y + off) * kk + x + off);
+            w[dst] = a.weight.data[src];
+          }
+        }
+      }
+    }
+    Conv2d c{c_out, c_in, kk, a.stride_h, (kk - 1) / 2, std::move(w),
              std::vector<double>(a.bias.data.begin(), a.bias.data.end())};
     emit_conv(n, ProgramOp::conv, in, std::move(c));
   }
@@ -449,7 +481,8 @@ class Compiler {
 
 Program compile_program(const nn::Graph& g, std::span<const approx::Approximation> sites,
                         const ProgramOptions& options) {
-  return Compiler(g, sites, options).run();
+  const nn::Graph lowered = lower_for_he(g);
+  return Compiler(lowered, sites, options).run();
 }
 
 Program compile_program(const nn::Graph& g, const opt::Plan& plan, ProgramOptions options) {

@@ -108,10 +108,12 @@ struct Program {
 };
 
 /// Compiles `g` with `sites[i]` replacing activation site i.
-/// Supported graphs (CIFAR ResNets, plain CNNs): one data input [1, C, H, W]; conv (group 1, square
-/// odd kernel, "same" padding, stride 1 or 2); activation; add of two data values; the option-A
-/// shortcut as slice(s) with step 2 on both spatial axes then pad on the channel axis;
-/// global_average_pool, reshape, and one final linear layer producing the output.
+/// Supported graphs (CIFAR ResNets, plain CNNs, ConvNeXt blocks) after lower_for_he
+/// (he/program/lower_graph.h: per-channel constants folded into the linear layers next to them):
+/// one data input [1, C, H, W]; conv (any group, e.g. depthwise; square odd kernel with "same"
+/// padding and stride 1 or 2, or 2x2 with stride 2 and no padding); activation; add of two data
+/// values; the option-A shortcut as slice(s) with step 2 on both spatial axes then pad on the
+/// channel axis; global_average_pool, reshape, and one final linear layer producing the output.
 /// Bootstraps (ProgramStep::slots: the register's period with stage_bootstraps, else `slots`):
 /// before a site whose bootstrap_before is set, wherever the next step needs more levels than its
 /// input has, and inside a composite ReLU deeper than boot_level (split: the most leading sign
