@@ -21,7 +21,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
-#include <fstream>
+#include <filesystem>
 #include <map>
 #include <memory>
 #include <optional>
@@ -42,6 +42,7 @@
 #include "nn/data/data_files.h"
 #include "nn/onnx/onnx_import.h"
 #include "ola/plan.h"
+#include "util/atomic_file.h"
 #include "util/error.h"
 #include "util/process_memory.h"
 
@@ -117,7 +118,8 @@ nlohmann::json bench_program(const BenchInferOptions& o, const ckks::Params& par
     switch (s.op) {
       case he::ProgramOp::conv:
       case he::ProgramOp::shortcut:
-      case he::ProgramOp::pool_fc: by_kind["linear"] += sec; break;
+      case he::ProgramOp::pool_fc:
+      case he::ProgramOp::sum: by_kind["linear"] += sec; break;
       case he::ProgramOp::activation:
       case he::ProgramOp::activation_tail: by_kind["activation"] += sec; break;
       case he::ProgramOp::bootstrap:
@@ -130,11 +132,6 @@ nlohmann::json bench_program(const BenchInferOptions& o, const ckks::Params& par
   };
   double max_err = 0.0, max_logit = 0.0;
   std::size_t agree = 0, correct = 0;
-  std::ofstream log;
-  if (!o.image_log.empty()) {
-    log.open(o.image_log, std::ios::app);
-    if (!log) throw Error("ola bench infer: cannot open --image-log " + o.image_log + " for appending");
-  }
   hooks.on_image = [&](std::size_t i, const he::EncryptedImage& image) {
     const auto& got = image.logits;
     const auto& want = image.simulated_logits;
@@ -147,7 +144,7 @@ nlohmann::json bench_program(const BenchInferOptions& o, const ckks::Params& par
     max_err = std::max(max_err, err);
     std::fprintf(stderr, "%s image %zu: class %zu (simulation %zu, label %d) %.1f s\n", label.c_str(), index, argmax(got),
                  argmax(want), set.labels.at(i), image.infer_seconds);
-    if (log.is_open()) {
+    if (!o.image_log.empty()) {
       const nlohmann::json line{{"run", label},
                                 {"plan", o.plan},
                                 {"params", pset.name},
@@ -159,8 +156,7 @@ nlohmann::json bench_program(const BenchInferOptions& o, const ckks::Params& par
                                 {"seconds", image.infer_seconds},
                                 {"logits", got},
                                 {"simulated_logits", want}};
-      log << line.dump() << '\n' << std::flush;  // one whole line per image, flushed as it ends
-      if (!log) throw Error("ola bench infer: cannot append to --image-log " + o.image_log);
+      append_line(o.image_log, line.dump());  // one whole line per image, on disk as it ends
     }
   };
   const he::EncryptedRun r = he::run_encrypted(params, pset.boot, p, kp, set.images, o.images, hooks);
@@ -204,6 +200,14 @@ void run(const BenchInferOptions& o) {
     throw Error(ola::mismatch("ola bench infer", "--baseline-params", "used with --compare-baseline", "without it"));
   }
   ckks::set_threads(o.threads);
+  if (!o.image_log.empty()) {  // before the long runs: a log that cannot be written fails now
+    const std::filesystem::path log(o.image_log);
+    const auto dir = log.has_parent_path() ? log.parent_path() : std::filesystem::path(".");
+    if (!std::filesystem::is_directory(dir)) {
+      throw Error(ola::mismatch("ola bench infer", "--image-log " + o.image_log, "a file in an existing folder",
+                                "folder " + dir.string() + " missing"));
+    }
+  }
   const he::ParamSet pset = he::param_set_by_name(o.params);
   const ckks::Params params(pset.params);
   const auto path = nn::resolve_data_file(nn::DataRole::test_images, o.image, o.data);

@@ -54,6 +54,25 @@ void write_file_atomic(const std::filesystem::path& path, std::span<const std::u
   }
 }
 
+void append_line(const std::filesystem::path& path, std::string_view line) {
+  const int fd = ::open(path.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
+  if (fd < 0) throw Error(path.string() + ": cannot open for appending: " + errno_text());
+  std::string record(line);
+  record += '\n';
+  std::size_t done = 0;
+  while (done < record.size()) {
+    const ssize_t n = ::write(fd, record.data() + done, record.size() - done);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      const std::string why = errno_text();
+      ::close(fd);
+      throw Error(path.string() + ": append failed: " + why);
+    }
+    done += static_cast<std::size_t>(n);
+  }
+  if (::fsync(fd) != 0 || ::close(fd) != 0) throw Error(path.string() + ": append failed: " + errno_text());
+}
+
 void write_file_atomic(const std::filesystem::path& path, std::string_view text, unsigned mode) {
   write_file_atomic(path,
                     std::span<const std::uint8_t>(reinterpret_cast<const std::uint8_t*>(text.data()),

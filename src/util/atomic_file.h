@@ -18,6 +18,12 @@ void write_file_atomic(const std::filesystem::path& path, std::span<const std::u
                        unsigned mode = 0644);
 void write_file_atomic(const std::filesystem::path& path, std::string_view text, unsigned mode = 0644);
 
+/// Appends `line` and a newline to `path` (created 0644 if absent) with one O_APPEND write, then
+/// fsync: a log of records (e.g. one JSON object per finished image) that a run killed later keeps
+/// whole, line by line. A write cut by a crash can leave at most the last line incomplete.
+/// @throws ola::Error naming the path if it cannot be opened or written.
+void append_line(const std::filesystem::path& path, std::string_view line);
+
 /// Reads a whole file straight into the returned vector (unbuffered: no other heap copy is made,
 /// so a caller may wipe secret contents). @throws ola::Error naming the path if it cannot be
 /// opened or read.

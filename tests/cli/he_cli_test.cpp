@@ -102,6 +102,10 @@ TEST(HeCli, BenchInferReportsAgreementAndErrorAgainstTheSimulation) {
     EXPECT_GT(l["seconds"].get<double>(), 0.0) << line;
   }
   EXPECT_EQ(seen, (std::vector<int>{3, 4}));
+  const auto no_folder = run_ola("bench infer --model " + f("small.onnx") + " --plan " + f("plan.json") +
+                                 " --image-log /nonexistent_ola_dir/log.jsonl");
+  EXPECT_NE(no_folder.exit_code, 0) << no_folder.all;
+  EXPECT_NE(no_folder.all.find("--image-log /nonexistent_ola_dir/log.jsonl"), std::string::npos) << no_folder.all;
   const auto past_end = run_ola("bench infer --model " + f("small.onnx") + " --plan " + f("plan.json") +
                                 " --first-image 99 --images 2");
   EXPECT_NE(past_end.exit_code, 0) << past_end.all;

@@ -421,6 +421,24 @@ TEST(ProgramCkks, TinyConvNextWithBootstrapsMatchesTheSimulation) {
   expect_agreement("tiny ConvNeXt, N=2^12 with bootstraps", want, got);
 }
 
+TEST(ProgramCkks, TinyConvNextWithASplitExpansionMatchesTheSimulation) {
+  // Expansion 8 at 1024 of 2048 slots: block 1's expansion is split over two registers (each
+  // bootstrapped on its own where levels run out), summed back by pw2.
+  const nn::Graph g = testing::tiny_convnext(8);
+  FeatureMap image = zero_feature_map(3, 16, 16);
+  for (std::size_t i = 0; i < image.data.size(); ++i) image.data[i] = std::cos(0.23 * static_cast<double>(i));
+  std::vector<approx::Approximation> sites;
+  for (const auto& [lo, hi] : site_ranges(g, image)) {
+    sites.push_back(approx::make_minimax(approx::Activation::gelu, 3, 1.2 * lo - 1e-3, 1.2 * hi + 1e-3));
+  }
+  const ParamSet set = param_set_by_name("test-boot-n12");
+  const ckks::Params params(set.params);
+  const Program p = compile_program(g, sites, program_options_for(params, set.boot, 1024, true));
+  EXPECT_EQ(std::count_if(p.steps.begin(), p.steps.end(), [](const ProgramStep& s) { return s.op == ProgramOp::sum; }), 1);
+  const auto [want, got] = run_both(params, p, image, set.boot);
+  expect_agreement("tiny ConvNeXt with a split expansion, N=2^12, 1024 slots", want, got);
+}
+
 TEST(ProgramCkks, CompositeReluSplitByABootstrapMatchesTheSimulationAndTheUnsplitProgram) {
   const nn::Graph g = small_cnn();
   const FeatureMap image = test_image();

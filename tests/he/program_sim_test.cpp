@@ -246,6 +246,35 @@ TEST(ProgramSim, TinyConvNextMatchesTheFloatExecutorWithTheSameApproximations) {
   }
 }
 
+TEST(ProgramSim, AnExpansionWiderThanTheSlotsIsSplitOverRegisters) {
+  // Expansion 8 at 1024 slots: block 1's pw1 output (32 channels of 8x8 at gap 2: 8 blocks of 256
+  // slots) needs 2048 slots, so pw1 writes two registers of 16 channels, the GELU runs on each and
+  // pw2 sums two partial convolutions; block 2 (64 channels of 4x4 at gap 4: 1024) fits.
+  const nn::Graph g = testing::tiny_convnext(8);
+  const nn::Tensor images = random_images(2, 3, 16, 16, 5);
+  const auto sites = fit_gelu_sites(g, images, 3);
+  const Program p = compile_program(g, sites, options(1 << 10, 13, 13, false));
+  int sums = 0, convs_of_pw1 = 0, gelu_steps = 0;
+  for (const ProgramStep& s : p.steps) {
+    sums += s.op == ProgramOp::sum;
+    if (s.op == ProgramOp::conv && s.name.find("b1_pw1") != std::string::npos) ++convs_of_pw1;
+    gelu_steps += s.op == ProgramOp::activation;
+  }
+  EXPECT_EQ(sums, 1);          // pw2 of block 1: two partial convolutions
+  EXPECT_EQ(convs_of_pw1, 2);  // two output parts
+  EXPECT_EQ(gelu_steps, 3);    // block 1 on two parts, block 2 on one
+  EXPECT_EQ(p.steps.back().level_after, 0);  // the split costs no level: still 13
+  for (std::int64_t i = 0; i < 2; ++i) {
+    const auto want = float_logits(g, nn::slice_batch(images, i, 1), sites);
+    const auto got = run_sim(p, to_map(images, i), true).logits;
+    const double scale = max_abs(want);
+    for (std::size_t j = 0; j < want.size(); ++j) EXPECT_NEAR(got[j], want[j], 1e-4 * (1.0 + scale)) << i << "," << j;
+  }
+  // The same network at 2048 slots is not split.
+  const Program whole = compile_program(g, sites, options(1 << 11, 13, 13, false));
+  for (const ProgramStep& s : whole.steps) EXPECT_NE(s.op, ProgramOp::sum);
+}
+
 TEST(ProgramSim, RejectsWrongSiteCountsAndExactSites) {
   const nn::Graph g = small_cnn();
   const auto sites = fit_sites(g, random_images(1, 3, 8, 8, 9), 3);

@@ -14,7 +14,8 @@
 
 namespace ola::he::testing {
 
-inline nn::Graph tiny_convnext() {
+/// `expansion`: the inverted bottleneck's width factor (ConvNeXt: 4).
+inline nn::Graph tiny_convnext(int expansion = 4) {
   using nn::test::OnnxBuilder;
   OnnxBuilder b({3, 16, 16});
   b.scalar("sqrt2", std::sqrt(2.0f));
@@ -42,13 +43,13 @@ inline nn::Graph tiny_convnext() {
   const auto block = [&](const std::string& x, const std::string& p, int c) {
     conv(x, p + "dw", c, c, 7, 1, 3, c);
     batch_norm(p + "dw", p + "norm", c);
-    conv(p + "norm", p + "pw1", 4 * c, c, 1, 1, 0, 1);
+    conv(p + "norm", p + "pw1", expansion * c, c, 1, 1, 0, 1);
     b.node("Div", {p + "pw1", "sqrt2"}, p + "u");
     b.node("Erf", {p + "u"}, p + "e", "/" + p + "act/Erf");
     b.node("Add", {p + "e", "one"}, p + "a");
     b.node("Mul", {p + "pw1", p + "a"}, p + "m");
     b.node("Mul", {p + "m", "half"}, p + "gelu");
-    conv(p + "gelu", p + "pw2", c, 4 * c, 1, 1, 0, 1);
+    conv(p + "gelu", p + "pw2", c, expansion * c, 1, 1, 0, 1);
     b.random(p + "gamma", {c, 1, 1}, 0.8f);
     b.node("Mul", {p + "pw2", p + "gamma"}, p + "scaled", "/" + p + "Mul");
     b.node("Add", {x, p + "scaled"}, p + "out", "/" + p + "Add");

@@ -44,6 +44,21 @@ TEST(AtomicFile, MissingFolderIsAClearError) {
   EXPECT_THROW(read_file_bytes("/nonexistent_ola_dir/x.bin"), Error);
 }
 
+TEST(AtomicFile, AppendLineKeepsEveryRecordWhole) {
+  const auto dir = temp_dir();
+  const auto path = dir / "log.jsonl";
+  append_line(path, R"({"image":0})");
+  append_line(path, R"({"image":1})");
+  EXPECT_EQ(read_file_text(path), "{\"image\":0}\n{\"image\":1}\n");
+  std::filesystem::remove_all(dir);
+  try {
+    append_line("/nonexistent_ola_dir/log.jsonl", "x");
+    FAIL() << "expected ola::Error";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("/nonexistent_ola_dir/log.jsonl"), std::string::npos);
+  }
+}
+
 TEST(Hash, KnownBlake2bDigestAndIncremental) {
   // BLAKE2b-256 of the empty string.
   EXPECT_EQ(hash_hex(std::string_view("")),

@@ -45,10 +45,10 @@ struct EvaluationKeys {
   bool stage_bootstraps = false;
   /// Keys per stage (KeyResidency::per_stage): the bootstrap slot counts with a key set of their
   /// own (ascending; empty: every key is in `galois`).
-  std::vector<int> stage_slots;
+  std::vector<int> stage_slots = {};
   /// Those sets, one per stage_slots entry, as the client writes them. load_evaluation_keys leaves
   /// this empty (the server loads a set when its stage starts: load_stage_galois_keys).
-  std::map<int, ckks::GaloisKeys> stage_galois;
+  std::map<int, ckks::GaloisKeys> stage_galois = {};
 };
 
 /// Encrypted logits and where they sit in the slots.

@@ -1,6 +1,7 @@
 // compile_program: nn::Graph + per-site approximations -> he::Program (he/program/program.h).
 #include <algorithm>
 #include <cmath>
+#include <map>
 #include <optional>
 #include <string>
 
@@ -22,6 +23,7 @@ std::string to_string(ProgramOp op) {
     case ProgramOp::pool_fc: return "pool_fc";
     case ProgramOp::bootstrap: return "bootstrap";
     case ProgramOp::activation_tail: return "act_tail";
+    case ProgramOp::sum: return "sum";
   }
   return "?";
 }
@@ -40,7 +42,8 @@ int step_depth(const Program& p, const ProgramStep& s) {
       return a.depth - a.head_depth;
     }
     case ProgramOp::add: return s.level_before - s.level_after;
-    case ProgramOp::bootstrap: return 0;
+    case ProgramOp::bootstrap:
+    case ProgramOp::sum: return 0;
   }
   return 0;
 }
@@ -184,6 +187,12 @@ class Compiler {
   }
 
   int reg(const nn::Node& n, int v) const {
+    if (parts_.count(v) != 0) {
+      throw Error(ola::mismatch(where(n), "input " + g_.value(v).name,
+                                "one ciphertext (a feature map split over " + std::to_string(parts_.at(v).size()) +
+                                    " is read only by activations and convolutions)",
+                                "a split feature map"));
+    }
     if (g_.value(v).is_constant || pending_[static_cast<std::size_t>(v)].kind != PendingKind::none ||
         level_[static_cast<std::size_t>(v)] < 0) {
       throw Error(ola::mismatch(where(n), "input " + g_.value(v).name, "an encrypted feature map",
@@ -217,27 +226,115 @@ class Compiler {
   double out_scale(int v) const { return req_[static_cast<std::size_t>(v)].value_or(1.0); }
 
   void emit_conv(const nn::Node& n, ProgramOp op, int in, Conv2d c) {
+    const Layout out = emit_conv_to(n, op, in, std::move(c), n.output);
+    if (out.channels != g_.value(n.output).shape[1] || out.height != g_.value(n.output).shape[2]) {
+      throw Error(ola::mismatch(where(n), "output shape", nn::to_string(g_.value(n.output).shape, true),
+                                std::to_string(out.channels) + "x" + std::to_string(out.height)));
+    }
+  }
+
+  /// Compiles `c` on register `in` into register `out` (one level) at node n's output scale.
+  Layout emit_conv_to(const nn::Node& n, ProgramOp op, int in, Conv2d c, int out) {
     const auto ui = static_cast<std::size_t>(in);
-    const auto uo = static_cast<std::size_t>(n.output);
+    const auto uo = static_cast<std::size_t>(out);
     const double so = out_scale(n.output);
     for (double& w : c.weights) w *= so / scale_[ui];
     for (double& b : c.bias) b *= so;
     CompiledConv cc = compile_conv(layout_[ui], c);
-    if (cc.out.channels != g_.value(n.output).shape[1] || cc.out.height != g_.value(n.output).shape[2]) {
-      throw Error(ola::mismatch(where(n), "output shape", nn::to_string(g_.value(n.output).shape, true),
-                                std::to_string(cc.out.channels) + "x" + std::to_string(cc.out.height)));
-    }
     ensure(in, 1, where(n));
     layout_[uo] = cc.out;
     scale_[uo] = so;
     level_[uo] = level_[ui] - 1;
-    p_.steps.push_back({op, n.name, in, -1, n.output, static_cast<int>(p_.convs.size()), level_[ui], level_[uo]});
+    p_.steps.push_back({op, n.name, in, -1, out, static_cast<int>(p_.convs.size()), level_[ui], level_[uo]});
     p_.convs.push_back(std::move(cc));
+    return layout_[uo];
+  }
+
+  /// A register of its own (not a graph value), e.g. a part of a split feature map.
+  int new_register(int level, const Layout& layout, double scale) {
+    const int r = p_.registers++;
+    req_.emplace_back();
+    scale_.push_back(scale);
+    level_.push_back(level);
+    layout_.push_back(layout);
+    pending_.emplace_back();
+    return r;
+  }
+
+  /// The registers holding value v: its parts if it is split, else v itself.
+  std::vector<int> registers_of(const nn::Node& n, int v) const {
+    const auto it = parts_.find(v);
+    return it != parts_.end() ? it->second : std::vector<int>{reg(n, v)};
+  }
+
+  /// The fewest output parts (a power of two dividing c.c_out) whose layouts fit in the slots.
+  int output_parts(const nn::Node& n, const Layout& in, const Conv2d& c) const {
+    for (int k = 1; k <= c.c_out; k *= 2) {
+      if (c.c_out % k != 0) break;
+      Conv2d part = c;
+      part.c_out = c.c_out / k;
+      try {
+        conv_output_layout(in, part);
+        return k;
+      } catch (const Error&) {
+        // this many parts do not fit yet
+      }
+    }
+    conv_output_layout(in, c);  // throws the layout error of the whole map
+    throw Error(ola::mismatch(where(n), "output", "a split into equal parts that fit the slots", c.c_out));
+  }
+
+  /// A convolution whose input or output does not fit one ciphertext (MPCNN's packing holds a
+  /// map of C x H x W values in one register while its period fits the slots): the output is split
+  /// into K channel parts, each the sum over the input's P parts of a partial convolution (bias in
+  /// the first); K > 1 makes the output a split value (parts_), read only by activations and
+  /// convolutions. The partial sums cost additions, no level (ProgramOp::sum).
+  void emit_split_conv(const nn::Node& n, const std::vector<int>& ins, const Conv2d& c) {
+    const int p = static_cast<int>(ins.size());
+    const Layout& in0 = layout_[static_cast<std::size_t>(ins[0])];
+    if (c.c_in % p != 0 || in0.channels * p != c.c_in) {
+      throw Error(ola::mismatch(where(n), "input parts", "equal channel parts of " + std::to_string(c.c_in), p));
+    }
+    const int k_parts = output_parts(n, in0, Conv2d{c.c_out, in0.channels, c.kernel, c.stride, c.pad, {}, {}});
+    const int cin = c.c_in / p, cout = c.c_out / k_parts, taps = c.kernel * c.kernel;
+    std::vector<int> outs;
+    for (int k = 0; k < k_parts; ++k) {
+      int acc = -1;
+      for (int j = 0; j < p; ++j) {
+        Conv2d part{cout, cin, c.kernel, c.stride, c.pad, std::vector<double>(static_cast<std::size_t>(cout) * cin * taps), {}};
+        for (int o = 0; o < cout; ++o) {
+          for (int i = 0; i < cin; ++i) {
+            for (int t = 0; t < taps; ++t) {
+              part.weights[static_cast<std::size_t>((o * cin + i) * taps + t)] =
+                  c.weights[static_cast<std::size_t>(((k * cout + o) * c.c_in + j * cin + i) * taps + t)];
+            }
+          }
+        }
+        if (j == 0 && !c.bias.empty()) {
+          part.bias.assign(c.bias.begin() + k * cout, c.bias.begin() + (k + 1) * cout);
+        }
+        const bool last = j + 1 == p;
+        const int target = (k_parts == 1 && last && p == 1) ? n.output : new_register(0, in0, 1.0);
+        emit_conv_to(n, ProgramOp::conv, ins[static_cast<std::size_t>(j)], std::move(part), target);
+        if (acc < 0) {
+          acc = target;
+          continue;
+        }
+        const int s = (k_parts == 1 && last) ? n.output : new_register(0, in0, 1.0);
+        const auto ua = static_cast<std::size_t>(acc), ut = static_cast<std::size_t>(target), us = static_cast<std::size_t>(s);
+        level_[us] = std::min(level_[ua], level_[ut]);
+        layout_[us] = layout_[ua];
+        scale_[us] = scale_[ua];
+        p_.steps.push_back({ProgramOp::sum, n.name, acc, target, s, -1, std::max(level_[ua], level_[ut]), level_[us]});
+        acc = s;
+      }
+      outs.push_back(acc);
+    }
+    if (k_parts > 1) parts_[n.output] = std::move(outs);
   }
 
   void compile_conv_node(const nn::Node& n) {
     const auto& a = std::get<nn::ConvAttrs>(n.attrs);
-    const int in = reg(n, n.inputs.at(0));
     const auto& ws = a.weight.shape;
     const int c_out = static_cast<int>(ws.at(0));
     const int c_in = static_cast<int>(g_.value(n.inputs.at(0)).shape.at(1));
@@ -286,11 +383,17 @@ class Compiler {
     }
     Conv2d c{c_out, c_in, kk, a.stride_h, (kk - 1) / 2, std::move(w),
              std::vector<double>(a.bias.data.begin(), a.bias.data.end())};
-    emit_conv(n, ProgramOp::conv, in, std::move(c));
+    const std::vector<int> ins = registers_of(n, n.inputs.at(0));
+    if (ins.size() == 1 && output_parts(n, layout_[static_cast<std::size_t>(ins[0])], c) == 1) {
+      emit_conv(n, ProgramOp::conv, ins[0], std::move(c));
+    } else {
+      emit_split_conv(n, ins, c);
+    }
   }
 
   void compile_activation(const nn::Node& n) {
     const int site = std::get<nn::ActivationAttrs>(n.attrs).site;
+    if (parts_.count(n.inputs.at(0)) != 0) return compile_split_input_activation(n, site);
     const int in = reg(n, n.inputs.at(0));
     const auto ui = static_cast<std::size_t>(in);
     const auto uo = static_cast<std::size_t>(n.output);
@@ -316,6 +419,37 @@ class Compiler {
     p_.steps.push_back({ProgramOp::activation, n.name, in, -1, n.output, static_cast<int>(p_.activations.size()),
                         level_[ui], level_[uo]});
     p_.activations.push_back(std::move(pa));
+  }
+
+  /// The site's polynomial on each part of a split feature map (each part bootstrapped as needed).
+  void compile_split_input_activation(const nn::Node& n, int site) {
+    const std::vector<int> ins = parts_.at(n.inputs.at(0));
+    ProgramActivation pa;
+    pa.site = site;
+    pa.approximation = sites_[static_cast<std::size_t>(site)];
+    const auto [lo, hi] = poly_interval(pa.approximation);
+    pa.t_scale = 2.0 / (hi - lo);
+    pa.t_shift = -(lo + hi) / (hi - lo);
+    pa.out_factor = out_scale(n.output);
+    pa.depth = activation_depth(pa.approximation);
+    if (pa.depth > p_.options.boot_level) {
+      throw Error(ola::mismatch(where(n), "activation depth on a split feature map",
+                                "<= " + std::to_string(p_.options.boot_level) + " (no split composite)", pa.depth));
+    }
+    const auto& force = p_.options.bootstrap_before;
+    const bool forced = !force.empty() && force[static_cast<std::size_t>(site)];
+    std::vector<int> outs;
+    for (int in : ins) {
+      OLA_CHECK(same_scale(scale_[static_cast<std::size_t>(in)], pa.t_scale), "activation scale on a part");
+      ensure(in, pa.depth, where(n), forced);
+      const auto ui = static_cast<std::size_t>(in);
+      const int out = new_register(level_[ui] - pa.depth, layout_[ui], pa.out_factor);
+      p_.steps.push_back({ProgramOp::activation, n.name, in, -1, out, static_cast<int>(p_.activations.size()),
+                          level_[ui], level_[static_cast<std::size_t>(out)]});
+      p_.activations.push_back(pa);
+      outs.push_back(out);
+    }
+    parts_[n.output] = std::move(outs);
   }
 
   /// A composite ReLU deeper than boot_level: leading sign stages, a bootstrap of their output
@@ -474,6 +608,7 @@ class Compiler {
   std::vector<int> level_;
   std::vector<Layout> layout_;
   std::vector<Pending> pending_;
+  std::map<int, std::vector<int>> parts_;  ///< split value -> its part registers (channel order)
   Program p_;
 };
 

@@ -72,8 +72,7 @@ void fold_channel_scale_into_conv(nn::Graph& g) {
         for (std::int64_t k = 0; k < per_out; ++k) c.weight.data[static_cast<std::size_t>(o * per_out + k)] *= f;
         c.bias.data[static_cast<std::size_t>(o)] *= f;
       }
-      conv.output = n.output;
-      conv.name += "+" + n.name;
+      conv.output = n.output;  // the conv keeps its name: linear costs are looked up by it
       dead[i] = true;
       break;
     }
@@ -135,7 +134,6 @@ void fold_affine_forward(nn::Graph& g) {
     for (int& v : m.inputs) {
       if (v == n.output) v = n.inputs[0];
     }
-    m.name = n.name + "+" + m.name;
     dead[i] = true;
   }
   erase_nodes(g, dead);

@@ -34,6 +34,10 @@ enum class ProgramOp {
   /// second half of a split composite ReLU (ProgramActivation::split): the remaining sign stages
   /// on `input` (s, bootstrapped), then the product with t read from `input2` (the activation's input)
   activation_tail,
+  /// `input` + `input2`: two partial results of one convolution whose input is split over several
+  /// registers (equal scales by construction); the higher is dropped to the lower level, no level
+  /// is spent
+  sum,
 };
 std::string to_string(ProgramOp op);
 

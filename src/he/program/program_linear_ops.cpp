@@ -27,8 +27,11 @@ std::map<std::string, opt::LinearOps> linear_ops_by_node(const nn::Graph& g, Pro
   };
   for (const ProgramStep& s : p.steps) {
     switch (s.op) {
-      case ProgramOp::conv:
-        out[s.name] = conv_counts(s);
+      case ProgramOp::conv:  // a convolution split over registers is several steps of one name
+        out[s.name] = out[s.name] + conv_counts(s);
+        break;
+      case ProgramOp::sum:
+        out[s.name].additions += 1;
         break;
       case ProgramOp::shortcut:
         for (const ProgramStep& merge : p.steps) {

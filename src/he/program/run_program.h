@@ -98,6 +98,13 @@ typename B::Ciphertext run_program(B& be, const Program& p, const typename B::Ci
         }
         break;
       }
+      case ProgramOp::sum: {
+        const Ct& a = get(s.input);
+        const Ct& b = get(s.input2);
+        const int l = std::min(be.level(a), be.level(b));
+        out = be.add(be.drop_to_level(a, l), be.drop_to_level(b, l));
+        break;
+      }
       case ProgramOp::pool_fc: out = pool_fc(be, get(s.input), p.head); break;
       case ProgramOp::bootstrap: out = be.bootstrap(get(s.input), s.slots); break;
     }
