@@ -64,6 +64,24 @@ TEST(HeCli, SmallCnnThroughKeygenEncryptInferDecryptMatchesTheSimulation) {
   EXPECT_NE(r.all.find("program"), std::string::npos) << r.all;
 }
 
+TEST(HeCli, AReplacementListRunsEncryptedLikeAPlanWithTheSamePolynomials) {
+  // `ola uniform-plan`'s replacement list as --plan: every site listed, bootstraps by the compiler.
+  const Files f;
+  write_text(f("small.onnx"), small_cnn_onnx());
+  const nlohmann::json plan = plan_json({6.0, 6.0});
+  nlohmann::json list = nlohmann::json::array();
+  for (const auto& site : plan["sites"]) list.push_back({{"site", site["index"]}, {"approximation", site["approximation"]}});
+  write_text(f("list.json"), list.dump());
+  auto r = run_ola("bench infer --model " + f("small.onnx") + " --plan " + f("list.json") + " --images 1 --json");
+  ASSERT_EQ(r.exit_code, 0) << r.all;
+  EXPECT_EQ(nlohmann::json::parse(r.out)["agreement"], 1.0);
+  list.erase(1);
+  write_text(f("short.json"), list.dump());
+  r = run_ola("keygen --model " + f("small.onnx") + " --plan " + f("short.json") + " --estimate-only");
+  EXPECT_NE(r.exit_code, 0) << r.all;
+  EXPECT_NE(r.all.find("site relu_1: expected a polynomial"), std::string::npos) << r.all;
+}
+
 TEST(HeCli, BenchInferReportsAgreementAndErrorAgainstTheSimulation) {
   const Files f;
   write_text(f("small.onnx"), small_cnn_onnx());

@@ -2,8 +2,12 @@
 
 #include <algorithm>
 
+#include <nlohmann/json.hpp>
+
 #include "nn/onnx/onnx_import.h"
+#include "nn/sim/approximation_json.h"
 #include "ola/plan.h"
+#include "util/atomic_file.h"
 #include "util/error.h"
 
 namespace ola::he {
@@ -11,7 +15,25 @@ namespace ola::he {
 Program load_program(const std::filesystem::path& model, const std::filesystem::path& plan,
                      const ProgramOptions& options) {
   const nn::Graph g = nn::import_onnx(model);
-  return compile_program(g, opt::load_plan(plan), options);
+  nlohmann::json j;
+  try {
+    j = nlohmann::json::parse(read_file_text(plan));
+  } catch (const nlohmann::json::exception& e) {  // parse_error, and out_of_range for numbers like 1e999
+    throw FormatError(ola::mismatch(plan.string(), "contents", "JSON", e.what()));
+  }
+  if (!j.is_array()) return compile_program(g, opt::plan_from_json(j, plan.string()), options);
+  // A replacement list (`ola uniform-plan`): every site needs a polynomial; bootstraps go where
+  // the levels run out.
+  const nn::SiteReplacements rep = nn::replacements_from_json(g, j, plan.string());
+  std::vector<approx::Approximation> sites;
+  for (std::size_t i = 0; i < rep.size(); ++i) {
+    if (!rep[i]) {
+      throw Error(ola::mismatch(plan.string(), "site " + g.sites[i].short_name,
+                                "a polynomial (an encrypted run replaces every activation)", "not listed"));
+    }
+    sites.push_back(*rep[i]);
+  }
+  return compile_program(g, sites, options);
 }
 
 FeatureMap image_map(const nn::Tensor& images, std::int64_t index) {

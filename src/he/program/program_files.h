@@ -11,8 +11,11 @@
 
 namespace ola::he {
 
-/// import_onnx(model) + load_plan(plan) + compile_program(graph, plan, options).
-/// @throws ola::Error / nn::ModelError / ola::FormatError as those functions.
+/// import_onnx(model) + load_plan(plan) + compile_program(graph, plan, options). `plan` may also be
+/// a replacement list (`ola uniform-plan`, nn/sim/approximation_json.h) that lists every site:
+/// compiled with the compiler's bootstrap placement.
+/// @throws ola::Error / nn::ModelError / ola::FormatError as those functions, or if a list leaves a
+///         site out.
 Program load_program(const std::filesystem::path& model, const std::filesystem::path& plan,
                      const ProgramOptions& options);
 
