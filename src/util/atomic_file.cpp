@@ -16,6 +16,20 @@ namespace {
 
 std::string errno_text() { return std::strerror(errno); }
 
+/// Writes all of `bytes` to fd (retrying short writes and EINTR); false with errno set on failure.
+bool write_all(int fd, const std::uint8_t* bytes, std::size_t size) {
+  std::size_t done = 0;
+  while (done < size) {
+    const ssize_t n = ::write(fd, bytes + done, size - done);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return false;
+    }
+    done += static_cast<std::size_t>(n);
+  }
+  return true;
+}
+
 }  // namespace
 
 void write_file_atomic(const std::filesystem::path& path, std::span<const std::uint8_t> bytes,
@@ -30,17 +44,11 @@ void write_file_atomic(const std::filesystem::path& path, std::span<const std::u
   if (fd < 0) throw Error(path.string() + ": cannot create temporary file: " + errno_text());
   // Permissions exactly as asked, whatever the umask (secret keys: 0600).
   ::fchmod(fd, mode);
-  std::size_t done = 0;
-  while (done < bytes.size()) {
-    const ssize_t n = ::write(fd, bytes.data() + done, bytes.size() - done);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      const std::string why = errno_text();
-      ::close(fd);
-      ::unlink(tmp.c_str());
-      throw Error(path.string() + ": write failed: " + why);
-    }
-    done += static_cast<std::size_t>(n);
+  if (!write_all(fd, bytes.data(), bytes.size())) {
+    const std::string why = errno_text();
+    ::close(fd);
+    ::unlink(tmp.c_str());
+    throw Error(path.string() + ": write failed: " + why);
   }
   if (::fsync(fd) != 0 || ::close(fd) != 0) {
     const std::string why = errno_text();
@@ -59,16 +67,10 @@ void append_line(const std::filesystem::path& path, std::string_view line) {
   if (fd < 0) throw Error(path.string() + ": cannot open for appending: " + errno_text());
   std::string record(line);
   record += '\n';
-  std::size_t done = 0;
-  while (done < record.size()) {
-    const ssize_t n = ::write(fd, record.data() + done, record.size() - done);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      const std::string why = errno_text();
-      ::close(fd);
-      throw Error(path.string() + ": append failed: " + why);
-    }
-    done += static_cast<std::size_t>(n);
+  if (!write_all(fd, reinterpret_cast<const std::uint8_t*>(record.data()), record.size())) {
+    const std::string why = errno_text();
+    ::close(fd);
+    throw Error(path.string() + ": append failed: " + why);
   }
   if (::fsync(fd) != 0 || ::close(fd) != 0) throw Error(path.string() + ": append failed: " + errno_text());
 }

@@ -403,16 +403,22 @@ TEST(ProgramCkks, RunEncryptedWithKeysPerStageLoadsEachStagesKeysWithItsBootstra
                ckks::OperandError);
 }
 
+/// A degree-3 minimax GELU per site on the image's observed range plus 20%.
+std::vector<approx::Approximation> cubic_gelu_sites(const nn::Graph& g, const FeatureMap& image) {
+  std::vector<approx::Approximation> sites;
+  for (const auto& [lo, hi] : site_ranges(g, image)) {
+    sites.push_back(approx::make_minimax(approx::Activation::gelu, 3, 1.2 * lo - 1e-3, 1.2 * hi + 1e-3));
+  }
+  return sites;
+}
+
 TEST(ProgramCkks, TinyConvNextWithBootstrapsMatchesTheSimulation) {
   // Depthwise 7x7 and 2x2 stride-2 convs, folded layer scales and BatchNorms, degree-3 GELUs:
   // 13 levels in windows of 4 (test-boot-n12), so the compiler bootstraps between layers.
   const nn::Graph g = testing::tiny_convnext();
   FeatureMap image = zero_feature_map(3, 16, 16);
   for (std::size_t i = 0; i < image.data.size(); ++i) image.data[i] = std::sin(0.37 * static_cast<double>(i));
-  std::vector<approx::Approximation> sites;
-  for (const auto& [lo, hi] : site_ranges(g, image)) {
-    sites.push_back(approx::make_minimax(approx::Activation::gelu, 3, 1.2 * lo - 1e-3, 1.2 * hi + 1e-3));
-  }
+  const auto sites = cubic_gelu_sites(g, image);
   const ParamSet set = param_set_by_name("test-boot-n12");
   const ckks::Params params(set.params);
   const Program p = compile_program(g, sites, program_options_for(params, set.boot, 0, true));
@@ -427,10 +433,7 @@ TEST(ProgramCkks, TinyConvNextWithASplitExpansionMatchesTheSimulation) {
   const nn::Graph g = testing::tiny_convnext(8);
   FeatureMap image = zero_feature_map(3, 16, 16);
   for (std::size_t i = 0; i < image.data.size(); ++i) image.data[i] = std::cos(0.23 * static_cast<double>(i));
-  std::vector<approx::Approximation> sites;
-  for (const auto& [lo, hi] : site_ranges(g, image)) {
-    sites.push_back(approx::make_minimax(approx::Activation::gelu, 3, 1.2 * lo - 1e-3, 1.2 * hi + 1e-3));
-  }
+  const auto sites = cubic_gelu_sites(g, image);
   const ParamSet set = param_set_by_name("test-boot-n12");
   const ckks::Params params(set.params);
   const Program p = compile_program(g, sites, program_options_for(params, set.boot, 1024, true));

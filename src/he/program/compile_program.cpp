@@ -392,22 +392,13 @@ class Compiler {
   }
 
   void compile_activation(const nn::Node& n) {
-    const int site = std::get<nn::ActivationAttrs>(n.attrs).site;
-    if (parts_.count(n.inputs.at(0)) != 0) return compile_split_input_activation(n, site);
+    ProgramActivation pa = site_activation(n);
+    const bool forced = bootstrap_forced(pa.site);
+    if (parts_.count(n.inputs.at(0)) != 0) return compile_split_input_activation(n, std::move(pa), forced);
     const int in = reg(n, n.inputs.at(0));
     const auto ui = static_cast<std::size_t>(in);
     const auto uo = static_cast<std::size_t>(n.output);
-    ProgramActivation pa;
-    pa.site = site;
-    pa.approximation = sites_[static_cast<std::size_t>(site)];
-    const auto [lo, hi] = poly_interval(pa.approximation);
-    pa.t_scale = 2.0 / (hi - lo);
-    pa.t_shift = -(lo + hi) / (hi - lo);
-    pa.out_factor = out_scale(n.output);
-    pa.depth = activation_depth(pa.approximation);
     OLA_CHECK(same_scale(scale_[ui], pa.t_scale), "activation scale " << scale_[ui] << " vs " << pa.t_scale);
-    const auto& force = p_.options.bootstrap_before;
-    const bool forced = !force.empty() && force[static_cast<std::size_t>(site)];
     if (pa.approximation.kind == approx::Kind::composite_relu && pa.depth > p_.options.boot_level &&
         p_.options.allow_bootstrap) {
       return compile_split_activation(n, std::move(pa), in, forced);
@@ -421,23 +412,31 @@ class Compiler {
     p_.activations.push_back(std::move(pa));
   }
 
-  /// The site's polynomial on each part of a split feature map (each part bootstrapped as needed).
-  void compile_split_input_activation(const nn::Node& n, int site) {
-    const std::vector<int> ins = parts_.at(n.inputs.at(0));
+  /// Activation node n's site polynomial and the affine map into its interval (program.h).
+  ProgramActivation site_activation(const nn::Node& n) const {
     ProgramActivation pa;
-    pa.site = site;
-    pa.approximation = sites_[static_cast<std::size_t>(site)];
+    pa.site = std::get<nn::ActivationAttrs>(n.attrs).site;
+    pa.approximation = sites_[static_cast<std::size_t>(pa.site)];
     const auto [lo, hi] = poly_interval(pa.approximation);
     pa.t_scale = 2.0 / (hi - lo);
     pa.t_shift = -(lo + hi) / (hi - lo);
     pa.out_factor = out_scale(n.output);
     pa.depth = activation_depth(pa.approximation);
+    return pa;
+  }
+
+  bool bootstrap_forced(int site) const {
+    const auto& force = p_.options.bootstrap_before;
+    return !force.empty() && force[static_cast<std::size_t>(site)];
+  }
+
+  /// The site's polynomial on each part of a split feature map (each part bootstrapped as needed).
+  void compile_split_input_activation(const nn::Node& n, const ProgramActivation& pa, bool forced) {
+    const std::vector<int> ins = parts_.at(n.inputs.at(0));
     if (pa.depth > p_.options.boot_level) {
       throw Error(ola::mismatch(where(n), "activation depth on a split feature map",
                                 "<= " + std::to_string(p_.options.boot_level) + " (no split composite)", pa.depth));
     }
-    const auto& force = p_.options.bootstrap_before;
-    const bool forced = !force.empty() && force[static_cast<std::size_t>(site)];
     std::vector<int> outs;
     for (int in : ins) {
       OLA_CHECK(same_scale(scale_[static_cast<std::size_t>(in)], pa.t_scale), "activation scale on a part");
