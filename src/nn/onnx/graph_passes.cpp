@@ -16,6 +16,40 @@ std::vector<std::vector<int>> consumers(const Graph& g) {
   return c;
 }
 
+std::vector<int> producers(const Graph& g) {
+  std::vector<int> p(g.values.size(), -1);
+  for (std::size_t i = 0; i < g.nodes.size(); ++i) p[static_cast<std::size_t>(g.nodes[i].output)] = static_cast<int>(i);
+  return p;
+}
+
+/// The only node reading value v, or -1 if none or several (or the graph output) read it.
+int only_reader(const std::vector<std::vector<int>>& users, int v) {
+  const auto& u = users[static_cast<std::size_t>(v)];
+  return u.size() == 1 ? u[0] : -1;
+}
+
+/// Output channel o of the conv becomes scale[o] * out + shift[o] (shift absent: 0):
+/// W'[o] = W[o] * scale[o], b'[o] = b[o] * scale[o] + shift[o].
+void scale_conv_outputs(ConvAttrs& c, const std::vector<float>& scale, const std::vector<float>* shift) {
+  const std::int64_t per_out = c.weight.size() / c.weight.shape[0];
+  for (std::int64_t o = 0; o < c.weight.shape[0]; ++o) {
+    const float s = scale[static_cast<std::size_t>(o)];
+    for (std::int64_t k = 0; k < per_out; ++k) c.weight.data[static_cast<std::size_t>(o * per_out + k)] *= s;
+    float& b = c.bias.data[static_cast<std::size_t>(o)];
+    b = b * s + (shift != nullptr ? (*shift)[static_cast<std::size_t>(o)] : 0.0f);
+  }
+}
+
+/// The per-channel factors of a constant of shape [C,1,1] or [1,C,1,1] with C == channels.
+std::optional<std::vector<float>> channel_constant(const Value& v, std::int64_t channels) {
+  if (!v.is_constant) return std::nullopt;
+  const Shape& s = v.constant.shape;
+  const bool chw = s.size() == 3 && s[0] == channels && s[1] == 1 && s[2] == 1;
+  const bool nchw = s.size() == 4 && s[0] == 1 && s[1] == channels && s[2] == 1 && s[3] == 1;
+  if (!chw && !nchw) return std::nullopt;
+  return v.constant.data;
+}
+
 void erase_nodes(Graph& g, const std::vector<bool>& dead) {
   std::vector<Node> kept;
   for (std::size_t i = 0; i < g.nodes.size(); ++i) {
@@ -52,8 +86,7 @@ int other_operand(const Node& n, int operand) {
 
 void fold_affine_into_conv(Graph& g) {
   auto users = consumers(g);
-  std::vector<int> producer(g.values.size(), -1);
-  for (std::size_t i = 0; i < g.nodes.size(); ++i) producer[static_cast<std::size_t>(g.nodes[i].output)] = static_cast<int>(i);
+  const std::vector<int> producer = producers(g);
   std::vector<bool> dead(g.nodes.size(), false);
   for (std::size_t i = 0; i < g.nodes.size(); ++i) {
     Node& n = g.nodes[i];
@@ -62,18 +95,97 @@ void fold_affine_into_conv(Graph& g) {
     const int p = producer[static_cast<std::size_t>(in)];
     if (p < 0 || g.nodes[static_cast<std::size_t>(p)].op != OpKind::conv || users[static_cast<std::size_t>(in)].size() != 1) continue;
     Node& conv = g.nodes[static_cast<std::size_t>(p)];
-    auto& c = std::get<ConvAttrs>(conv.attrs);
     const auto& a = std::get<AffineAttrs>(n.attrs);
-    const std::int64_t per_out = c.weight.size() / c.weight.shape[0];
-    for (std::int64_t o = 0; o < c.weight.shape[0]; ++o) {
-      const float s = a.scale[static_cast<std::size_t>(o)];
-      for (std::int64_t k = 0; k < per_out; ++k) c.weight.data[static_cast<std::size_t>(o * per_out + k)] *= s;
-      float& b = c.bias.data[static_cast<std::size_t>(o)];
-      b = b * s + a.shift[static_cast<std::size_t>(o)];
-    }
+    scale_conv_outputs(std::get<ConvAttrs>(conv.attrs), a.scale, &a.shift);
     conv.output = n.output;
     conv.name += "+" + n.name;
     conv.op_type += "+BatchNormalization";
+    dead[i] = true;
+  }
+  erase_nodes(g, dead);
+}
+
+void fold_channel_constants(Graph& g) {
+  // 1. mul(conv output read by nothing else, per-channel constant) -> the conv.
+  {
+    const auto users = consumers(g);
+    const std::vector<int> producer = producers(g);
+    std::vector<bool> dead(g.nodes.size(), false);
+    for (std::size_t i = 0; i < g.nodes.size(); ++i) {
+      Node& n = g.nodes[i];
+      if (n.op != OpKind::mul || n.inputs.size() != 2) continue;
+      for (int side = 0; side < 2; ++side) {
+        const int data = n.inputs[static_cast<std::size_t>(side)];
+        const int p = producer[static_cast<std::size_t>(data)];
+        if (p < 0 || g.nodes[static_cast<std::size_t>(p)].op != OpKind::conv ||
+            only_reader(users, data) != static_cast<int>(i)) {
+          continue;
+        }
+        Node& conv = g.nodes[static_cast<std::size_t>(p)];
+        auto& c = std::get<ConvAttrs>(conv.attrs);
+        const auto s = channel_constant(g.value(n.inputs[static_cast<std::size_t>(1 - side)]), c.weight.shape[0]);
+        if (!s) continue;
+        scale_conv_outputs(c, *s, nullptr);
+        conv.output = n.output;  // the conv keeps its name: linear costs are looked up by it
+        dead[i] = true;
+        break;
+      }
+    }
+    erase_nodes(g, dead);
+  }
+  // 2. affine -> conv without padding; 3. affine -> pool -> reshape -> linear.
+  const auto users = consumers(g);
+  std::vector<bool> dead(g.nodes.size(), false);
+  for (std::size_t i = 0; i < g.nodes.size(); ++i) {
+    const Node& n = g.nodes[i];
+    if (n.op != OpKind::affine) continue;
+    const auto& a = std::get<AffineAttrs>(n.attrs);
+    const int next = only_reader(users, n.output);
+    if (next < 0) continue;
+    Node& m = g.nodes[static_cast<std::size_t>(next)];
+    if (m.op == OpKind::conv) {
+      auto& c = std::get<ConvAttrs>(m.attrs);
+      if (c.pad_top != 0 || c.pad_left != 0 || c.pad_bottom != 0 || c.pad_right != 0) continue;
+      const std::int64_t c_out = c.weight.shape[0], c_in_group = c.weight.shape[1];
+      const std::int64_t taps = c.weight.shape[2] * c.weight.shape[3];
+      const std::int64_t out_per_group = c_out / c.group;
+      for (std::int64_t o = 0; o < c_out; ++o) {
+        const std::int64_t first_in = (o / out_per_group) * c_in_group;  // input channels of o's group
+        double shift = 0.0;
+        for (std::int64_t j = 0; j < c_in_group; ++j) {
+          const auto ch = static_cast<std::size_t>(first_in + j);
+          for (std::int64_t t = 0; t < taps; ++t) {
+            float& w = c.weight.data[static_cast<std::size_t>((o * c_in_group + j) * taps + t)];
+            shift += static_cast<double>(w) * a.shift[ch];
+            w *= a.scale[ch];
+          }
+        }
+        c.bias.data[static_cast<std::size_t>(o)] += static_cast<float>(shift);
+      }
+    } else if (m.op == OpKind::global_average_pool) {
+      const int reshape = only_reader(users, m.output);
+      if (reshape < 0 || g.nodes[static_cast<std::size_t>(reshape)].op != OpKind::reshape) continue;
+      const int lin = only_reader(users, g.nodes[static_cast<std::size_t>(reshape)].output);
+      if (lin < 0 || g.nodes[static_cast<std::size_t>(lin)].op != OpKind::linear) continue;
+      auto& l = std::get<LinearAttrs>(g.nodes[static_cast<std::size_t>(lin)].attrs);
+      const std::int64_t outs = l.weight.shape[0], ins = l.weight.shape[1];
+      if (ins != static_cast<std::int64_t>(a.scale.size())) continue;
+      for (std::int64_t o = 0; o < outs; ++o) {
+        double shift = 0.0;
+        for (std::int64_t j = 0; j < ins; ++j) {
+          float& w = l.weight.data[static_cast<std::size_t>(o * ins + j)];
+          shift += static_cast<double>(w) * a.shift[static_cast<std::size_t>(j)];
+          w *= a.scale[static_cast<std::size_t>(j)];
+        }
+        l.bias.data[static_cast<std::size_t>(o)] += static_cast<float>(shift);
+      }
+    } else {
+      continue;
+    }
+    // The reader takes the affine's input instead of its output.
+    for (int& v : m.inputs) {
+      if (v == n.output) v = n.inputs[0];
+    }
     dead[i] = true;
   }
   erase_nodes(g, dead);
