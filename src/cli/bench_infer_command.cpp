@@ -64,6 +64,9 @@ struct BenchInferOptions {
   bool json = false;
 };
 
+/// log2 of an absolute error; -1074 (log2 of the smallest positive double) for an exact 0.
+double error_bits(double err) { return err > 0 ? std::log2(err) : -1074.0; }
+
 std::size_t argmax(const std::vector<double>& v) {
   return static_cast<std::size_t>(std::max_element(v.begin(), v.end()) - v.begin());
 }
@@ -152,7 +155,7 @@ nlohmann::json bench_program(const BenchInferOptions& o, const ckks::Params& par
                                 {"class", argmax(got)},
                                 {"simulated_class", argmax(want)},
                                 {"label", set.labels.at(i)},
-                                {"logit_error_bits", err > 0 ? std::log2(err) : -1074.0},
+                                {"logit_error_bits", error_bits(err)},
                                 {"seconds", image.infer_seconds},
                                 {"logits", got},
                                 {"simulated_logits", want}};
@@ -189,7 +192,7 @@ nlohmann::json bench_program(const BenchInferOptions& o, const ckks::Params& par
           {"encrypted_top1", static_cast<double>(correct) / n},
           {"max_abs_logit", max_logit},
           {"max_logit_error", max_err},
-          {"max_logit_error_bits", max_err > 0 ? std::log2(max_err) : -1074.0}};
+          {"max_logit_error_bits", error_bits(max_err)}};
 }
 
 void run(const BenchInferOptions& o) {

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cstring>
 #include <fstream>
+#include <functional>
+#include <optional>
 #include <sstream>
 #include <utility>
 
@@ -70,43 +72,64 @@ std::string describe(const Bytes& b) {
 
 bool is_secret(const Bytes& b) { return describe(b).find("secret") != std::string::npos; }
 
-std::vector<Bytes> unpack_container(const Bytes& b, const char* magic, std::size_t count, const std::string& where) {
-  if (magic_of(b) != magic) {
-    throw FormatError(ola::mismatch(where, "kind", std::string("a ") + magic + " file", describe(b)));
+/// Where each section of a container lies (offset of its bytes, size), read from the headers alone:
+/// a file reader can then load only the sections it needs.
+struct SectionIndex {
+  std::vector<std::pair<std::uint64_t, std::uint64_t>> sections;
+};
+
+/// Reads n bytes at offset pos of a container into dst (the caller has checked pos + n <= end).
+using ReadAt = std::function<bool(std::uint64_t pos, std::uint8_t* dst, std::size_t n)>;
+
+/// The container format's one parser: `head` (its first bytes) for the kind, then version, section
+/// count (checked against `count` when given) and each section's size against `end`, the
+/// container's size.
+/// @throws FormatError naming the field: other kind or version, truncated, trailing data.
+SectionIndex index_sections(const ReadAt& read, std::uint64_t end, const Bytes& head, const char* magic,
+                            std::optional<std::size_t> count, const std::string& where) {
+  if (magic_of(head) != magic) {
+    throw FormatError(ola::mismatch(where, "kind", std::string("a ") + magic + " file", describe(head)));
   }
-  std::size_t pos = 8;
+  std::uint64_t pos = 8;
   auto get = [&](int n, const char* field) {
-    if (b.size() < pos + static_cast<std::size_t>(n)) {
+    std::uint8_t buf[8] = {};
+    if (end < pos + static_cast<std::uint64_t>(n) || !read(pos, buf, static_cast<std::size_t>(n))) {
       throw FormatError(ola::mismatch(where, field, std::to_string(n) + " more bytes", "end of file (truncated)"));
     }
+    pos += static_cast<std::uint64_t>(n);
     std::uint64_t v = 0;
-    for (int i = 0; i < n; ++i) v |= static_cast<std::uint64_t>(b[pos + static_cast<std::size_t>(i)]) << (8 * i);
-    pos += static_cast<std::size_t>(n);
+    for (int i = 0; i < n; ++i) v |= static_cast<std::uint64_t>(buf[i]) << (8 * i);
     return v;
   };
   const auto version = get(4, "version");
   if (version != kVersion) throw FormatError(ola::mismatch(where, "version", kVersion, version));
   const auto sections = get(4, "sections");
-  if (sections != count) throw FormatError(ola::mismatch(where, "sections", count, sections));
-  std::vector<Bytes> out;
-  for (std::size_t i = 0; i < count; ++i) {
+  if (count && sections != *count) throw FormatError(ola::mismatch(where, "sections", *count, sections));
+  SectionIndex index;
+  for (std::uint64_t i = 0; i < sections; ++i) {
     const auto size = get(8, "section size");
-    if (size > b.size() - pos) {
+    if (size > end - pos) {
       throw FormatError(ola::mismatch(where, "section " + std::to_string(i), std::to_string(size) + " bytes",
-                                      std::to_string(b.size() - pos) + " (truncated)"));
+                                      std::to_string(end - pos) + " (truncated)"));
     }
-    out.emplace_back(b.begin() + static_cast<std::ptrdiff_t>(pos), b.begin() + static_cast<std::ptrdiff_t>(pos + size));
+    index.sections.emplace_back(pos, size);
     pos += size;
   }
-  if (pos != b.size()) throw FormatError(ola::mismatch(where, "size", pos, std::to_string(b.size()) + " (trailing data)"));
-  return out;
+  if (pos != end) throw FormatError(ola::mismatch(where, "size", pos, std::to_string(end) + " (trailing data)"));
+  return index;
 }
 
-/// Where each section of a container file lies (offset of its bytes, size), read from the section
-/// headers alone: a reader can then load only the sections it needs.
-struct SectionIndex {
-  std::vector<std::pair<std::uint64_t, std::uint64_t>> sections;
-};
+std::vector<Bytes> unpack_container(const Bytes& b, const char* magic, std::size_t count, const std::string& where) {
+  const ReadAt in_memory = [&b](std::uint64_t pos, std::uint8_t* dst, std::size_t n) {
+    std::copy_n(b.begin() + static_cast<std::ptrdiff_t>(pos), n, dst);
+    return true;
+  };
+  std::vector<Bytes> out;
+  for (const auto& [offset, size] : index_sections(in_memory, b.size(), b, magic, count, where).sections) {
+    out.emplace_back(b.begin() + static_cast<std::ptrdiff_t>(offset), b.begin() + static_cast<std::ptrdiff_t>(offset + size));
+  }
+  return out;
+}
 
 /// The first `n` bytes of a file (fewer if it is shorter), for identifying it.
 Bytes read_prefix(const std::filesystem::path& path, std::size_t n) {
@@ -118,45 +141,17 @@ Bytes read_prefix(const std::filesystem::path& path, std::size_t n) {
   return b;
 }
 
+/// index_sections over a file, reading only the section headers.
 SectionIndex index_container(const std::filesystem::path& path, const char* magic) {
-  const std::string where = path.string();
   std::ifstream in(path, std::ios::binary);
-  if (!in) throw Error(where + ": cannot open file for reading");
+  if (!in) throw Error(path.string() + ": cannot open file for reading");
   in.seekg(0, std::ios::end);
   const auto end = static_cast<std::uint64_t>(in.tellg());
-  in.seekg(0);
-  std::uint64_t pos = 0;
-  auto get = [&](int n, const char* field) {
-    std::uint8_t buf[8] = {};
-    if (end < pos + static_cast<std::uint64_t>(n) || !in.read(reinterpret_cast<char*>(buf), n)) {
-      throw FormatError(ola::mismatch(where, field, std::to_string(n) + " more bytes", "end of file (truncated)"));
-    }
-    pos += static_cast<std::uint64_t>(n);
-    std::uint64_t v = 0;
-    for (int i = 0; i < n; ++i) v |= static_cast<std::uint64_t>(buf[i]) << (8 * i);
-    return v;
-  };
-  const Bytes head = read_prefix(path, 16);
-  if (magic_of(head) != magic) {
-    throw FormatError(ola::mismatch(where, "kind", std::string("a ") + magic + " file", describe(head)));
-  }
-  get(8, "magic");
-  const auto version = get(4, "version");
-  if (version != kVersion) throw FormatError(ola::mismatch(where, "version", kVersion, version));
-  const auto count = get(4, "sections");
-  SectionIndex index;
-  for (std::uint64_t i = 0; i < count; ++i) {
-    const auto size = get(8, "section size");
-    if (size > end - pos) {
-      throw FormatError(ola::mismatch(where, "section " + std::to_string(i), std::to_string(size) + " bytes",
-                                      std::to_string(end - pos) + " (truncated)"));
-    }
-    index.sections.emplace_back(pos, size);
-    pos += size;
+  const ReadAt from_file = [&in](std::uint64_t pos, std::uint8_t* dst, std::size_t n) {
     in.seekg(static_cast<std::streamoff>(pos));
-  }
-  if (pos != end) throw FormatError(ola::mismatch(where, "size", pos, std::to_string(end) + " (trailing data)"));
-  return index;
+    return static_cast<bool>(in.read(reinterpret_cast<char*>(dst), static_cast<std::streamsize>(n)));
+  };
+  return index_sections(from_file, end, read_prefix(path, 16), magic, std::nullopt, path.string());
 }
 
 Bytes read_section(const std::filesystem::path& path, const SectionIndex& index, std::size_t i) {
