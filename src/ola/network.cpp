@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <set>
 
+#include "nn/onnx/graph_passes.h"
 #include "ola/plan_error.h"
 
 namespace ola::opt {
@@ -23,7 +24,13 @@ std::int64_t dim(const nn::Shape& s, std::size_t i) { return i < s.size() ? s[i]
 
 }  // namespace
 
-Network network_from_graph(const nn::Graph& g) {
+Network network_from_graph(const nn::Graph& graph) {
+  // The encrypted compiler folds per-channel constants (layer scales, conv-less BatchNorms) into
+  // the linear layers next to them (he::lower_for_he); so does the optimizer's view, or it would
+  // price and count a level for layers that never run.
+  nn::Graph g = graph;
+  nn::fold_channel_constants(g);
+  nn::number_sites(g);
   Network net;
   net.source = g.source;
   net.num_sites = static_cast<int>(g.sites.size());

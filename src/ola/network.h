@@ -16,7 +16,7 @@ namespace ola::opt {
 struct NetStep {
   StepKind kind = StepKind::linear;
   std::string name;            ///< node name (or "skip" for skip_open)
-  int node = -1;               ///< index into Graph::nodes (-1 for skip_open)
+  int node = -1;               ///< index into the folded graph's nodes (-1 for skip_open)
   int site = -1;               ///< activation: site index
   LinearShape shape;           ///< linear: its shape
   std::int64_t elements = 0;   ///< values per image entering the step
@@ -29,7 +29,9 @@ struct Network {
   int num_sites = 0;
 };
 
-/// Flattens a graph into its main path. Supported topology: a chain of conv / affine /
+/// Flattens a graph into its main path, after nn::fold_channel_constants (as the encrypted
+/// compiler does: a layer scale or a conv-less BatchNorm folded into a neighbouring linear layer is
+/// no step of its own). Supported topology: a chain of conv / affine /
 /// activation / global_average_pool / linear (FC) nodes, with residual blocks whose skip branch
 /// holds only slice, pad and reshape nodes (ResNet option-A shortcuts) and ends in an add.
 /// Reshape on the main path is free. Elementwise mul/div/add/sub by a constant count as affine.

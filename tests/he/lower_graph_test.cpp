@@ -7,7 +7,7 @@
 
 #include "he/program/lower_graph.h"
 #include "nn/exec/executor.h"
-#include "tiny_convnext.h"
+#include "nn/tiny_convnext.h"
 
 namespace ola::he {
 namespace {
@@ -27,7 +27,7 @@ int count(const nn::Graph& g, nn::OpKind op) {
 }
 
 TEST(LowerGraph, FoldsLayerScalesAndBatchNormsOfATinyConvNextExactly) {
-  const nn::Graph g = testing::tiny_convnext();
+  const nn::Graph g = nn::test::tiny_convnext();
   ASSERT_EQ(count(g, nn::OpKind::mul), 2);     // the layer scales
   ASSERT_EQ(count(g, nn::OpKind::affine), 2);  // before the downsampling conv and in the head
   const nn::Graph low = lower_for_he(g);

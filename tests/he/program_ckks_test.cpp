@@ -31,7 +31,7 @@
 #include "he/program/program.h"
 #include "he/program/program_files.h"
 #include "he/program/run_program.h"
-#include "tiny_convnext.h"
+#include "nn/tiny_convnext.h"
 #include "he/slot_sim_backend.h"
 #include "nn/exec/executor.h"
 #include "nn/onnx/onnx_import.h"
@@ -415,7 +415,7 @@ std::vector<approx::Approximation> cubic_gelu_sites(const nn::Graph& g, const Fe
 TEST(ProgramCkks, TinyConvNextWithBootstrapsMatchesTheSimulation) {
   // Depthwise 7x7 and 2x2 stride-2 convs, folded layer scales and BatchNorms, degree-3 GELUs:
   // 13 levels in windows of 4 (test-boot-n12), so the compiler bootstraps between layers.
-  const nn::Graph g = testing::tiny_convnext();
+  const nn::Graph g = nn::test::tiny_convnext();
   FeatureMap image = zero_feature_map(3, 16, 16);
   for (std::size_t i = 0; i < image.data.size(); ++i) image.data[i] = std::sin(0.37 * static_cast<double>(i));
   const auto sites = cubic_gelu_sites(g, image);
@@ -430,7 +430,7 @@ TEST(ProgramCkks, TinyConvNextWithBootstrapsMatchesTheSimulation) {
 TEST(ProgramCkks, TinyConvNextWithASplitExpansionMatchesTheSimulation) {
   // Expansion 8 at 1024 of 2048 slots: block 1's expansion is split over two registers (each
   // bootstrapped on its own where levels run out), summed back by pw2.
-  const nn::Graph g = testing::tiny_convnext(8);
+  const nn::Graph g = nn::test::tiny_convnext(8);
   FeatureMap image = zero_feature_map(3, 16, 16);
   for (std::size_t i = 0; i < image.data.size(); ++i) image.data[i] = std::cos(0.23 * static_cast<double>(i));
   const auto sites = cubic_gelu_sites(g, image);

@@ -21,7 +21,7 @@
 #include "nn/onnx_builder.h"
 #include "util/data_paths.h"
 #include "program_options.h"
-#include "tiny_convnext.h"
+#include "nn/tiny_convnext.h"
 #include "util/error.h"
 
 namespace ola::he {
@@ -227,7 +227,7 @@ std::vector<approx::Approximation> fit_gelu_sites(const nn::Graph& g, const nn::
 TEST(ProgramSim, TinyConvNextMatchesTheFloatExecutorWithTheSameApproximations) {
   // Depthwise 7x7 convs, 2x2 stride-2 patchify convs, layer scales and BatchNorms without a conv
   // before them (folded by lower_for_he), GELU sites: the compiled program computes what nn does.
-  const nn::Graph g = testing::tiny_convnext();
+  const nn::Graph g = nn::test::tiny_convnext();
   const nn::Tensor images = random_images(3, 3, 16, 16, 21);
   const auto sites = fit_gelu_sites(g, images, 3);
   // stem 1, dw 1, pw1 1, GELU 2, pw2 1 | down 1, dw 1, pw1 1, GELU 2, pw2 1 | pool_fc 1 = 13 levels
@@ -250,7 +250,7 @@ TEST(ProgramSim, AnExpansionWiderThanTheSlotsIsSplitOverRegisters) {
   // Expansion 8 at 1024 slots: block 1's pw1 output (32 channels of 8x8 at gap 2: 8 blocks of 256
   // slots) needs 2048 slots, so pw1 writes two registers of 16 channels, the GELU runs on each and
   // pw2 sums two partial convolutions; block 2 (64 channels of 4x4 at gap 4: 1024) fits.
-  const nn::Graph g = testing::tiny_convnext(8);
+  const nn::Graph g = nn::test::tiny_convnext(8);
   const nn::Tensor images = random_images(2, 3, 16, 16, 5);
   const auto sites = fit_gelu_sites(g, images, 3);
   const Program p = compile_program(g, sites, options(1 << 10, 13, 13, false));

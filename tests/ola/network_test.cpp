@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "nn/onnx/onnx_import.h"
+#include "nn/tiny_convnext.h"
 #include "ola/baselines.h"
 #include "ola/plan_error.h"
 #include "util/data_paths.h"
@@ -135,6 +136,29 @@ TEST(Network, CountedLinearOpsPriceLinearAndMergeSteps) {
   }
   tm.linear_ops.erase(n.steps[0].name);
   EXPECT_THROW(make_problem(n, tm, choices, 19), PlanError);
+}
+
+// The ConvNeXt's layer scales (Mul) and its BatchNorms without a conv before them (affine) are
+// folded into neighbouring linear layers, as the encrypted compiler does: they are no steps, so
+// they take no level and no time.
+TEST(Network, FoldsAConvNextsLayerScalesAndBatchNormsAsTheCompilerDoes) {
+  const nn::Graph g = nn::test::tiny_convnext();
+  const Network n = network_from_graph(g);
+  // stem, 2 x (dw, pw1, pw2), down, pool, fc; without the folds also 2 Muls and 2 affines.
+  EXPECT_EQ(count(n, StepKind::linear), 10);
+  EXPECT_EQ(count(n, StepKind::activation), 2);
+  EXPECT_EQ(count(n, StepKind::skip_open), 2);
+  EXPECT_EQ(count(n, StepKind::skip_merge), 2);
+  int site = 0;
+  for (const NetStep& s : n.steps) {
+    if (s.kind == StepKind::linear) {
+      EXPECT_NE(s.shape.op, LinearShape::Op::affine) << s.name;
+    }
+    if (s.kind == StepKind::activation) {
+      EXPECT_EQ(s.site, site++);
+    }
+  }
+  EXPECT_EQ(n.num_sites, 2);
 }
 
 TEST(Network, RejectsUnsupportedTopology) {

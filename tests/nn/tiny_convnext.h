@@ -12,11 +12,11 @@
 #include "nn/onnx/onnx_import.h"
 #include "nn/onnx_builder.h"
 
-namespace ola::he::testing {
+namespace ola::nn::test {
 
 /// `expansion`: the inverted bottleneck's width factor (ConvNeXt: 4).
-inline nn::Graph tiny_convnext(int expansion = 4) {
-  using nn::test::OnnxBuilder;
+inline Graph tiny_convnext(int expansion = 4) {
+  using test::OnnxBuilder;
   OnnxBuilder b({3, 16, 16});
   b.scalar("sqrt2", std::sqrt(2.0f));
   b.scalar("one", 1.0f);
@@ -72,4 +72,4 @@ inline nn::Graph tiny_convnext(int expansion = 4) {
   return nn::import_onnx_bytes(b.bytes(), "tiny_convnext.onnx");
 }
 
-}  // namespace ola::he::testing
+}  // namespace ola::nn::test
