@@ -67,7 +67,7 @@ std::string Approximation::label() const {
   std::ostringstream os;
   switch (kind) {
     case Kind::exact: return "exact";
-    case Kind::wls: os << "wls d=" << degree(); break;
+    case Kind::wls: os << "wls d=" << degree() << (channels.empty() ? "" : " per-channel"); break;
     case Kind::minimax: os << "minimax d=" << degree(); break;
     case Kind::composite_relu: {
       os << "relu a=" << alpha << " {";
@@ -79,12 +79,37 @@ std::string Approximation::label() const {
   return os.str();
 }
 
+Approximation channel_approximation(const Approximation& a, std::size_t c) {
+  if (c >= a.channels.size()) {
+    throw FitError(ola::mismatch("channel_approximation", "channel", "< " + std::to_string(a.channels.size()), c));
+  }
+  Approximation out;
+  out.activation = a.activation;
+  out.kind = Kind::wls;
+  out.lo = a.channels[c].lo;
+  out.hi = a.channels[c].hi;
+  out.stages = {a.channels[c]};
+  out.counts = a.counts;
+  return out;
+}
+
+namespace {
+void refuse_channel_polys(const Approximation& a) {
+  if (a.has_channel_polys()) {
+    throw FitError(ola::mismatch("evaluate", "approximation " + a.label(), "one polynomial for every channel",
+                                 "per-channel polynomials (evaluate channel_approximation(a, c))"));
+  }
+}
+}  // namespace
+
 double evaluate(const Approximation& a, double x) {
+  refuse_channel_polys(a);
   if (a.kind == Kind::exact) return activation_value(a.activation, x);
   return evaluate(compiled_cached(a), x);
 }
 
 long double evaluate_long(const Approximation& a, long double x) {
+  refuse_channel_polys(a);
   if (a.kind == Kind::exact) return activation_value(a.activation, static_cast<double>(x));
   return evaluate_long(compiled_cached(a), x);
 }
@@ -99,6 +124,7 @@ double evaluate(const ChebPoly& p, double x) {
 }
 
 void evaluate(const Approximation& a, std::span<const float> in, std::span<float> out) {
+  refuse_channel_polys(a);
   evaluate(compiled_cached(a), in, out);
 }
 

@@ -64,20 +64,34 @@ struct Approximation {
   int alpha = 0;      ///< composite_relu: precision parameter (error of sign <= 2^-alpha)
   OpCounts counts;
   ErrorMetrics metrics;
+  /// Per-channel polynomials (Kind::wls only; our extension of the method, docs/convnext.md): when
+  /// non-empty, channel c of the site's input [B, C, ...] is evaluated with channels[c] instead of
+  /// stages[0] (each of stages[0]'s degree, on its own interval; stages[0] stays the site-level
+  /// fit). Under HE the coefficients become plaintext vectors at the same depth. Code that
+  /// evaluates element by element without a channel index must refuse these
+  /// (has_channel_polys()).
+  std::vector<ChebPoly> channels{};
 
   /// Degree of the whole polynomial (product of stage degrees, +1 for composite ReLU's x factor).
   int degree() const;
-  /// Short label such as "wls d=7", "relu a=13 {15,15,27}", "exact".
+  /// Short label such as "wls d=7", "wls d=3 per-channel", "relu a=13 {15,15,27}", "exact".
   std::string label() const;
+  bool has_channel_polys() const { return !channels.empty(); }
 };
 
+/// Channel c of a per-channel approximation as a plain one-stage Kind::wls approximation on
+/// channels[c]'s interval (counts and activation copied, metrics cleared).
+/// @throws FitError if `a` has no channel polynomials or c >= a.channels.size().
+Approximation channel_approximation(const Approximation& a, std::size_t c);
+
 /// Plain evaluation in the same Chebyshev order as the encrypted evaluator.
+/// @throws FitError if `a` has per-channel polynomials (evaluate channel_approximation(a, c)).
 double evaluate(const Approximation& a, double x);
 long double evaluate_long(const Approximation& a, long double x);
 /// Evaluates a single ChebPoly (Clenshaw-free: follows ckks/poly/schedule order).
 double evaluate(const ChebPoly& p, double x);
 /// Vectorised plain evaluation in schedule order (nn simulation): out[i] = a(in[i]); in and out
-/// may alias. Compiles `a` once per call through a per-thread cache (approx/compiled.h); for a
+/// may alias. @throws FitError as the scalar evaluate. Compiles `a` once per call through a per-thread cache (approx/compiled.h); for a
 /// hot loop keep a CompiledApproximation yourself. @throws FitError if out.size() < in.size().
 void evaluate(const Approximation& a, std::span<const float> in, std::span<float> out);
 

@@ -118,6 +118,31 @@ Approximation make_wls(Activation act, int degree, double lo, double hi, const D
   return a;
 }
 
+Approximation make_wls_per_channel(Activation act, int degree, double lo, double hi, const Distribution& site,
+                                   const std::vector<ChannelDistribution>& channels_in, const WlsOptions& options) {
+  double total = 0.0;
+  for (const auto& ch : channels_in) total += ch.weight;
+  if (channels_in.empty() || !std::isfinite(total) || !(total > 0.0)) {
+    throw FitError(ola::mismatch("make_wls_per_channel", "channel weights", "at least one channel, positive finite sum",
+                                 std::to_string(channels_in.size()) + " channels, sum " + std::to_string(total)));
+  }
+  Approximation a = make_wls(act, degree, lo, hi, site, options);
+  a.metrics.weighted_mse = 0.0;
+  a.channels.reserve(channels_in.size());
+  for (std::size_t c = 0; c < channels_in.size(); ++c) {
+    const ChannelDistribution& ch = channels_in[c];
+    try {
+      a.channels.push_back(fit_wls(act, degree, ch.lo, ch.hi, ch.dist, options));
+    } catch (const FitError& e) {
+      throw FitError("channel " + std::to_string(c) + ": " + e.what());
+    }
+    if (ch.weight > 0.0) {
+      a.metrics.weighted_mse += ch.weight / total * error_metrics(channel_approximation(a, c), &ch.dist).weighted_mse;
+    }
+  }
+  return a;
+}
+
 Approximation make_minimax(Activation act, int degree, double lo, double hi, const Distribution* dist) {
   Approximation a;
   a.activation = act;

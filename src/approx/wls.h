@@ -31,6 +31,22 @@ ChebPoly fit_wls(Activation act, int degree, double lo, double hi, const Distrib
 Approximation make_wls(Activation act, int degree, double lo, double hi, const Distribution& dist,
                        const WlsOptions& options = {});
 
+/// One channel's input distribution and interval for make_wls_per_channel.
+struct ChannelDistribution {
+  Distribution dist;
+  double lo = 0.0, hi = 0.0;  ///< the channel's polynomial interval
+  double weight = 0.0;        ///< its share of the site's inputs (>= 0; the shares need not sum to 1)
+};
+
+/// Per-channel WLS (our extension of the method for GELU sites, docs/convnext.md): make_wls on the
+/// site's distribution over [lo, hi] (stages[0], counts, max_error), and channels[c] = fit_wls on
+/// channels_in[c] over its interval. metrics.weighted_mse is the channels' weighted MSEs averaged
+/// with their weights. @throws FitError as fit_wls (naming the channel), or if channels_in is
+/// empty or its weights do not have a positive finite sum.
+Approximation make_wls_per_channel(Activation act, int degree, double lo, double hi, const Distribution& site,
+                                   const std::vector<ChannelDistribution>& channels_in,
+                                   const WlsOptions& options = {});
+
 /// fit_minimax wrapped as Kind::minimax with counts and metrics (weighted MSE on dist if given).
 /// @throws as fit_minimax (approx/minimax.h), and FitError if dist has no weight in [lo, hi].
 Approximation make_minimax(Activation act, int degree, double lo, double hi,

@@ -25,6 +25,7 @@ struct CalibrateOptions {
   std::size_t count = 0;
   std::size_t reservoir = nn::kDefaultReservoirSize;
   int bins = nn::kDefaultHistogramBins;
+  int channel_bins = 0;
   std::vector<float> mean{nn::kImageNetMean.begin(), nn::kImageNetMean.end()};
   std::vector<float> std{nn::kImageNetStd.begin(), nn::kImageNetStd.end()};
   std::size_t batch = 128;
@@ -50,6 +51,7 @@ void run(const CalibrateOptions& o) {
   nn::CalibrationOptions opt;
   opt.reservoir_size = o.reservoir;
   opt.histogram_bins = o.bins;
+  opt.channel_histogram_bins = o.channel_bins;
   opt.exec.batch_size = o.batch;
   opt.exec.threads = o.threads;
   nn::Calibration cal = nn::calibrate(g, set.images, opt, make_progress_bar(!o.quiet));
@@ -86,6 +88,10 @@ OLA_REGISTER_COMMAND("calibrate", "Record each activation site's input statistic
                        sub.add_option("--data", o->data, "full data folder (default $OLA_DATA)");
                        sub.add_option("--reservoir", o->reservoir, "reservoir sample size per site")->capture_default_str();
                        sub.add_option("--bins", o->bins, "histogram bins per site")->capture_default_str()->check(CLI::PositiveNumber);
+                       sub.add_option("--channel-bins", o->channel_bins,
+                                      "also a histogram of this many bins per input channel (for uniform-plan --per-channel; 0: none)")
+                           ->capture_default_str()
+                           ->check(CLI::NonNegativeNumber);
                        sub.add_option("--mean", o->mean, "per-channel mean R,G,B (default ImageNet)")->delimiter(',');
                        sub.add_option("--std", o->std, "per-channel std R,G,B (default ImageNet)")->delimiter(',');
                        sub.add_option("--batch", o->batch, "images per batch")->capture_default_str()->check(CLI::PositiveNumber);

@@ -1,4 +1,5 @@
-// `ola uniform-plan --model M --calib C --kind wls|ls|minimax --degree D [--global-range] --out F`:
+// `ola uniform-plan --model M --calib C --kind wls|ls|minimax --degree D [--global-range]
+// [--per-channel] --out F`:
 // one fitting rule and one degree at every activation site, written as nn's replacement list
 // [{"site", "approximation"}] for `ola simulate --plan F`. The comparison rows of issue 8
 // (ola/uniform_fits.h): `wls` is OLA's rule (the site's calibrated distribution, interval =
@@ -61,12 +62,14 @@ void run(UniformPlanOptions o) {
                 {"kind", opt::to_string(o.fit.rule)},
                 {"degree", o.fit.degree},
                 {"global_range", o.fit.global_range},
+                {"per_channel", o.fit.per_channel},
                 {"margin", o.fit.margin},
                 {"sites", sites}});
     return;
   }
-  std::printf("%s degree %d (%s) at %zu sites -> %s\n", opt::to_string(o.fit.rule).c_str(), o.fit.degree,
-              o.fit.global_range ? "one global interval" : "each site's interval", fits.size(), o.out.c_str());
+  std::printf("%s degree %d (%s%s) at %zu sites -> %s\n", opt::to_string(o.fit.rule).c_str(), o.fit.degree,
+              o.fit.global_range ? "one global interval" : "each site's interval",
+              o.fit.per_channel ? ", one polynomial per channel" : "", fits.size(), o.out.c_str());
   std::printf("%-44s %10s %10s %12s %12s\n", "site", "lo", "hi", "weighted MSE", "max error");
   for (const auto& s : sites) {
     std::printf("%-44s %10.4f %10.4f %12.4g %12.4g\n", s["name"].get<std::string>().c_str(), s["lo"].get<double>(),
@@ -85,6 +88,8 @@ OLA_REGISTER_COMMAND("uniform-plan", "One fitting rule (wls, ls, minimax) and de
                        sub.add_flag("--global-range", o->fit.global_range, "every site on the union of all sites' intervals");
                        sub.add_option("--margin", o->fit.margin, "range margin, fraction of the calibrated width per side")->capture_default_str();
                        sub.add_option("--uniform-weight", o->fit.uniform_weight, "wls: uniform weight over the interval, relative to the data")->capture_default_str();
+                       sub.add_flag("--per-channel", o->fit.per_channel,
+                                    "wls: also a polynomial per input channel (calibration made with --channel-bins)");
                        sub.add_flag("--json", o->json, "print one JSON object");
                        sub.callback([o] { run(*o); });
                      });

@@ -40,6 +40,40 @@ approx::Distribution site_distribution(const nn::SiteStatistics& s) {
   return approx::Distribution::histogram(std::move(edges), std::move(counts));
 }
 
+std::vector<approx::ChannelDistribution> channel_distributions(const nn::SiteStatistics& s, double margin) {
+  const approx::Distribution site_dist = site_distribution(s);
+  const auto [site_lo, site_hi] = site_interval(s, margin);
+  if (s.channel_histograms.empty()) {
+    throw PlanError(ola::mismatch("calibration: site " + s.name, "channel_histograms",
+                                  "per-channel histograms (ola calibrate --channel-bins N)", "none"));
+  }
+  std::vector<approx::ChannelDistribution> out;
+  out.reserve(s.channel_histograms.size());
+  for (const auto& h : s.channel_histograms) {
+    const std::size_t n = h.size();
+    const double bin = (s.max - s.min) / static_cast<double>(n);
+    std::size_t first = n, last = 0, filled = 0;
+    double weight = 0.0;
+    for (std::size_t b = 0; b < n; ++b) {
+      if (h[b] == 0) continue;
+      first = std::min(first, b);
+      last = b;
+      ++filled;
+      weight += static_cast<double>(h[b]);
+    }
+    if (filled < 2) {
+      out.push_back({site_dist, site_lo, site_hi, weight});
+      continue;
+    }
+    std::vector<double> edges(n + 1), counts(n);
+    for (std::size_t i = 0; i <= n; ++i) edges[i] = s.min + bin * static_cast<double>(i);
+    for (std::size_t i = 0; i < n; ++i) counts[i] = static_cast<double>(h[i]);
+    const double lo = edges[first], hi = edges[last + 1], w = hi - lo;
+    out.push_back({approx::Distribution::histogram(std::move(edges), std::move(counts)), lo - margin * w, hi + margin * w, weight});
+  }
+  return out;
+}
+
 std::vector<approx::Approximation> make_candidates(const nn::SiteStatistics& s, const CandidateSettings& settings) {
   const auto [lo, hi] = site_interval(s, settings.margin);
   const approx::Distribution dist = site_distribution(s);

@@ -8,6 +8,7 @@
 
 #include "approx/approximation.h"
 #include "approx/distribution.h"
+#include "approx/wls.h"
 #include "nn/calib/calibration.h"
 
 namespace ola::opt {
@@ -38,6 +39,14 @@ std::pair<double, double> site_interval(const nn::SiteStatistics& s, double marg
 /// The site's calibrated input distribution as a histogram over [min, max].
 /// @throws PlanError if the histogram is empty or min == max (a constant input).
 approx::Distribution site_distribution(const nn::SiteStatistics& s);
+
+/// Each input channel's calibrated distribution (its histogram over the site's [min, max]) and
+/// interval (the span of its non-empty bins widened by `margin` of that span per side), weighted
+/// by its input count. A channel whose inputs fill fewer than 2 bins gets the site's distribution
+/// and site_interval (a cubic needs more distinct points).
+/// @throws PlanError as site_interval / site_distribution, or if the calibration has no
+///         per-channel histograms (`ola calibrate --channel-bins`).
+std::vector<approx::ChannelDistribution> channel_distributions(const nn::SiteStatistics& s, double margin);
 
 /// Every candidate of one site, each with counts and metrics (weighted MSE on the calibrated
 /// distribution, max error on the interval) from approx/. Composite ReLUs only for ReLU sites.

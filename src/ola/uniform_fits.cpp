@@ -37,6 +37,10 @@ std::pair<double, double> union_interval(const nn::Calibration& calibration, dou
 }
 
 std::vector<approx::Approximation> uniform_fits(const nn::Calibration& calibration, const UniformFitSettings& settings) {
+  if (settings.per_channel && (settings.rule != FitRule::wls || settings.global_range)) {
+    throw PlanError(ola::mismatch("uniform fits", "per_channel", "with rule wls on each site's interval",
+                                  "rule " + to_string(settings.rule) + (settings.global_range ? ", global range" : "")));
+  }
   std::pair<double, double> global{0.0, 0.0};
   if (settings.global_range) global = union_interval(calibration, settings.margin);
   std::vector<approx::Approximation> out;
@@ -44,6 +48,12 @@ std::vector<approx::Approximation> uniform_fits(const nn::Calibration& calibrati
   for (const auto& s : calibration.sites) {
     const auto [lo, hi] = settings.global_range ? global : site_interval(s, settings.margin);
     const approx::Distribution dist = site_distribution(s);
+    if (settings.per_channel) {
+      out.push_back(approx::make_wls_per_channel(s.activation, settings.degree, lo, hi, dist,
+                                                 channel_distributions(s, settings.margin),
+                                                 approx::WlsOptions{settings.uniform_weight}));
+      continue;
+    }
     approx::Approximation a;
     switch (settings.rule) {
       case FitRule::wls:

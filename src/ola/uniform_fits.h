@@ -30,6 +30,9 @@ struct UniformFitSettings {
   bool global_range = false;
   double margin = 0.2;           ///< as CandidateSettings::margin
   double uniform_weight = 1e-3;  ///< FitRule::wls only (approx::WlsOptions)
+  /// FitRule::wls only: a polynomial per input channel too (approx::make_wls_per_channel on
+  /// channel_distributions), for calibrations with per-channel histograms.
+  bool per_channel = false;
 };
 
 /// The interval every site gets with global_range: [min lo, max hi] over site_interval(s, margin).
@@ -39,8 +42,10 @@ std::pair<double, double> union_interval(const nn::Calibration& calibration, dou
 /// One approximation per calibrated site (index = site index), each for the site's activation.
 /// metrics.weighted_mse is always measured on the site's calibrated distribution (also for the
 /// rules that do not fit against it), max_error on the polynomial's interval.
-/// @throws PlanError as site_interval / site_distribution; approx::FitError if the fit fails
-///         (degree outside the fitter's range).
+/// Per-channel fits keep make_wls_per_channel's metrics (channel-weighted MSE).
+/// @throws PlanError as site_interval / site_distribution / channel_distributions, or if
+///         per_channel is set with a rule other than wls or with global_range; approx::FitError if
+///         the fit fails (degree outside the fitter's range).
 std::vector<approx::Approximation> uniform_fits(const nn::Calibration& calibration, const UniformFitSettings& settings);
 
 }  // namespace ola::opt

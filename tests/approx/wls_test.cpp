@@ -109,3 +109,53 @@ TEST(Wls, BadInput) {
 
 }  // namespace
 }  // namespace ola::approx
+
+namespace ola::approx {
+namespace {
+
+// N(mu, sigma) as a histogram on [mu - 6 sigma, mu + 6 sigma].
+Distribution normal(double mu, double sigma, int bins = 2000) {
+  std::vector<double> edges, counts;
+  for (int i = 0; i <= bins; ++i) edges.push_back(mu + sigma * (-6.0 + 12.0 * i / bins));
+  auto cdf = [&](double x) { return 0.5 * std::erfc(-(x - mu) / (sigma * std::sqrt(2.0))); };
+  for (int i = 0; i < bins; ++i) counts.push_back(cdf(edges[static_cast<std::size_t>(i) + 1]) - cdf(edges[static_cast<std::size_t>(i)]));
+  return Distribution::histogram(edges, counts);
+}
+
+// Two channels with inputs around -1.5 and +1.5: each channel's own cubic fits its inputs far
+// better than the site's cubic on the pooled inputs, and the per-channel approximation refuses to
+// be evaluated without a channel index.
+TEST(Wls, PerChannelCubicsFitEachChannelBetterThanTheSitesCubic) {
+  const Distribution left = normal(-1.5, 0.4), right = normal(1.5, 0.4);
+  // The site: both channels pooled, as one histogram on the union of their supports.
+  std::vector<double> pooled_edges, pooled_counts;
+  for (int i = 0; i <= 4000; ++i) pooled_edges.push_back(-4.5 + 9.0 * i / 4000);
+  auto cdf = [](double x, double mu) { return 0.5 * std::erfc(-(x - mu) / (0.4 * std::sqrt(2.0))); };
+  for (int i = 0; i < 4000; ++i) {
+    const double a = pooled_edges[static_cast<std::size_t>(i)], b = pooled_edges[static_cast<std::size_t>(i) + 1];
+    pooled_counts.push_back(cdf(b, -1.5) - cdf(a, -1.5) + cdf(b, 1.5) - cdf(a, 1.5));
+  }
+  const Distribution site = Distribution::histogram(pooled_edges, pooled_counts);
+  const WlsOptions none{0.0};
+  const Approximation a = make_wls_per_channel(Activation::gelu, 3, -4.5, 4.5, site,
+                                               {{left, -3.9, 0.9, 1.0}, {right, -0.9, 3.9, 1.0}}, none);
+  ASSERT_EQ(a.channels.size(), 2u);
+  EXPECT_EQ(a.label(), "wls d=3 per-channel");
+  EXPECT_THROW(evaluate(a, 0.5), FitError);
+  const Approximation site_only = make_wls(Activation::gelu, 3, -4.5, 4.5, site, none);
+  const Distribution* per[2] = {&left, &right};
+  for (std::size_t c = 0; c < 2; ++c) {
+    const Approximation ch = channel_approximation(a, c);
+    EXPECT_EQ(ch.channels.size(), 0u);
+    EXPECT_EQ(ch.stages.size(), 1u);
+    const double own = error_metrics(ch, per[c]).weighted_mse;
+    const double shared = error_metrics(site_only, per[c]).weighted_mse;
+    EXPECT_LT(own * 20.0, shared) << "channel " << c << ": " << own << " vs " << shared;
+  }
+  EXPECT_LT(a.metrics.weighted_mse * 20.0, site_only.metrics.weighted_mse);
+  EXPECT_THROW(channel_approximation(a, 2), FitError);
+  EXPECT_THROW(make_wls_per_channel(Activation::gelu, 3, -4.5, 4.5, site, {}, none), FitError);
+}
+
+}  // namespace
+}  // namespace ola::approx

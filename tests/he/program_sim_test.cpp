@@ -236,6 +236,9 @@ TEST(ProgramSim, TinyConvNextMatchesTheFloatExecutorWithTheSameApproximations) {
   EXPECT_EQ(p.bootstraps, 0);
   EXPECT_EQ(p.steps.back().level_after, 0);
   EXPECT_THROW(compile_program(g, sites, options(1 << 11, 12, 12, false)), Error);  // one level short
+  auto per_channel = sites;  // per-channel polynomials are not compiled yet: refused, not ignored
+  per_channel[0].channels.assign(16, per_channel[0].stages[0]);
+  EXPECT_THROW(compile_program(g, per_channel, options(1 << 11, 13, 13, false)), Error);
   for (std::int64_t i = 0; i < 3; ++i) {
     const auto want = float_logits(g, nn::slice_batch(images, i, 1), sites);
     const auto got = run_sim(p, to_map(images, i), true).logits;

@@ -149,5 +149,62 @@ TEST(Calibration, JsonRoundTripAndFingerprintCheck) {
   }
 }
 
+// Per-channel histograms: channel c's histogram counts exactly channel c's inputs (binned over the
+// site's [min, max]), they sum to the site's count, and they survive the JSON round trip, which
+// checks their sum.
+TEST(Calibration, ChannelHistogramsCountEachChannelsInputs) {
+  const Graph g = two_relu_model();
+  const Tensor images = test::random_tensor({12, 2, 6, 6}, 4);
+  CalibrationOptions o;
+  o.reservoir_size = 50;
+  o.histogram_bins = 16;
+  o.channel_histogram_bins = 8;
+  o.exec.batch_size = 5;
+  Calibration cal = calibrate(g, images, o);
+  std::vector<std::vector<float>> per_channel(3);  // site 0: conv c1's 3 output channels
+  RunHooks hooks;
+  hooks.observe_site_input = [&](int site, const Tensor& x) {
+    if (site != 0) return;
+    const std::size_t inner = 36;
+    for (std::size_t k = 0; k < x.data.size(); ++k) per_channel[(k / inner) % 3].push_back(x.data[k]);
+  };
+  run_batch(g, images, hooks);
+  const SiteStatistics& s = cal.sites[0];
+  ASSERT_EQ(s.channel_histograms.size(), 3u);
+  ASSERT_EQ(cal.sites[1].channel_histograms.size(), 2u);
+  std::uint64_t total = 0;
+  for (std::size_t c = 0; c < 3; ++c) {
+    std::vector<std::uint64_t> want(8, 0);
+    for (float v : per_channel[c]) {
+      const auto b = static_cast<std::size_t>(std::max(0.0, (v - s.min) * 8.0 / (s.max - s.min)));
+      ++want[std::min<std::size_t>(b, 7)];
+    }
+    EXPECT_EQ(s.channel_histograms[c], want) << "channel " << c;
+    for (auto h : s.channel_histograms[c]) total += h;
+  }
+  EXPECT_EQ(total, s.count);
+  cal.source = {"two.onnx", "ab", "d.bin", "cd", {0, 0, 0}, {1, 1, 1}};
+  const nlohmann::json j = to_json(cal);
+  const Calibration back = calibration_from_json(nlohmann::json::parse(j.dump()), "c.json");
+  EXPECT_EQ(back.channel_histogram_bins, 8);
+  EXPECT_EQ(back.sites[0].channel_histograms, s.channel_histograms);
+  nlohmann::json bad = j;
+  bad["sites"][0]["channel_histograms"][1][0] = bad["sites"][0]["channel_histograms"][1][0].get<int>() + 1;
+  try {
+    calibration_from_json(bad, "c.json");
+    FAIL();
+  } catch (const DataError& e) {
+    EXPECT_NE(std::string(e.what()).find("channel_histograms sum"), std::string::npos) << e.what();
+  }
+  bad = j;
+  bad["sites"][0]["channel_histograms"].erase(0);
+  EXPECT_THROW(calibration_from_json(bad, "c.json"), DataError);
+  // Without per-channel histograms the file and its fingerprint are as before.
+  o.channel_histogram_bins = 0;
+  const nlohmann::json plain = to_json(calibrate(g, images, o));
+  EXPECT_FALSE(plain.contains("channel_histogram_bins"));
+  EXPECT_FALSE(plain["sites"][0].contains("channel_histograms"));
+}
+
 }  // namespace
 }  // namespace ola::nn

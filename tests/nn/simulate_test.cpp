@@ -4,9 +4,11 @@
 
 #include <cmath>
 
+#include "approx/fit_error.h"
 #include "nn/error.h"
 #include "nn/onnx/onnx_import.h"
 #include "nn/onnx_builder.h"
+#include "nn/ops/elementwise.h"
 #include "nn/reference_ops.h"
 #include "nn/sim/approximation_json.h"
 #include "nn/sim/site_cache.h"
@@ -195,6 +197,65 @@ TEST(ApproximationJson, ReplacementListBySiteNameIndexOrOnnxName) {
   gelu["activation"] = "gelu";
   plan = nlohmann::json::array({{{"site", 0}, {"approximation", gelu}}});
   EXPECT_THROW(replacements_from_json(g, plan, "p.json"), DataError);
+}
+
+/// identity_poly with channel c scaled by c + 1, as per-channel polynomials.
+approx::Approximation scaled_per_channel(double lo, double hi, int channels) {
+  approx::Approximation a = identity_poly(lo, hi);
+  for (int c = 0; c < channels; ++c) {
+    const double k = c + 1.0;
+    a.channels.push_back(approx::ChebPoly{lo, hi, {k * (lo + hi) / 2, k * (hi - lo) / 2}});
+  }
+  return a;
+}
+
+// Per-channel polynomials: element [n, c, ...] goes through channels[c] (in the executor too:
+// all-ones scales equal the site-level identity), the JSON keeps them, and a list whose channel
+// count is not the site's is refused.
+TEST(ApproximationJson, PerChannelPolynomialsRunPerChannelAndRoundTrip) {
+  Tensor t = test::random_tensor({2, 4, 3, 3}, 11);
+  const Tensor x = t;
+  const approx::Approximation a = scaled_per_channel(-5, 5, 4);
+  approximate_inplace(t, a, 1);
+  for (std::size_t k = 0; k < t.data.size(); ++k) {
+    const double scale = static_cast<double>((k / 9) % 4) + 1.0;
+    EXPECT_NEAR(t.data[k], scale * x.data[k], 1e-5 * (1 + std::abs(x.data[k]))) << k;
+  }
+  Tensor three = test::random_tensor({2, 3, 3, 3}, 12);
+  EXPECT_THROW(approximate_inplace(three, a, 1), approx::FitError);
+
+  const Graph g = residual_model();  // relu_0 reads conv c0's 4 channels
+  approx::Approximation ones = identity_poly(-5, 5);
+  ones.channels.assign(4, ones.stages[0]);
+  SiteReplacements per(3), site(3);
+  per[0] = ones;
+  site[0] = identity_poly(-5, 5);
+  const Tensor images = test::random_tensor({3, 2, 6, 6}, 13);
+  RunHooks hp, hs;
+  hp.replacements = &per;
+  hs.replacements = &site;
+  const Tensor yp = run_batch(g, images, hp), ys = run_batch(g, images, hs);
+  EXPECT_EQ(yp.data, ys.data);
+
+  const approx::Approximation back = approximation_from_json(nlohmann::json::parse(to_json(a).dump()), "x");
+  ASSERT_EQ(back.channels.size(), 4u);
+  EXPECT_EQ(back.channels[3].coeffs, a.channels[3].coeffs);
+  EXPECT_EQ(back.label(), "wls d=1 per-channel");
+  nlohmann::json plan = nlohmann::json::array({{{"site", "relu_0"}, {"approximation", to_json(a)}}});
+  EXPECT_TRUE(replacements_from_json(g, plan, "p.json")[0]);
+  plan[0]["approximation"]["channels"].erase(0);
+  try {
+    replacements_from_json(g, plan, "p.json");
+    FAIL();
+  } catch (const DataError& e) {
+    EXPECT_NE(std::string(e.what()).find("channels: expected one per input channel of relu_0 (4), got 3"), std::string::npos) << e.what();
+  }
+  nlohmann::json j = to_json(a);
+  j["channels"][1]["coeffs"].push_back(0.5);  // degree 2 beside the stage's degree 1
+  EXPECT_THROW(approximation_from_json(j, "x"), DataError);
+  j = to_json(a);
+  j["kind"] = "minimax";
+  EXPECT_THROW(approximation_from_json(j, "x"), DataError);
 }
 
 }  // namespace

@@ -4,6 +4,7 @@
 
 #include <cmath>
 
+#include "approx/metrics.h"
 #include "ola/candidates.h"
 #include "ola/plan_error.h"
 
@@ -82,6 +83,54 @@ TEST(UniformFits, EachRuleIsBestOnItsOwnCriterion) {
     EXPECT_LT(mm[i].metrics.max_error, ls[i].metrics.max_error);
     EXPECT_LT(ls[i].metrics.max_error, wls[i].metrics.max_error);
   }
+}
+
+// Two channels of a site, inputs around -2 and +3 (16 bins each over the site's [-8, 6]), plus a
+// channel that saw one bin only (it falls back to the site's distribution and interval).
+TEST(UniformFits, PerChannelFitsEachChannelOnItsOwnBins) {
+  nn::Calibration c;
+  c.sites = {gelu_site(0, -8, 6, -0.5)};
+  nn::SiteStatistics& s = c.sites[0];
+  s.channel_histograms.assign(3, std::vector<std::uint64_t>(14, 0));
+  // Bins of width 1 over [-8, 6]: channel 0 fills [-4, -1], channel 1 [1, 5], channel 2 only [0, 1].
+  for (std::size_t b = 4; b < 7; ++b) s.channel_histograms[0][b] = 100 + 10 * b;
+  for (std::size_t b = 9; b < 13; ++b) s.channel_histograms[1][b] = 50;
+  s.channel_histograms[2][8] = 7;
+  const auto ch = channel_distributions(s, 0.5);
+  ASSERT_EQ(ch.size(), 3u);
+  EXPECT_DOUBLE_EQ(ch[0].lo, -4 - 1.5);
+  EXPECT_DOUBLE_EQ(ch[0].hi, -1 + 1.5);
+  EXPECT_DOUBLE_EQ(ch[1].lo, 1 - 2.0);
+  EXPECT_DOUBLE_EQ(ch[1].hi, 5 + 2.0);
+  EXPECT_DOUBLE_EQ(ch[0].weight, 140.0 + 150.0 + 160.0);
+  EXPECT_DOUBLE_EQ(ch[1].weight, 200.0);
+  const auto [slo, shi] = site_interval(s, 0.5);
+  EXPECT_DOUBLE_EQ(ch[2].lo, slo);
+  EXPECT_DOUBLE_EQ(ch[2].hi, shi);
+
+  UniformFitSettings set;
+  set.margin = 0.5;
+  set.uniform_weight = 0.0;
+  set.per_channel = true;
+  const auto fits = uniform_fits(c, set);
+  ASSERT_EQ(fits.size(), 1u);
+  ASSERT_EQ(fits[0].channels.size(), 3u);
+  EXPECT_DOUBLE_EQ(fits[0].channels[0].lo, ch[0].lo);
+  EXPECT_DOUBLE_EQ(fits[0].channels[1].hi, ch[1].hi);
+  EXPECT_EQ(fits[0].channels[1].degree(), 3);
+  EXPECT_EQ(fits[0].label(), "wls d=3 per-channel");
+  // Channel 0's cubic is closer to GELU on its inputs than the site's cubic.
+  const approx::Approximation own = approx::channel_approximation(fits[0], 0);
+  const double own_mse = approx::error_metrics(own, &ch[0].dist).weighted_mse;
+  approx::Approximation site = fits[0];
+  site.channels.clear();
+  EXPECT_LT(own_mse, approx::error_metrics(site, &ch[0].dist).weighted_mse);
+
+  set.rule = FitRule::minimax;
+  EXPECT_THROW(uniform_fits(c, set), PlanError);
+  set.rule = FitRule::wls;
+  c.sites[0].channel_histograms.clear();
+  EXPECT_THROW(uniform_fits(c, set), PlanError);
 }
 
 }  // namespace

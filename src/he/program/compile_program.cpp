@@ -615,6 +615,12 @@ class Compiler {
 
 Program compile_program(const nn::Graph& g, std::span<const approx::Approximation> sites,
                         const ProgramOptions& options) {
+  for (std::size_t i = 0; i < sites.size(); ++i) {
+    if (sites[i].has_channel_polys()) {
+      throw Error(ola::mismatch("compile_program(" + g.source + "): site " + std::to_string(i), "approximation",
+                                "one polynomial per site (per-channel polynomials are not compiled yet)", sites[i].label()));
+    }
+  }
   const nn::Graph lowered = lower_for_he(g);
   return Compiler(lowered, sites, options).run();
 }

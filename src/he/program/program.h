@@ -123,8 +123,8 @@ struct Program {
 /// input has, and inside a composite ReLU deeper than boot_level (split: the most leading sign
 /// stages that fit in boot_level levels, then a bootstrap, then the rest; the activation's input
 /// must keep boot_level - tail depth + 2 levels for the final product).
-/// @throws ola::Error if sites.size() differs from the site count, a site's approximation is exact,
-///         a node is of an unsupported kind or shape (naming the node), a register would need two
+/// @throws ola::Error if sites.size() differs from the site count, a site's approximation is exact
+///         or has per-channel polynomials (not compiled yet: docs/convnext.md), a node is of an unsupported kind or shape (naming the node), a register would need two
 ///         different scales, a bootstrap is needed while allow_bootstrap is false, or a composite ReLU
 ///         does not fit in two windows of boot_level levels.
 Program compile_program(const nn::Graph& g, std::span<const approx::Approximation> sites,

@@ -42,12 +42,17 @@ Calibration calibrate(const Graph& g, const Tensor& images, const CalibrationOpt
     throw Error(ola::mismatch("calibrate", "histogram_bins", "1.." + std::to_string(kMaxHistogramBins),
                               options.histogram_bins));
   }
+  if (options.channel_histogram_bins < 0 || options.channel_histogram_bins > kMaxHistogramBins) {
+    throw Error(ola::mismatch("calibrate", "channel_histogram_bins", "0.." + std::to_string(kMaxHistogramBins),
+                              options.channel_histogram_bins));
+  }
   const std::size_t n_sites = g.sites.size();
   Calibration cal;
   cal.images = images.shape.empty() ? 0 : static_cast<std::size_t>(images.shape[0]);
   cal.reservoir_size = options.reservoir_size;
   cal.histogram_bins = options.histogram_bins;
   cal.seed_hex = to_hex(options.seed);
+  cal.channel_histogram_bins = options.channel_histogram_bins;
   cal.sites.resize(n_sites);
   std::vector<Reservoir> reservoirs;
   std::vector<double> sum(n_sites, 0.0), sum_sq(n_sites, 0.0);
@@ -94,6 +99,13 @@ Calibration calibrate(const Graph& g, const Tensor& images, const CalibrationOpt
   // Pass 2: fine histograms over [min, max].
   const std::size_t fine_bins = static_cast<std::size_t>(options.histogram_bins) * kQuantileRefinement;
   std::vector<std::vector<std::uint64_t>> fine(n_sites, std::vector<std::uint64_t>(fine_bins, 0));
+  const auto channel_bins = static_cast<std::size_t>(options.channel_histogram_bins);
+  if (channel_bins > 0) {
+    for (auto& s : cal.sites) {
+      const std::int64_t channels = s.shape.size() > 1 ? s.shape[1] : 1;
+      s.channel_histograms.assign(static_cast<std::size_t>(channels), std::vector<std::uint64_t>(channel_bins, 0));
+    }
+  }
   RunHooks pass2;
   pass2.observe_site_input = [&](int site, const Tensor& x) {
     const auto u = static_cast<std::size_t>(site);
@@ -103,6 +115,15 @@ Calibration calibrate(const Graph& g, const Tensor& images, const CalibrationOpt
     for (float v : x.data) {
       const auto b = static_cast<std::size_t>(std::max(0.0, (v - lo) * scale));
       ++h[std::min(b, fine_bins - 1)];
+    }
+    auto& per_channel = cal.sites[u].channel_histograms;
+    if (per_channel.empty() || x.size() == 0) return;
+    const std::size_t channels = per_channel.size();
+    const std::size_t inner = x.data.size() / (static_cast<std::size_t>(x.shape[0]) * channels);
+    const double channel_scale = width > 0 ? static_cast<double>(channel_bins) / width : 0.0;
+    for (std::size_t k = 0; k < x.data.size(); ++k) {
+      const auto b = static_cast<std::size_t>(std::max(0.0, (x.data[k] - lo) * channel_scale));
+      ++per_channel[(k / inner) % channels][std::min(b, channel_bins - 1)];
     }
   };
   run_model(g, images, options.exec, pass2, nullptr, stage("calibrate 2/2"));

@@ -32,6 +32,9 @@ struct CalibrationOptions {
   /// 0..3. All zero by default, so calibration files are reproducible.
   std::array<std::uint8_t, 32> seed{};
   ExecOptions exec;
+  /// Bins of each channel's histogram over the site's [min, max] (SiteStatistics::channel_histograms,
+  /// for per-channel fits); 0 records none.
+  int channel_histogram_bins = 0;
 };
 
 /// Input statistics of one activation site over all elements of all calibration images.
@@ -47,6 +50,9 @@ struct SiteStatistics {
   std::array<double, kQuantileLevels.size()> quantiles{};
   std::vector<std::uint64_t> histogram;  ///< equal-width bins over [min, max]; sums to count
   std::vector<float> sample;             ///< uniform reservoir sample (size min(reservoir, count))
+  /// Per input channel (dim 1 of shape): equal-width bins over the site's [min, max]; empty unless
+  /// CalibrationOptions::channel_histogram_bins > 0.
+  std::vector<std::vector<std::uint64_t>> channel_histograms{};
 };
 
 /// Where a calibration came from (filled by the caller, e.g. `ola calibrate`; empty otherwise).
@@ -64,13 +70,15 @@ struct Calibration {
   std::size_t reservoir_size = 0;
   int histogram_bins = 0;
   std::string seed_hex;  ///< CalibrationOptions::seed in hex
+  int channel_histogram_bins = 0;  ///< 0: no per-channel histograms
 };
 
 /// Runs `images` [N, ...] through the exact model twice (pass 1: min, max, moments, reservoir;
 /// pass 2: histograms) and returns every site's statistics. Progress stages "calibrate 1/2" and
 /// "calibrate 2/2". Deterministic for given inputs and seed, whatever the thread count.
 /// @throws ola::Error if images is empty or does not match the graph input, or if
-///         histogram_bins is outside 1..kMaxHistogramBins.
+///         histogram_bins is outside 1..kMaxHistogramBins or channel_histogram_bins outside
+///         0..kMaxHistogramBins.
 Calibration calibrate(const Graph& g, const Tensor& images, const CalibrationOptions& options = {},
                       const Progress& progress = {});
 

@@ -41,6 +41,25 @@ std::int64_t int_field(const nlohmann::json& j, const std::string& key, const st
 
 constexpr std::int64_t kMaxCount = std::numeric_limits<std::int64_t>::max();
 
+// An array of `bins` counts (field `name` of sj), as int64 summed with an overflow check (a wrapped
+// sum could match the site's count); the sum is added to `total`.
+std::vector<std::uint64_t> read_counts(const nlohmann::json& hist, std::size_t bins, const std::string& name,
+                                       const std::string& w, std::int64_t& total) {
+  if (!hist.is_array()) throw DataError(ola::mismatch(w, name, "an array", hist.type_name()));
+  if (hist.size() != bins) throw DataError(ola::mismatch(w, name, std::to_string(bins) + " bins", hist.size()));
+  std::vector<std::uint64_t> out;
+  out.reserve(bins);
+  for (std::size_t b = 0; b < hist.size(); ++b) {
+    const std::int64_t h = int_in(hist[b], name + "[" + std::to_string(b) + "]", w, 0, kMaxCount);
+    if (__builtin_add_overflow(total, h, &total)) {
+      throw DataError(ola::mismatch(w, name + " sum", "<= " + std::to_string(kMaxCount) + " (int64)",
+                                    "an overflow at bin " + std::to_string(b)));
+    }
+    out.push_back(static_cast<std::uint64_t>(h));
+  }
+  return out;
+}
+
 }  // namespace
 
 std::string calibration_fingerprint(const Calibration& c) {
@@ -53,6 +72,7 @@ std::string calibration_fingerprint(const Calibration& c) {
   h.update_value(static_cast<std::uint64_t>(c.reservoir_size));
   h.update_value(static_cast<std::int64_t>(c.histogram_bins));
   h.update(c.seed_hex);
+  if (c.channel_histogram_bins > 0) h.update("channel_histogram_bins").update_value(static_cast<std::int64_t>(c.channel_histogram_bins));
   return h.hex();
 }
 
@@ -71,8 +91,9 @@ nlohmann::json to_json(const Calibration& c) {
                      {"quantiles", s.quantiles},
                      {"histogram", s.histogram},
                      {"sample", s.sample}});
+    if (c.channel_histogram_bins > 0) sites.back()["channel_histograms"] = s.channel_histograms;
   }
-  return {{"format", "ola-calibration"},
+  nlohmann::json out = {{"format", "ola-calibration"},
           {"version", kCalibrationFormatVersion},
           {"fingerprint", calibration_fingerprint(c)},
           {"model", {{"path", c.source.model_path}, {"fingerprint", c.source.model_fingerprint}}},
@@ -89,6 +110,8 @@ nlohmann::json to_json(const Calibration& c) {
           {"histogram_bins", c.histogram_bins},
           {"quantile_levels", kQuantileLevels},
           {"sites", sites}};
+  if (c.channel_histogram_bins > 0) out["channel_histogram_bins"] = c.channel_histogram_bins;
+  return out;
 }
 
 Calibration calibration_from_json(const nlohmann::json& j, const std::string& where) {
@@ -112,6 +135,9 @@ Calibration calibration_from_json(const nlohmann::json& j, const std::string& wh
   c.reservoir_size = static_cast<std::size_t>(int_field(res, "size", where + ": reservoir", 0, kMaxCount));
   c.seed_hex = field<std::string>(res, "seed", where + ": reservoir");
   c.histogram_bins = static_cast<int>(int_field(j, "histogram_bins", where, 1, kMaxHistogramBins));
+  c.channel_histogram_bins = j.contains("channel_histogram_bins")
+                                 ? static_cast<int>(int_field(j, "channel_histogram_bins", where, 1, kMaxHistogramBins))
+                                 : 0;
   const auto sites = field<nlohmann::json>(j, "sites", where);
   if (!sites.is_array()) throw DataError(ola::mismatch(where, "sites", "an array", sites.type_name()));
   for (std::size_t i = 0; i < sites.size(); ++i) {
@@ -133,20 +159,22 @@ Calibration calibration_from_json(const nlohmann::json& j, const std::string& wh
     s.mean = field<double>(sj, "mean", w);
     s.stddev = field<double>(sj, "std", w);
     s.quantiles = field<decltype(s.quantiles)>(sj, "quantiles", w);
-    const auto hist = field<nlohmann::json>(sj, "histogram", w);
-    if (!hist.is_array()) throw DataError(ola::mismatch(w, "histogram", "an array", hist.type_name()));
-    if (hist.size() != static_cast<std::size_t>(c.histogram_bins)) {
-      throw DataError(ola::mismatch(w, "histogram", std::to_string(c.histogram_bins) + " bins", hist.size()));
-    }
-    // Counts as int64, summed with an overflow check (a wrapped sum could match `count`).
     std::int64_t total = 0;
-    for (std::size_t b = 0; b < hist.size(); ++b) {
-      const std::int64_t h = int_in(hist[b], "histogram[" + std::to_string(b) + "]", w, 0, kMaxCount);
-      if (__builtin_add_overflow(total, h, &total)) {
-        throw DataError(ola::mismatch(w, "histogram sum", "<= " + std::to_string(kMaxCount) + " (int64)",
-                                      "an overflow at bin " + std::to_string(b)));
+    s.histogram = read_counts(field<nlohmann::json>(sj, "histogram", w), static_cast<std::size_t>(c.histogram_bins),
+                              "histogram", w, total);
+    if (c.channel_histogram_bins > 0) {
+      const auto per_channel = field<nlohmann::json>(sj, "channel_histograms", w);
+      const std::int64_t channels = s.shape.size() > 1 ? s.shape[1] : 1;
+      if (!per_channel.is_array() || per_channel.size() != static_cast<std::size_t>(channels)) {
+        throw DataError(ola::mismatch(w, "channel_histograms", "an array of " + std::to_string(channels) + " (shape[1])",
+                                      per_channel.is_array() ? std::to_string(per_channel.size()) : per_channel.type_name()));
       }
-      s.histogram.push_back(static_cast<std::uint64_t>(h));
+      std::int64_t channel_total = 0;
+      for (std::size_t ch = 0; ch < per_channel.size(); ++ch) {
+        s.channel_histograms.push_back(read_counts(per_channel[ch], static_cast<std::size_t>(c.channel_histogram_bins),
+                                                   "channel_histograms[" + std::to_string(ch) + "]", w, channel_total));
+      }
+      if (channel_total != total) throw DataError(ola::mismatch(w, "channel_histograms sum", total, channel_total));
     }
     s.sample = field<std::vector<float>>(sj, "sample", w);
     if (!(s.min <= s.max)) throw DataError(ola::mismatch(w, "min <= max", "true", std::to_string(s.min) + " > " + std::to_string(s.max)));

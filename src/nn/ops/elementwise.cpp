@@ -7,6 +7,7 @@
 #include <span>
 
 #include "approx/compiled.h"
+#include "approx/fit_error.h"
 
 #include "util/error.h"
 
@@ -104,11 +105,42 @@ void activation_inplace(Tensor& t, approx::Activation act, int threads) {
   }
 }
 
+namespace {
+
+// Channel c of every image by a.channels[c] (compiled once per channel), images x channels in parallel.
+std::uint64_t approximate_per_channel_inplace(Tensor& t, const approx::Approximation& a, int threads) {
+  const std::int64_t channels = static_cast<std::int64_t>(a.channels.size());
+  if (t.shape.size() < 2 || t.shape[1] != channels) {
+    throw approx::FitError(ola::mismatch("approximate_inplace", "input channels of " + a.label(),
+                                         std::to_string(channels), t.shape.size() < 2 ? -1 : t.shape[1]));
+  }
+  std::vector<approx::CompiledApproximation> compiled;
+  compiled.reserve(a.channels.size());
+  for (std::size_t c = 0; c < a.channels.size(); ++c) compiled.push_back(approx::compile(approx::channel_approximation(a, c)));
+  const std::int64_t planes = t.shape[0] * channels;
+  const std::int64_t inner = planes > 0 ? t.size() / planes : 0;
+  float* p = t.data.data();
+  std::uint64_t outside = 0;
+#pragma omp parallel for num_threads(thread_count(threads)) schedule(static) reduction(+ : outside) if (planes > 1)
+  for (std::int64_t plane = 0; plane < planes; ++plane) {
+    const std::size_t c = static_cast<std::size_t>(plane % channels);
+    const double lo = a.channels[c].lo, hi = a.channels[c].hi;
+    float* q = p + plane * inner;
+    for (std::int64_t i = 0; i < inner; ++i) outside += (q[i] < lo || q[i] > hi) ? 1u : 0u;
+    const std::span<float> part(q, static_cast<std::size_t>(inner));
+    approx::evaluate(compiled[c], part, part);
+  }
+  return outside;
+}
+
+}  // namespace
+
 std::uint64_t approximate_inplace(Tensor& t, const approx::Approximation& a, int threads) {
   if (a.kind == approx::Kind::exact) {
     activation_inplace(t, a.activation, threads);
     return 0;
   }
+  if (a.has_channel_polys()) return approximate_per_channel_inplace(t, a, threads);
   // Compile once (the CKKS schedule order, approx/compiled.h), then evaluate in parallel chunks.
   const approx::CompiledApproximation compiled = approx::compile(a);
   const std::int64_t n = t.size();

@@ -20,7 +20,10 @@ void activation_inplace(Tensor& t, approx::Activation act, int threads);
 /// Replaces every element x by a(x), evaluated by approx/compiled.h in the order of the CKKS
 /// schedule (vectorised, compiled once per call): the polynomial is applied even outside
 /// [a.lo, a.hi], as under HE. Kind::exact applies the exact activation.
-/// @throws approx::FitError if `a` is malformed (see approx::compile).
+/// Per-channel polynomials (a.channels non-empty): element [n, c, ...] by a.channels[c], counted
+/// outside its own interval.
+/// @throws approx::FitError if `a` is malformed (see approx::compile), or has per-channel
+///         polynomials and t is not [B, C, ...] with C == a.channels.size().
 /// @return the number of elements outside [a.lo, a.hi] (0 for Kind::exact).
 std::uint64_t approximate_inplace(Tensor& t, const approx::Approximation& a, int threads);
 

@@ -22,12 +22,36 @@ T get_or(const nlohmann::json& j, const std::string& key, T fallback, const std:
   return j.contains(key) ? get<T>(j, key, where) : fallback;
 }
 
+nlohmann::json polys_to_json(const std::vector<approx::ChebPoly>& polys) {
+  nlohmann::json out = nlohmann::json::array();
+  for (const auto& s : polys) out.push_back({{"lo", s.lo}, {"hi", s.hi}, {"coeffs", s.coeffs}});
+  return out;
+}
+
+// An array of {"lo", "hi", "coeffs"} (field `key` of j, empty if absent).
+std::vector<approx::ChebPoly> polys_from_json(const nlohmann::json& j, const std::string& key, const std::string& where) {
+  const auto polys = get_or<nlohmann::json>(j, key, nlohmann::json::array(), where);
+  if (!polys.is_array()) throw DataError(ola::mismatch(where, key, "an array", polys.type_name()));
+  std::vector<approx::ChebPoly> out;
+  out.reserve(polys.size());
+  for (std::size_t i = 0; i < polys.size(); ++i) {
+    const std::string w = where + ": " + key + "[" + std::to_string(i) + "]";
+    approx::ChebPoly p;
+    p.lo = get<double>(polys[i], "lo", w);
+    p.hi = get<double>(polys[i], "hi", w);
+    p.coeffs = get<std::vector<double>>(polys[i], "coeffs", w);
+    if (p.coeffs.empty()) throw DataError(ola::mismatch(w, "coeffs", "at least 1", 0));
+    if (!(p.lo < p.hi)) throw DataError(ola::mismatch(w, "lo < hi", "true", std::to_string(p.lo) + " >= " + std::to_string(p.hi)));
+    out.push_back(std::move(p));
+  }
+  return out;
+}
+
 }  // namespace
 
 nlohmann::json to_json(const approx::Approximation& a) {
-  nlohmann::json stages = nlohmann::json::array();
-  for (const auto& s : a.stages) stages.push_back({{"lo", s.lo}, {"hi", s.hi}, {"coeffs", s.coeffs}});
-  return {{"activation", approx::to_string(a.activation)},
+  const nlohmann::json stages = polys_to_json(a.stages);
+  nlohmann::json out = {{"activation", approx::to_string(a.activation)},
           {"kind", approx::to_string(a.kind)},
           {"lo", a.lo},
           {"hi", a.hi},
@@ -39,6 +63,8 @@ nlohmann::json to_json(const approx::Approximation& a) {
             {"scalar_mults", a.counts.scalar_mults},
             {"additions", a.counts.additions}}},
           {"metrics", {{"weighted_mse", a.metrics.weighted_mse}, {"max_error", a.metrics.max_error}}}};
+  if (a.has_channel_polys()) out["channels"] = polys_to_json(a.channels);
+  return out;
 }
 
 approx::Approximation approximation_from_json(const nlohmann::json& j, const std::string& where) {
@@ -56,21 +82,20 @@ approx::Approximation approximation_from_json(const nlohmann::json& j, const std
   a.hi = get<double>(j, "hi", where);
   if (!(a.lo < a.hi)) throw DataError(ola::mismatch(where, "lo < hi", "true", std::to_string(a.lo) + " >= " + std::to_string(a.hi)));
   a.alpha = get_or<int>(j, "alpha", 0, where);
-  const auto stages = get_or<nlohmann::json>(j, "stages", nlohmann::json::array(), where);
-  if (!stages.is_array()) throw DataError(ola::mismatch(where, "stages", "an array", stages.type_name()));
-  for (std::size_t i = 0; i < stages.size(); ++i) {
-    const std::string w = where + ": stages[" + std::to_string(i) + "]";
-    approx::ChebPoly p;
-    p.lo = get<double>(stages[i], "lo", w);
-    p.hi = get<double>(stages[i], "hi", w);
-    p.coeffs = get<std::vector<double>>(stages[i], "coeffs", w);
-    if (p.coeffs.empty()) throw DataError(ola::mismatch(w, "coeffs", "at least 1", 0));
-    if (!(p.lo < p.hi)) throw DataError(ola::mismatch(w, "lo < hi", "true", std::to_string(p.lo) + " >= " + std::to_string(p.hi)));
-    a.stages.push_back(std::move(p));
-  }
+  a.stages = polys_from_json(j, "stages", where);
   if (a.kind != approx::Kind::exact && a.stages.empty()) throw DataError(ola::mismatch(where, "stages", "at least 1 for kind " + approx::to_string(a.kind), 0));
   if ((a.kind == approx::Kind::wls || a.kind == approx::Kind::minimax) && a.stages.size() != 1) {
     throw DataError(ola::mismatch(where, "stages", "1 for kind " + approx::to_string(a.kind), a.stages.size()));
+  }
+  a.channels = polys_from_json(j, "channels", where);
+  if (a.has_channel_polys() && a.kind != approx::Kind::wls) {
+    throw DataError(ola::mismatch(where, "channels", "only with kind wls", "kind " + approx::to_string(a.kind)));
+  }
+  for (std::size_t c = 0; c < a.channels.size(); ++c) {
+    if (a.channels[c].degree() != a.stages[0].degree()) {
+      throw DataError(ola::mismatch(where + ": channels[" + std::to_string(c) + "]", "degree",
+                                    a.stages[0].degree(), a.channels[c].degree()));
+    }
   }
   if (j.contains("counts")) {
     const auto& c = j.at("counts");
@@ -106,6 +131,15 @@ SiteReplacements replacements_from_json(const Graph& g, const nlohmann::json& j,
     if (a.activation != g.sites[static_cast<std::size_t>(site)].activation) {
       throw DataError(ola::mismatch(w + ".approximation", "activation", approx::to_string(g.sites[static_cast<std::size_t>(site)].activation),
                                approx::to_string(a.activation)));
+    }
+    if (a.has_channel_polys()) {
+      const Shape& in = g.value(g.nodes[static_cast<std::size_t>(g.sites[static_cast<std::size_t>(site)].node)].inputs.at(0)).shape;
+      if (in.size() < 2 || in[1] != static_cast<std::int64_t>(a.channels.size())) {
+        throw DataError(ola::mismatch(w + ".approximation", "channels", "one per input channel of " +
+                                      g.sites[static_cast<std::size_t>(site)].short_name + " (" +
+                                      (in.size() < 2 ? std::string("none") : std::to_string(in[1])) + ")",
+                                      a.channels.size()));
+      }
     }
     r[static_cast<std::size_t>(site)] = std::move(a);
   }
