@@ -3,6 +3,8 @@
 # agreement with the exact model, on the JPEG-decoded 10k test set and on the lossless 1,000, of
 #   1. the exact model,
 #   2. degree-3 WLS per site (each site's calibrated range + margin and distribution: OLA's rule),
+#   2b. degree-3 WLS per channel (each input channel of a site its own cubic on its own inputs;
+#       our extension, docs/convnext.md; calibration with --channel-bins),
 #   3. degree-3 minimax on one global range (union of all sites' intervals) at every site,
 #   4. degree-3 least squares, uniform weight on each site's interval (no distribution weights),
 #   5. `ola optimize`: the DP's free choice of degrees under a 0.5-point budget.
@@ -16,7 +18,7 @@
 # top-1, the exact row) and commands.log (every command, its wall time).
 # Settings (environment): OLA (binary, default build/ola), OLA_DATA (default ../shared/data beside
 # the checkout), THREADS (1), CALIB_COUNT (1000), HELDOUT (300), SELECT_COUNT (2000), BUDGET (0.5),
-# DEGREE (3), MARGIN (0.2), WLS_UNIFORM_WEIGHT (0, row 2). Preprocessing: CIFAR-10 mean/std (models/README.md).
+# DEGREE (3), MARGIN (0.2), WLS_UNIFORM_WEIGHT (0, rows 2, 2b), CHANNEL_BINS (256, row 2b). Preprocessing: CIFAR-10 mean/std (models/README.md).
 set -euo pipefail
 
 if [[ $# -ne 2 ]]; then
@@ -39,6 +41,7 @@ margin="${MARGIN:-0.2}"
 # 1e-3 over the interval to tame the tails; on these wide intervals (+-40 around inputs of std 2-3)
 # that term dominates a cubic's fit (11.8% instead of 60.8% top-1 on the lossless 1,000).
 wls_uniform="${WLS_UNIFORM_WEIGHT:-0}"
+channel_bins="${CHANNEL_BINS:-256}"
 mean=0.4914,0.4822,0.4465
 std=0.2470,0.2435,0.2616
 train="$data/cifar-10-lossless-subset/data_batch_1_first4000.bin"
@@ -72,15 +75,16 @@ run() {
 started=$(date -u +%Y-%m-%dT%H:%M:%SZ)
 t_start=$(date +%s)
 run calibrate "$out/calibrate.json" "$ola" calibrate --model "$model" --images "$train" --count "$calib_count" \
-  --mean "$mean" --std "$std" --threads "$threads" --quiet --json --out "$out/calib.json"
+  --mean "$mean" --std "$std" --threads "$threads" --quiet --json --channel-bins "$channel_bins" --out "$out/calib.json"
 
 # Rows 2-4: one rule and degree at every site.
 declare -A list_args=(
   [wls]="--kind wls --uniform-weight $wls_uniform"
+  [wls_channel]="--kind wls --uniform-weight $wls_uniform --per-channel"
   [minimax_global]="--kind minimax --global-range"
   [ls]="--kind ls"
 )
-for row in wls minimax_global ls; do
+for row in wls wls_channel minimax_global ls; do
   # shellcheck disable=SC2086  # list_args holds several options
   run "list_$row" "$out/lists/$row.summary.json" "$ola" uniform-plan --model "$model" --calib "$out/calib.json" \
     --degree "$degree" --margin "$margin" ${list_args[$row]} --json --out "$out/lists/$row.json"
@@ -91,9 +95,9 @@ run optimize "$out/optimize.json" "$ola" optimize --model "$model" --calib "$out
   --margin "$margin" --heldout-count "$heldout" --select-count "$select_count" --threads "$threads" --quiet --json \
   --out "$out/plan.json"
 
-declare -A plan=([wls]="$out/lists/wls.json" [minimax_global]="$out/lists/minimax_global.json"
+declare -A plan=([wls]="$out/lists/wls.json" [wls_channel]="$out/lists/wls_channel.json" [minimax_global]="$out/lists/minimax_global.json"
                  [ls]="$out/lists/ls.json" [optimize]="$out/plan.json")
-rows=(exact wls minimax_global ls optimize)
+rows=(exact wls wls_channel minimax_global ls optimize)
 for set in jpeg10k lossless1k; do
   images="$jpeg"
   [[ $set == lossless1k ]] && images="$lossless"
@@ -114,6 +118,7 @@ degrees=$(jq -r '[.sites[].approximation | if .kind == "exact" then "exact" else
 declare -A label=(
   [exact]="exact model (erf GELU)"
   [wls]="degree-$degree WLS per site (site's range + ${margin} margin, site's distribution, uniform weight $wls_uniform)"
+  [wls_channel]="degree-$degree WLS per channel (each channel's range + ${margin} margin and distribution, uniform weight $wls_uniform)"
   [minimax_global]="degree-$degree minimax, one global range (union of all sites' intervals)"
   [ls]="degree-$degree least squares per site (uniform weight on the site's range)"
   [optimize]="ola optimize, budget $budget points: degrees $degrees"

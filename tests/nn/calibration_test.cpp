@@ -109,6 +109,16 @@ TEST(Calibration, StatisticsMatchDirectComputation) {
   EXPECT_EQ(again.sites[1].histogram, cal.sites[1].histogram);
 }
 
+// calibration_from_json(j) must throw a DataError whose message contains `needle`.
+void expect_data_error(const nlohmann::json& j, const std::string& needle) {
+  try {
+    calibration_from_json(j, "c.json");
+    ADD_FAILURE() << "no error; expected one containing " << needle;
+  } catch (const DataError& e) {
+    EXPECT_NE(std::string(e.what()).find(needle), std::string::npos) << e.what();
+  }
+}
+
 TEST(Calibration, JsonRoundTripAndFingerprintCheck) {
   const Graph g = two_relu_model();
   CalibrationOptions o;
@@ -130,23 +140,13 @@ TEST(Calibration, JsonRoundTripAndFingerprintCheck) {
   EXPECT_EQ(back.sites[0].name, "relu_0 (/r1)");
   nlohmann::json bad = j;
   bad["data"]["images"] = 9;
-  try {
-    calibration_from_json(bad, "c.json");
-    FAIL();
-  } catch (const DataError& e) {
-    EXPECT_NE(std::string(e.what()).find("c.json: fingerprint: expected"), std::string::npos) << e.what();
-  }
+  expect_data_error(bad, "c.json: fingerprint: expected");
   bad = j;
   bad["sites"][1]["histogram"][0] = 12345;
   EXPECT_THROW(calibration_from_json(bad, "c.json"), DataError);
   bad = j;
   bad["sites"][0].erase("max");
-  try {
-    calibration_from_json(bad, "c.json");
-    FAIL();
-  } catch (const DataError& e) {
-    EXPECT_NE(std::string(e.what()).find("c.json: sites[0]: max: expected present, got absent"), std::string::npos) << e.what();
-  }
+  expect_data_error(bad, "c.json: sites[0]: max: expected present, got absent");
 }
 
 // Per-channel histograms: channel c's histogram counts exactly channel c's inputs (binned over the
@@ -190,12 +190,7 @@ TEST(Calibration, ChannelHistogramsCountEachChannelsInputs) {
   EXPECT_EQ(back.sites[0].channel_histograms, s.channel_histograms);
   nlohmann::json bad = j;
   bad["sites"][0]["channel_histograms"][1][0] = bad["sites"][0]["channel_histograms"][1][0].get<int>() + 1;
-  try {
-    calibration_from_json(bad, "c.json");
-    FAIL();
-  } catch (const DataError& e) {
-    EXPECT_NE(std::string(e.what()).find("channel_histograms sum"), std::string::npos) << e.what();
-  }
+  expect_data_error(bad, "c.json: sites[0]: channel_histograms sum: expected");
   bad = j;
   bad["sites"][0]["channel_histograms"].erase(0);
   EXPECT_THROW(calibration_from_json(bad, "c.json"), DataError);
