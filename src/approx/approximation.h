@@ -91,8 +91,9 @@ long double evaluate_long(const Approximation& a, long double x);
 /// Evaluates a single ChebPoly (Clenshaw-free: follows ckks/poly/schedule order).
 double evaluate(const ChebPoly& p, double x);
 /// Vectorised plain evaluation in schedule order (nn simulation): out[i] = a(in[i]); in and out
-/// may alias. @throws FitError as the scalar evaluate. Compiles `a` once per call through a per-thread cache (approx/compiled.h); for a
-/// hot loop keep a CompiledApproximation yourself. @throws FitError if out.size() < in.size().
+/// may alias. Compiles `a` once per call through a per-thread cache (approx/compiled.h); for a
+/// hot loop keep a CompiledApproximation yourself. @throws FitError as the scalar evaluate, or if
+/// out.size() < in.size().
 void evaluate(const Approximation& a, std::span<const float> in, std::span<float> out);
 
 }  // namespace ola::approx

@@ -1,6 +1,8 @@
 #include "ola/candidates.h"
 
+#include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <string>
 
 #include "approx/composite.h"
@@ -29,15 +31,24 @@ std::pair<double, double> site_interval(const nn::SiteStatistics& s, double marg
   return {s.min - margin * w, s.max + margin * w};
 }
 
+namespace {
+
+/// A histogram of `bins` equal-width counts over the site's [min, max] as a Distribution.
+approx::Distribution over_site_range(const nn::SiteStatistics& s, const std::vector<std::uint64_t>& bins) {
+  const std::size_t n = bins.size();
+  std::vector<double> edges(n + 1), counts(n);
+  for (std::size_t i = 0; i <= n; ++i) edges[i] = s.min + (s.max - s.min) * static_cast<double>(i) / static_cast<double>(n);
+  for (std::size_t i = 0; i < n; ++i) counts[i] = static_cast<double>(bins[i]);
+  return approx::Distribution::histogram(std::move(edges), std::move(counts));
+}
+
+}  // namespace
+
 approx::Distribution site_distribution(const nn::SiteStatistics& s) {
   const std::string where = "calibration: site " + s.name;
   if (s.histogram.empty()) throw PlanError(ola::mismatch(where, "histogram", "at least one bin", 0));
   if (!(s.min < s.max)) throw PlanError(ola::mismatch(where, "max", "> min = " + std::to_string(s.min), s.max));
-  const std::size_t n = s.histogram.size();
-  std::vector<double> edges(n + 1), counts(n);
-  for (std::size_t i = 0; i <= n; ++i) edges[i] = s.min + (s.max - s.min) * static_cast<double>(i) / static_cast<double>(n);
-  for (std::size_t i = 0; i < n; ++i) counts[i] = static_cast<double>(s.histogram[i]);
-  return approx::Distribution::histogram(std::move(edges), std::move(counts));
+  return over_site_range(s, s.histogram);
 }
 
 std::vector<approx::ChannelDistribution> channel_distributions(const nn::SiteStatistics& s, double margin) {
@@ -51,7 +62,6 @@ std::vector<approx::ChannelDistribution> channel_distributions(const nn::SiteSta
   out.reserve(s.channel_histograms.size());
   for (const auto& h : s.channel_histograms) {
     const std::size_t n = h.size();
-    const double bin = (s.max - s.min) / static_cast<double>(n);
     std::size_t first = n, last = 0, filled = 0;
     double weight = 0.0;
     for (std::size_t b = 0; b < n; ++b) {
@@ -65,11 +75,9 @@ std::vector<approx::ChannelDistribution> channel_distributions(const nn::SiteSta
       out.push_back({site_dist, site_lo, site_hi, weight});
       continue;
     }
-    std::vector<double> edges(n + 1), counts(n);
-    for (std::size_t i = 0; i <= n; ++i) edges[i] = s.min + bin * static_cast<double>(i);
-    for (std::size_t i = 0; i < n; ++i) counts[i] = static_cast<double>(h[i]);
-    const double lo = edges[first], hi = edges[last + 1], w = hi - lo;
-    out.push_back({approx::Distribution::histogram(std::move(edges), std::move(counts)), lo - margin * w, hi + margin * w, weight});
+    approx::Distribution dist = over_site_range(s, h);
+    const double lo = dist.edges[first], hi = dist.edges[last + 1], w = hi - lo;
+    out.push_back({std::move(dist), lo - margin * w, hi + margin * w, weight});
   }
   return out;
 }

@@ -20,6 +20,12 @@ std::string to_hex(const std::array<std::uint8_t, 32>& bytes) {
   return s;
 }
 
+/// The bin of v among `bins` equal bins starting at lo, `scale` bins per unit; values outside fall
+/// into the first or last bin.
+std::size_t bin_of(float v, double lo, double scale, std::size_t bins) {
+  return std::min(static_cast<std::size_t>(std::max(0.0, (v - lo) * scale)), bins - 1);
+}
+
 }  // namespace
 
 double histogram_quantile(const std::vector<std::uint64_t>& counts, double lo, double hi, double q) {
@@ -112,18 +118,14 @@ Calibration calibrate(const Graph& g, const Tensor& images, const CalibrationOpt
     const double lo = cal.sites[u].min, width = cal.sites[u].max - lo;
     const double scale = width > 0 ? static_cast<double>(fine_bins) / width : 0.0;
     auto& h = fine[u];
-    for (float v : x.data) {
-      const auto b = static_cast<std::size_t>(std::max(0.0, (v - lo) * scale));
-      ++h[std::min(b, fine_bins - 1)];
-    }
+    for (float v : x.data) ++h[bin_of(v, lo, scale, fine_bins)];
     auto& per_channel = cal.sites[u].channel_histograms;
     if (per_channel.empty() || x.size() == 0) return;
     const std::size_t channels = per_channel.size();
     const std::size_t inner = x.data.size() / (static_cast<std::size_t>(x.shape[0]) * channels);
     const double channel_scale = width > 0 ? static_cast<double>(channel_bins) / width : 0.0;
     for (std::size_t k = 0; k < x.data.size(); ++k) {
-      const auto b = static_cast<std::size_t>(std::max(0.0, (x.data[k] - lo) * channel_scale));
-      ++per_channel[(k / inner) % channels][std::min(b, channel_bins - 1)];
+      ++per_channel[(k / inner) % channels][bin_of(x.data[k], lo, channel_scale, channel_bins)];
     }
   };
   run_model(g, images, options.exec, pass2, nullptr, stage("calibrate 2/2"));

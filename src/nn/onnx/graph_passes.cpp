@@ -40,6 +40,28 @@ void scale_conv_outputs(ConvAttrs& c, const std::vector<float>& scale, const std
   }
 }
 
+/// Weights laid out [outs][ins_per_group][taps] with bias [outs] (a conv; a linear layer is one
+/// group with one tap) absorb an affine map x -> scale[i] x + shift[i] of their input channels:
+/// W'[o][j][t] = W[o][j][t] scale[i], b'[o] = b[o] + sum_{j,t} W[o][j][t] shift[i], where
+/// i = (o / outs_per_group) ins_per_group + j is the input channel of (o, j).
+void absorb_input_affine(std::vector<float>& weight, std::vector<float>& bias, std::int64_t outs,
+                         std::int64_t ins_per_group, std::int64_t taps, std::int64_t outs_per_group,
+                         const AffineAttrs& a) {
+  for (std::int64_t o = 0; o < outs; ++o) {
+    const std::int64_t first_in = (o / outs_per_group) * ins_per_group;  // input channels of o's group
+    double shift = 0.0;
+    for (std::int64_t j = 0; j < ins_per_group; ++j) {
+      const auto ch = static_cast<std::size_t>(first_in + j);
+      for (std::int64_t t = 0; t < taps; ++t) {
+        float& w = weight[static_cast<std::size_t>((o * ins_per_group + j) * taps + t)];
+        shift += static_cast<double>(w) * a.shift[ch];
+        w *= a.scale[ch];
+      }
+    }
+    bias[static_cast<std::size_t>(o)] += static_cast<float>(shift);
+  }
+}
+
 /// The per-channel factors of a constant of shape [C,1,1] or [1,C,1,1] with C == channels.
 std::optional<std::vector<float>> channel_constant(const Value& v, std::int64_t channels) {
   if (!v.is_constant) return std::nullopt;
@@ -146,22 +168,9 @@ void fold_channel_constants(Graph& g) {
     if (m.op == OpKind::conv) {
       auto& c = std::get<ConvAttrs>(m.attrs);
       if (c.pad_top != 0 || c.pad_left != 0 || c.pad_bottom != 0 || c.pad_right != 0) continue;
-      const std::int64_t c_out = c.weight.shape[0], c_in_group = c.weight.shape[1];
-      const std::int64_t taps = c.weight.shape[2] * c.weight.shape[3];
-      const std::int64_t out_per_group = c_out / c.group;
-      for (std::int64_t o = 0; o < c_out; ++o) {
-        const std::int64_t first_in = (o / out_per_group) * c_in_group;  // input channels of o's group
-        double shift = 0.0;
-        for (std::int64_t j = 0; j < c_in_group; ++j) {
-          const auto ch = static_cast<std::size_t>(first_in + j);
-          for (std::int64_t t = 0; t < taps; ++t) {
-            float& w = c.weight.data[static_cast<std::size_t>((o * c_in_group + j) * taps + t)];
-            shift += static_cast<double>(w) * a.shift[ch];
-            w *= a.scale[ch];
-          }
-        }
-        c.bias.data[static_cast<std::size_t>(o)] += static_cast<float>(shift);
-      }
+      const std::int64_t c_out = c.weight.shape[0];
+      absorb_input_affine(c.weight.data, c.bias.data, c_out, c.weight.shape[1], c.weight.shape[2] * c.weight.shape[3],
+                          c_out / c.group, a);
     } else if (m.op == OpKind::global_average_pool) {
       const int reshape = only_reader(users, m.output);
       if (reshape < 0 || g.nodes[static_cast<std::size_t>(reshape)].op != OpKind::reshape) continue;
@@ -170,15 +179,7 @@ void fold_channel_constants(Graph& g) {
       auto& l = std::get<LinearAttrs>(g.nodes[static_cast<std::size_t>(lin)].attrs);
       const std::int64_t outs = l.weight.shape[0], ins = l.weight.shape[1];
       if (ins != static_cast<std::int64_t>(a.scale.size())) continue;
-      for (std::int64_t o = 0; o < outs; ++o) {
-        double shift = 0.0;
-        for (std::int64_t j = 0; j < ins; ++j) {
-          float& w = l.weight.data[static_cast<std::size_t>(o * ins + j)];
-          shift += static_cast<double>(w) * a.shift[static_cast<std::size_t>(j)];
-          w *= a.scale[static_cast<std::size_t>(j)];
-        }
-        l.bias.data[static_cast<std::size_t>(o)] += static_cast<float>(shift);
-      }
+      absorb_input_affine(l.weight.data, l.bias.data, outs, ins, 1, outs, a);  // one group, one tap
     } else {
       continue;
     }
