@@ -5,6 +5,7 @@
 #include <cmath>
 #include <vector>
 
+#include "approx/chebyshev.h"
 #include "approx/compiled.h"
 #include "approx/fit_error.h"
 #include "ckks/poly/schedule.h"
@@ -104,6 +105,22 @@ TEST(Approximation, CompileRejectsMalformed) {
   c.hi = 2.0;
   c.stages = {ChebPoly{0.0, 1.0, {0.0, 1.0}}};
   EXPECT_THROW(compile(c), FitError);
+}
+
+TEST(Approximation, OnIntervalWritesTheSamePolynomialOnAnotherInterval) {
+  // A cubic on a channel's narrow interval, rewritten on its site's wide one (and back): the same
+  // function everywhere, also outside both intervals; the coefficients grow as the ratio cubed.
+  const ChebPoly p{-0.3, 0.5, {0.2, 0.35, 0.1, -0.04}};
+  const ChebPoly q = on_interval(p, -4.0, 3.0);
+  EXPECT_EQ(q.lo, -4.0);
+  EXPECT_EQ(q.hi, 3.0);
+  ASSERT_EQ(q.coeffs.size(), p.coeffs.size());
+  for (double x = -6.0; x <= 6.0; x += 0.37) EXPECT_NEAR(evaluate(q, x), evaluate(p, x), 1e-12 * (1.0 + std::abs(evaluate(p, x)))) << x;
+  EXPECT_NEAR(std::abs(q.coeffs[3]), 0.04 * std::pow(7.0 / 0.8, 3.0), 1e-9);
+  const ChebPoly back = on_interval(q, p.lo, p.hi);
+  for (std::size_t k = 0; k < p.coeffs.size(); ++k) EXPECT_NEAR(back.coeffs[k], p.coeffs[k], 1e-12) << k;
+  EXPECT_THROW(on_interval(p, 1.0, 1.0), FitError);
+  EXPECT_THROW(on_interval(ChebPoly{}, -1.0, 1.0), FitError);
 }
 
 }  // namespace

@@ -32,6 +32,7 @@
 #include "he/program/program_files.h"
 #include "he/program/run_program.h"
 #include "nn/tiny_convnext.h"
+#include "per_channel_sites.h"
 #include "he/slot_sim_backend.h"
 #include "nn/exec/executor.h"
 #include "nn/onnx/onnx_import.h"
@@ -440,6 +441,21 @@ TEST(ProgramCkks, TinyConvNextWithASplitExpansionMatchesTheSimulation) {
   EXPECT_EQ(std::count_if(p.steps.begin(), p.steps.end(), [](const ProgramStep& s) { return s.op == ProgramOp::sum; }), 1);
   const auto [want, got] = run_both(params, p, image, set.boot);
   expect_agreement("tiny ConvNeXt with a split expansion, N=2^12, 1024 slots", want, got);
+}
+
+TEST(ProgramCkks, TinyConvNextWithPerChannelCubicsMatchesTheSimulation) {
+  // Every GELU channel its own cubic, evaluated with per-slot coefficient plaintexts (depth 2, as one
+  // cubic), on a split expansion with bootstraps: the encrypted logits are the simulation's.
+  const nn::Graph g = nn::test::tiny_convnext(8);
+  FeatureMap image = zero_feature_map(3, 16, 16);
+  for (std::size_t i = 0; i < image.data.size(); ++i) image.data[i] = std::sin(0.29 * static_cast<double>(i) + 1.0);
+  const auto sites = testing::per_channel_sites(g, cubic_gelu_sites(g, image));
+  const ParamSet set = param_set_by_name("test-boot-n12");
+  const ckks::Params params(set.params);
+  const Program p = compile_program(g, sites, program_options_for(params, set.boot, 1024, true));
+  EXPECT_GE(p.bootstraps, 3);
+  const auto [want, got] = run_both(params, p, image, set.boot);
+  expect_agreement("tiny ConvNeXt with per-channel cubics, N=2^12, 1024 slots", want, got);
 }
 
 TEST(ProgramCkks, CompositeReluSplitByABootstrapMatchesTheSimulationAndTheUnsplitProgram) {

@@ -20,6 +20,7 @@
 #include "nn/onnx/onnx_import.h"
 #include "nn/onnx_builder.h"
 #include "util/data_paths.h"
+#include "per_channel_sites.h"
 #include "program_options.h"
 #include "nn/tiny_convnext.h"
 #include "util/error.h"
@@ -236,9 +237,6 @@ TEST(ProgramSim, TinyConvNextMatchesTheFloatExecutorWithTheSameApproximations) {
   EXPECT_EQ(p.bootstraps, 0);
   EXPECT_EQ(p.steps.back().level_after, 0);
   EXPECT_THROW(compile_program(g, sites, options(1 << 11, 12, 12, false)), Error);  // one level short
-  auto per_channel = sites;  // per-channel polynomials are not compiled yet: refused, not ignored
-  per_channel[0].channels.assign(16, per_channel[0].stages[0]);
-  EXPECT_THROW(compile_program(g, per_channel, options(1 << 11, 13, 13, false)), Error);
   for (std::int64_t i = 0; i < 3; ++i) {
     const auto want = float_logits(g, nn::slice_batch(images, i, 1), sites);
     const auto got = run_sim(p, to_map(images, i), true).logits;
@@ -247,6 +245,44 @@ TEST(ProgramSim, TinyConvNextMatchesTheFloatExecutorWithTheSameApproximations) {
     ASSERT_GT(scale, 1e-3);
     for (std::size_t j = 0; j < want.size(); ++j) EXPECT_NEAR(got[j], want[j], 1e-4 * (1.0 + scale)) << i << "," << j;
   }
+}
+
+TEST(ProgramSim, PerChannelCubicsMatchTheFloatExecutorAtTheDepthOfOneCubic) {
+  // Each GELU channel its own cubic (per-slot coefficients on the site's t): the same levels as one
+  // cubic per site, the values nn computes channel by channel; also with the expansion split over
+  // two registers (the second part's slots hold channels 16..31).
+  for (const int expansion : {4, 8}) {
+    const nn::Graph g = nn::test::tiny_convnext(expansion);
+    const nn::Tensor images = random_images(2, 3, 16, 16, 23);
+    const auto sites = testing::per_channel_sites(g, fit_gelu_sites(g, images, 3));
+    const Program p = compile_program(g, sites, options(1 << 10, 13, 13, false));
+    EXPECT_EQ(p.steps.back().level_after, 0);
+    EXPECT_EQ(p.activations.size(), expansion == 8 ? 3u : 2u);
+    EXPECT_EQ(p.activations.back().first_channel, 0);
+    if (expansion == 8) {
+      EXPECT_EQ(p.activations[1].first_channel, 16);
+    }
+    for (std::int64_t i = 0; i < 2; ++i) {
+      const auto want = float_logits(g, nn::slice_batch(images, i, 1), sites);
+      const auto got = run_sim(p, to_map(images, i), true).logits;
+      const double scale = max_abs(want);
+      ASSERT_GT(scale, 1e-3);
+      for (std::size_t j = 0; j < want.size(); ++j) EXPECT_NEAR(got[j], want[j], 1e-4 * (1.0 + scale)) << i << "," << j;
+      // A site polynomial in place of the channels' gives other logits: the channels are used.
+      const auto site_level = float_logits(g, nn::slice_batch(images, i, 1), fit_gelu_sites(g, images, 3));
+      double diff = 0.0;
+      for (std::size_t j = 0; j < want.size(); ++j) diff = std::max(diff, std::abs(site_level[j] - want[j]));
+      EXPECT_GT(diff, 1e-2 * (1.0 + scale));  // 100x the tolerance above
+    }
+  }
+  const nn::Graph g = nn::test::tiny_convnext();
+  const nn::Tensor images = random_images(1, 3, 16, 16, 29);
+  auto sites = testing::per_channel_sites(g, fit_gelu_sites(g, images, 3));
+  auto fewer = sites;
+  fewer[0].channels.pop_back();
+  EXPECT_THROW(compile_program(g, fewer, options(1 << 11, 13, 13, false)), Error);
+  auto quintic = testing::per_channel_sites(g, fit_gelu_sites(g, images, 5));
+  EXPECT_THROW(compile_program(g, quintic, options(1 << 11, 15, 15, false)), Error);
 }
 
 TEST(ProgramSim, AnExpansionWiderThanTheSlotsIsSplitOverRegisters) {

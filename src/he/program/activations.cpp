@@ -1,13 +1,61 @@
 #include "he/program/activations.h"
 
+#include <string>
+
+#include "approx/chebyshev.h"
 #include "he/ckks_activation.h"
 #include "util/error.h"
 
 namespace ola::he {
 
+SlotCubic channel_slot_cubic(const ProgramActivation& a) {
+  const approx::Approximation& ap = a.approximation;
+  const Layout& l = a.layout;
+  const std::string where = "channel_slot_cubic(site " + std::to_string(a.site) + ")";
+  if (!ap.has_channel_polys() || ap.stages.empty()) {
+    throw Error(ola::mismatch(where, "approximation", "per-channel polynomials", ap.label()));
+  }
+  if (a.first_channel < 0 || static_cast<std::size_t>(a.first_channel + l.channels) > ap.channels.size()) {
+    throw Error(ola::mismatch(where, "per-channel polynomials", ">= " + std::to_string(a.first_channel + l.channels),
+                              ap.channels.size()));
+  }
+  SlotCubic out;
+  for (auto& v : out.c) v.assign(static_cast<std::size_t>(l.slots), 0.0);
+  const approx::ChebPoly& site = ap.stages[0];
+  for (int c = 0; c < l.channels; ++c) {
+    const approx::ChebPoly q = approx::on_interval(ap.channels[static_cast<std::size_t>(a.first_channel + c)], site.lo, site.hi);
+    if (q.coeffs.size() > out.c.size()) {
+      throw Error(ola::mismatch(where + ": channel " + std::to_string(a.first_channel + c), "degree", "<= 3", q.degree()));
+    }
+    for (int y = 0; y < l.height; ++y) {
+      for (int x = 0; x < l.width; ++x) {
+        for (int copy = 0; copy < l.copies(); ++copy) {
+          const auto slot = static_cast<std::size_t>(slot_of(l, c, y, x) + copy * l.period());
+          for (std::size_t k = 0; k < q.coeffs.size(); ++k) out.c[k][slot] = a.out_factor * q.coeffs[k];
+        }
+      }
+    }
+  }
+  return out;
+}
+
+namespace {
+
+/// evaluate_slot_cubic with a's per-slot coefficients, for backend B.
+template <SlotBackend B>
+ActivationFn<B> slot_cubic_activation(const ProgramActivation& a) {
+  return [p = channel_slot_cubic(a)](B& be, const typename B::Ciphertext& t) { return evaluate_slot_cubic(be, t, p); };
+}
+
+}  // namespace
+
 std::vector<ActivationFn<SlotSimBackend>> sim_program_activations(const Program& p) {
   std::vector<ActivationFn<SlotSimBackend>> fns;
   for (const ProgramActivation& a : p.activations) {
+    if (a.approximation.has_channel_polys()) {
+      fns.push_back(slot_cubic_activation<SlotSimBackend>(a));
+      continue;
+    }
     if (a.split > 0) {
       fns.push_back(sim_activation(
           [stages = a.approximation.stages, k = static_cast<std::size_t>(a.split)](double t) {
@@ -49,6 +97,10 @@ std::vector<ActivationTailFn<SlotSimBackend>> sim_program_activation_tails(const
 std::vector<ActivationFn<CkksBackend>> ckks_program_activations(const Program& p) {
   std::vector<ActivationFn<CkksBackend>> fns;
   for (const ProgramActivation& a : p.activations) {
+    if (a.approximation.has_channel_polys()) {
+      fns.push_back(slot_cubic_activation<CkksBackend>(a));
+      continue;
+    }
     if (a.split > 0) {
       fns.push_back(ckks_split_composite_relu_activation(a.approximation, a.out_factor, a.split).head);
       continue;

@@ -149,6 +149,10 @@ class Compiler {
         throw Error(ola::mismatch(where() + ": site " + g_.sites[i].short_name, "approximation",
                                   "a polynomial", approx::to_string(a.kind)));
       }
+      if (a.has_channel_polys() && (a.kind != approx::Kind::wls || a.degree() < 2 || a.degree() > 3)) {
+        throw Error(ola::mismatch(where() + ": site " + g_.sites[i].short_name, "per-channel approximation",
+                                  "wls of degree 2 or 3 (per-slot coefficients, depth 2)", a.label()));
+      }
       const auto [lo, hi] = poly_interval(a);
       if (!(std::isfinite(lo) && std::isfinite(hi) && lo < hi)) {
         throw Error(ola::mismatch(where() + ": site " + g_.sites[i].short_name, "interval", "finite lo < hi",
@@ -404,6 +408,7 @@ class Compiler {
       return compile_split_activation(n, std::move(pa), in, forced);
     }
     ensure(in, pa.depth, where(n), forced);
+    pa.layout = layout_[ui];
     layout_[uo] = layout_[ui];
     scale_[uo] = pa.out_factor;
     level_[uo] = level_[ui] - pa.depth;
@@ -422,6 +427,11 @@ class Compiler {
     pa.t_shift = -(lo + hi) / (hi - lo);
     pa.out_factor = out_scale(n.output);
     pa.depth = activation_depth(pa.approximation);
+    const auto& shape = g_.value(n.inputs.at(0)).shape;
+    const std::size_t channels = shape.size() >= 2 ? static_cast<std::size_t>(shape[1]) : 0;
+    if (pa.approximation.has_channel_polys() && pa.approximation.channels.size() != channels) {
+      throw Error(ola::mismatch(where(n), "per-channel polynomials", channels, pa.approximation.channels.size()));
+    }
     return pa;
   }
 
@@ -431,7 +441,7 @@ class Compiler {
   }
 
   /// The site's polynomial on each part of a split feature map (each part bootstrapped as needed).
-  void compile_split_input_activation(const nn::Node& n, const ProgramActivation& pa, bool forced) {
+  void compile_split_input_activation(const nn::Node& n, ProgramActivation pa, bool forced) {
     const std::vector<int> ins = parts_.at(n.inputs.at(0));
     if (pa.depth > p_.options.boot_level) {
       throw Error(ola::mismatch(where(n), "activation depth on a split feature map",
@@ -445,7 +455,9 @@ class Compiler {
       const int out = new_register(level_[ui] - pa.depth, layout_[ui], pa.out_factor);
       p_.steps.push_back({ProgramOp::activation, n.name, in, -1, out, static_cast<int>(p_.activations.size()),
                           level_[ui], level_[static_cast<std::size_t>(out)]});
+      pa.layout = layout_[ui];
       p_.activations.push_back(pa);
+      pa.first_channel += pa.layout.channels;
       outs.push_back(out);
     }
     parts_[n.output] = std::move(outs);
@@ -486,6 +498,7 @@ class Compiler {
     const auto us = static_cast<std::size_t>(s);
     const int index = static_cast<int>(p_.activations.size());
     p_.steps.push_back({ProgramOp::activation, n.name, in, -1, s, index, level_[ui], level_[us]});
+    pa.layout = layout_[ui];
     p_.steps.push_back(
         {ProgramOp::bootstrap, "bootstrap", s, -1, s, -1, level_[us], p_.options.boot_level, boot_slots(s)});
     ++p_.bootstraps;
@@ -615,12 +628,6 @@ class Compiler {
 
 Program compile_program(const nn::Graph& g, std::span<const approx::Approximation> sites,
                         const ProgramOptions& options) {
-  for (std::size_t i = 0; i < sites.size(); ++i) {
-    if (sites[i].has_channel_polys()) {
-      throw Error(ola::mismatch("compile_program(" + g.source + "): site " + std::to_string(i), "approximation",
-                                "one polynomial per site (per-channel polynomials are not compiled yet)", sites[i].label()));
-    }
-  }
   const nn::Graph lowered = lower_for_he(g);
   return Compiler(lowered, sites, options).run();
 }

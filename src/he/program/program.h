@@ -76,6 +76,11 @@ struct ProgramActivation {
   /// own, a bootstrap refreshes it, and an activation_tail step finishes from s and t.
   int split = 0;
   int head_depth = 0;       ///< split: levels of stages [0, split); the tail consumes depth - head_depth
+  /// The layout of the register the step reads, and the site channel its channel 0 is (part k of a
+  /// feature map split over registers starts at k * layout.channels): where each channel's slots
+  /// are, for per-channel polynomials (approx::Approximation::channels, he/per_slot_cubic.h).
+  Layout layout{};
+  int first_channel = 0;
 };
 
 /// Compile-time settings: the slot count and the level model of the target parameters.
@@ -123,8 +128,11 @@ struct Program {
 /// input has, and inside a composite ReLU deeper than boot_level (split: the most leading sign
 /// stages that fit in boot_level levels, then a bootstrap, then the rest; the activation's input
 /// must keep boot_level - tail depth + 2 levels for the final product).
-/// @throws ola::Error if sites.size() differs from the site count, a site's approximation is exact
-///         or has per-channel polynomials (not compiled yet: docs/convnext.md), a node is of an unsupported kind or shape (naming the node), a register would need two
+/// Per-channel polynomials (approx::Approximation::channels, degree 2 or 3) are evaluated with
+/// per-slot coefficients at the site polynomial's depth (he/per_slot_cubic.h).
+/// @throws ola::Error if sites.size() differs from the site count, a site's approximation is exact,
+///         has per-channel polynomials of a degree other than 2 or 3 or of a count other than the
+///         site's channels, a node is of an unsupported kind or shape (naming the node), a register would need two
 ///         different scales, a bootstrap is needed while allow_bootstrap is false, or a composite ReLU
 ///         does not fit in two windows of boot_level levels.
 Program compile_program(const nn::Graph& g, std::span<const approx::Approximation> sites,
