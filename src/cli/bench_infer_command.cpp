@@ -15,6 +15,7 @@
 // `--keys-per-stage` keeps each bootstrap slot count's keys in a file of their own, loaded with
 // that count's bootstrapper (he/io/param_sets.h KeyResidency::per_stage): less memory, a load per
 // stage (counted in bootstrapper_setup).
+// `--mean/--std` give the model's preprocessing (ImageNet's by default; CIFAR's for the ConvNeXt).
 // `--image-log FILE` appends one JSON line per finished image (index, classes, logit error,
 // seconds), so a long agreement run stopped part-way keeps what it measured and can go on from
 // `--first-image`.
@@ -31,6 +32,7 @@
 
 #include "ckks/core/ckks.h"
 #include "cli/command.h"
+#include "cli/image_normalization.h"
 #include "cli/json_output.h"
 #include "cli/plan_replacements.h"
 #include "he/ckks_session.h"
@@ -54,6 +56,7 @@ struct BenchInferOptions {
   std::size_t images = 1;
   std::size_t first_image = 0;  ///< index of the first test image run
   std::string image_log;        ///< JSON lines file appended per image (empty: none)
+  ImageNormalization norm;      ///< the model's preprocessing
   int slots = 0;
   bool stage_bootstraps = false;
   bool keys_per_stage = false;  ///< KeyResidency::per_stage
@@ -216,6 +219,7 @@ void run(const BenchInferOptions& o) {
   const auto path = nn::resolve_data_file(nn::DataRole::test_images, o.image, o.data);
   nn::CifarOptions co;
   co.first = o.first_image + o.images;
+  apply_normalization(o.norm, co, "ola bench infer");
   nn::ImageSet set = nn::load_cifar10(path, co);
   if (o.first_image > 0) {  // keep images first_image .. first_image + images - 1
     set.images = nn::slice_batch(set.images, static_cast<std::int64_t>(o.first_image), static_cast<std::int64_t>(o.images));
@@ -270,6 +274,7 @@ OLA_REGISTER_BENCH("infer", "Encrypted inference end to end on K test images vs 
                                   "loaded with the stage's bootstrapper)");
                      sub.add_option("--image-file", o->image, "CIFAR-10 file (default: bundled test images)");
                      sub.add_option("--data", o->data, "full data folder (default $OLA_DATA)");
+                     add_normalization_options(sub, o->norm);
                      sub.add_option("--baseline-alpha", o->baseline_alpha,
                                     "run the uniform composite ReLU baseline of this precision instead of the plan")
                          ->check(CLI::Range(1, 30));

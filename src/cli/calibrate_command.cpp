@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "cli/command.h"
+#include "cli/image_normalization.h"
 #include "cli/json_output.h"
 #include "cli/progress_bar.h"
 #include "nn/calib/calibration_json.h"
@@ -26,17 +27,11 @@ struct CalibrateOptions {
   std::size_t reservoir = nn::kDefaultReservoirSize;
   int bins = nn::kDefaultHistogramBins;
   int channel_bins = 0;
-  std::vector<float> mean{nn::kImageNetMean.begin(), nn::kImageNetMean.end()};
-  std::vector<float> std{nn::kImageNetStd.begin(), nn::kImageNetStd.end()};
+  ImageNormalization norm;
   std::size_t batch = 128;
   int threads = 0;
   bool json = false, quiet = false;
 };
-
-std::array<float, 3> three(const std::vector<float>& v, const std::string& flag) {
-  if (v.size() != 3) throw ola::Error(ola::mismatch("ola calibrate", flag, "3 values (R,G,B)", v.size()));
-  return {v[0], v[1], v[2]};
-}
 
 void run(const CalibrateOptions& o) {
   const auto model_path = nn::resolve_data_file(nn::DataRole::model, o.model, o.data);
@@ -45,8 +40,7 @@ void run(const CalibrateOptions& o) {
   const nn::Graph g = nn::import_onnx_bytes(model_bytes, model_path.string());
   nn::CifarOptions co;
   co.first = o.count;
-  co.mean = three(o.mean, "--mean");
-  co.std = three(o.std, "--std");
+  apply_normalization(o.norm, co, "ola calibrate");
   const nn::ImageSet set = nn::load_cifar10(image_path, co);
   nn::CalibrationOptions opt;
   opt.reservoir_size = o.reservoir;
@@ -92,8 +86,7 @@ OLA_REGISTER_COMMAND("calibrate", "Record each activation site's input statistic
                                       "also a histogram of this many bins per input channel (for uniform-plan --per-channel; 0: none)")
                            ->capture_default_str()
                            ->check(CLI::NonNegativeNumber);
-                       sub.add_option("--mean", o->mean, "per-channel mean R,G,B (default ImageNet)")->delimiter(',');
-                       sub.add_option("--std", o->std, "per-channel std R,G,B (default ImageNet)")->delimiter(',');
+                       add_normalization_options(sub, o->norm);
                        sub.add_option("--batch", o->batch, "images per batch")->capture_default_str()->check(CLI::PositiveNumber);
                        sub.add_option("--threads", o->threads, "threads (0: all cores)")->capture_default_str();
                        sub.add_flag("--json", o->json, "print a JSON summary instead of a table");

@@ -1,11 +1,13 @@
 // `ola encrypt --secret sk.bin --image FILE --index I --out ct.bin`: the client packs CIFAR-10 image
-// I into the program's input layout (he/layout.h) and encrypts it at the program's fresh level.
+// I into the program's input layout (he/layout.h) and encrypts it at the program's fresh level;
+// `--mean/--std` give the model's preprocessing (ImageNet's by default).
 #include <cstdio>
 #include <memory>
 #include <string>
 
 #include "ckks/core/ckks.h"
 #include "cli/command.h"
+#include "cli/image_normalization.h"
 #include "he/io/party_files.h"
 #include "he/layout.h"
 #include "he/program/program_files.h"
@@ -19,6 +21,7 @@ namespace {
 struct EncryptOptions {
   std::string secret, image, out, data;
   std::int64_t index = 0;
+  ImageNormalization norm;
 };
 
 void run(const EncryptOptions& o) {
@@ -26,6 +29,7 @@ void run(const EncryptOptions& o) {
   const auto path = nn::resolve_data_file(nn::DataRole::test_images, o.image, o.data);
   nn::CifarOptions co;
   co.first = static_cast<std::size_t>(o.index + 1);
+  apply_normalization(o.norm, co, "ola encrypt");
   const nn::ImageSet set = nn::load_cifar10(path, co);
   const he::FeatureMap m = he::image_map(set.images, o.index);
   const he::Layout& l = s.input_layout;
@@ -51,6 +55,7 @@ OLA_REGISTER_COMMAND("encrypt", "Client: encrypt a CIFAR-10 image in the program
                        sub.add_option("--image,--images", o->image, "CIFAR-10 binary file (default: bundled test images)");
                        sub.add_option("--index", o->index, "image index")->capture_default_str()->check(CLI::NonNegativeNumber);
                        sub.add_option("--data", o->data, "full data folder (default $OLA_DATA)");
+                       add_normalization_options(sub, o->norm);
                        sub.add_option("--out", o->out, "ciphertext file")->required();
                        sub.callback([o] { run(*o); });
                      });

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "cli/command.h"
+#include "cli/image_normalization.h"
 #include "cli/json_output.h"
 #include "cli/plan_replacements.h"
 #include "cli/progress_bar.h"
@@ -29,8 +30,7 @@ struct SimulateOptions {
   std::string model, plan, images, data;
   std::size_t count = 0;
   int baseline_alpha = 0;
-  std::vector<float> mean{nn::kImageNetMean.begin(), nn::kImageNetMean.end()};
-  std::vector<float> std{nn::kImageNetStd.begin(), nn::kImageNetStd.end()};
+  ImageNormalization norm;
   std::size_t batch = 128;
   int threads = 0;
   bool json = false, quiet = false;
@@ -49,13 +49,9 @@ void run(const SimulateOptions& o) {
   } else if (!o.plan.empty()) {
     rep = load_replacements(g, o.plan);  // OLA plan or nn replacement list
   }
-  if (o.mean.size() != 3 || o.std.size() != 3) {
-    throw ola::Error(ola::mismatch("ola simulate", "--mean/--std", "3 values each", std::to_string(o.mean.size()) + "/" + std::to_string(o.std.size())));
-  }
   nn::CifarOptions co;
   co.first = o.count;
-  co.mean = {o.mean[0], o.mean[1], o.mean[2]};
-  co.std = {o.std[0], o.std[1], o.std[2]};
+  apply_normalization(o.norm, co, "ola simulate");
   const nn::ImageSet set = nn::load_cifar10(image_path, co);
   nn::ExecOptions eo;
   eo.batch_size = o.batch;
@@ -121,8 +117,7 @@ OLA_REGISTER_COMMAND("simulate", "Plaintext simulation of a plan: top-1, agreeme
                        sub.add_option("--images", o->images, "CIFAR-10 binary file (default: bundled 100 test images)");
                        sub.add_option("--count", o->count, "use the first N images (default: all)");
                        sub.add_option("--data", o->data, "full data folder (default $OLA_DATA)");
-                       sub.add_option("--mean", o->mean, "per-channel mean R,G,B (default ImageNet)")->delimiter(',');
-                       sub.add_option("--std", o->std, "per-channel std R,G,B (default ImageNet)")->delimiter(',');
+                       add_normalization_options(sub, o->norm);
                        sub.add_option("--batch", o->batch, "images per batch")->capture_default_str()->check(CLI::PositiveNumber);
                        sub.add_option("--threads", o->threads, "threads (0: all cores)")->capture_default_str();
                        sub.add_flag("--json", o->json, "print one JSON object");

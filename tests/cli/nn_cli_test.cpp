@@ -111,4 +111,28 @@ TEST(NnCli, SimulateExactAndWithPlan) {
   EXPECT_NE(r.all().find("relu_99"), std::string::npos) << r.all();
 }
 
+TEST(NnCli, CommandsReadingImagesRejectAMalformedNormalization) {
+  // One helper serves calibrate, simulate, encrypt and bench infer (cli/image_normalization.h).
+  auto r = run_ola("simulate --quiet --count 4 --mean 0.5,0.5");
+  EXPECT_EQ(r.exit_code, 2) << r.all();
+  EXPECT_NE(r.all().find("ola simulate: --mean: expected 3 values (R,G,B), got 2"), std::string::npos) << r.all();
+  r = run_ola("calibrate --quiet --count 4 --std 0.2,0,0.2 --out " + temp_file("never.json").string());
+  EXPECT_EQ(r.exit_code, 2) << r.all();
+  EXPECT_NE(r.all().find("ola calibrate: --std: expected values > 0, got 0"), std::string::npos) << r.all();
+  EXPECT_FALSE(std::filesystem::exists(temp_file("never.json")));
+  r = run_ola("bench infer --model resnet20.onnx --plan none.json --mean 1,2,3,4");
+  EXPECT_EQ(r.exit_code, 2) << r.all();
+  EXPECT_NE(r.all().find("ola bench infer: --mean: expected 3 values (R,G,B), got 4"), std::string::npos) << r.all();
+  // CIFAR's statistics instead of ImageNet's reach the images: the first ReLU sees other inputs.
+  const auto out = temp_file("calib.json");
+  const auto imagenet = nlohmann::json::parse(run_ola("calibrate --json --quiet --count 4 --out " + out.string()).output);
+  r = run_ola("calibrate --json --quiet --count 4 --mean 0.4914,0.4822,0.4465 --std 0.2470,0.2435,0.2616 --out " +
+              out.string());
+  std::filesystem::remove(out);
+  ASSERT_EQ(r.exit_code, 0) << r.all();
+  const auto cifar = nlohmann::json::parse(r.output);
+  EXPECT_NE(cifar["sites"][0]["max"], imagenet["sites"][0]["max"]);
+  EXPECT_NE(cifar["fingerprint"], imagenet["fingerprint"]);  // it covers the preprocessing
+}
+
 }  // namespace
