@@ -7,6 +7,7 @@
 #include <cerrno>
 #include <cstring>
 #include <fstream>
+#include <functional>
 #include <random>
 
 #include "util/error.h"
@@ -32,8 +33,8 @@ bool write_all(int fd, const std::uint8_t* bytes, std::size_t size) {
 
 }  // namespace
 
-void write_file_atomic(const std::filesystem::path& path, std::span<const std::uint8_t> bytes,
-                       unsigned mode) {
+void write_file_atomic_streamed(const std::filesystem::path& path, const std::function<void(const ByteSink&)>& produce,
+                                unsigned mode) {
   const auto dir = path.has_parent_path() ? path.parent_path() : std::filesystem::path(".");
   if (!std::filesystem::is_directory(dir)) {
     throw Error(path.string() + ": folder " + dir.string() + " does not exist");
@@ -44,13 +45,27 @@ void write_file_atomic(const std::filesystem::path& path, std::span<const std::u
   if (fd < 0) throw Error(path.string() + ": cannot create temporary file: " + errno_text());
   // Permissions exactly as asked, whatever the umask (secret keys: 0600).
   ::fchmod(fd, mode);
-  if (!write_all(fd, bytes.data(), bytes.size())) {
+  bool removed = false;  // the temporary file, by fail()
+  const auto fail = [&](const std::string& what) {
     const std::string why = errno_text();
     ::close(fd);
     ::unlink(tmp.c_str());
-    throw Error(path.string() + ": write failed: " + why);
+    removed = true;
+    throw Error(path.string() + ": " + what + ": " + why);
+  };
+  try {
+    produce([&](std::span<const std::uint8_t> chunk) {
+      if (!write_all(fd, chunk.data(), chunk.size())) fail("write failed");
+    });
+  } catch (...) {
+    if (!removed) {
+      ::close(fd);
+      ::unlink(tmp.c_str());
+    }
+    throw;
   }
-  if (::fsync(fd) != 0 || ::close(fd) != 0) {
+  if (::fsync(fd) != 0) fail("write failed");
+  if (::close(fd) != 0) {
     const std::string why = errno_text();
     ::unlink(tmp.c_str());
     throw Error(path.string() + ": write failed: " + why);
@@ -60,6 +75,10 @@ void write_file_atomic(const std::filesystem::path& path, std::span<const std::u
     ::unlink(tmp.c_str());
     throw Error(path.string() + ": rename failed: " + why);
   }
+}
+
+void write_file_atomic(const std::filesystem::path& path, std::span<const std::uint8_t> bytes, unsigned mode) {
+  write_file_atomic_streamed(path, [bytes](const ByteSink& sink) { sink(bytes); }, mode);
 }
 
 void append_line(const std::filesystem::path& path, std::string_view line) {

@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -17,6 +18,16 @@ namespace ola {
 void write_file_atomic(const std::filesystem::path& path, std::span<const std::uint8_t> bytes,
                        unsigned mode = 0644);
 void write_file_atomic(const std::filesystem::path& path, std::string_view text, unsigned mode = 0644);
+
+/// Receives a file's bytes in order, one chunk per call.
+using ByteSink = std::function<void(std::span<const std::uint8_t>)>;
+
+/// write_file_atomic with the bytes that `produce` passes to its sink chunk by chunk: a file too
+/// large to hold in memory beside what it serialises (n16 key sets) is never held whole.
+/// @throws ola::Error as write_file_atomic; an exception of `produce` removes the temporary file
+///         and passes through (the target is left as it was).
+void write_file_atomic_streamed(const std::filesystem::path& path, const std::function<void(const ByteSink&)>& produce,
+                                unsigned mode = 0644);
 
 /// Appends `line` and a newline to `path` (created 0644 if absent) with one O_APPEND write, then
 /// fsync: a log of records (e.g. one JSON object per finished image) that a run killed later keeps

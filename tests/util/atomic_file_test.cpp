@@ -34,6 +34,32 @@ TEST(AtomicFile, RoundTripAndMode) {
   std::filesystem::remove_all(dir);
 }
 
+TEST(AtomicFile, StreamedWriteIsWholeOrNothing) {
+  const auto dir = temp_dir();
+  const auto path = dir / "keys.bin";
+  const std::string a = "first chunk, ", b = "second chunk";
+  const auto bytes = [](const std::string& t) {
+    return std::span<const std::uint8_t>(reinterpret_cast<const std::uint8_t*>(t.data()), t.size());
+  };
+  write_file_atomic_streamed(path, [&](const ByteSink& sink) {
+    sink(bytes(a));
+    sink(bytes(b));
+  });
+  EXPECT_EQ(read_file_text(path), a + b);
+  // A producer that fails half-way leaves the old file and no temporary file.
+  EXPECT_THROW(write_file_atomic_streamed(path,
+                                          [&](const ByteSink& sink) {
+                                            sink(bytes(b));
+                                            throw Error("serialiser failed");
+                                          }),
+               Error);
+  EXPECT_EQ(read_file_text(path), a + b);
+  int files = 0;
+  for ([[maybe_unused]] const auto& e : std::filesystem::directory_iterator(dir)) ++files;
+  EXPECT_EQ(files, 1);
+  std::filesystem::remove_all(dir);
+}
+
 TEST(AtomicFile, MissingFolderIsAClearError) {
   try {
     write_file_atomic("/nonexistent_ola_dir/x.bin", std::string_view("x"));

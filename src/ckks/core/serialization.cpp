@@ -2,6 +2,8 @@
 
 #include <cmath>
 #include <cstring>
+#include <fstream>
+#include <istream>
 
 #include "ckks/core/errors.h"
 #include "ckks/core/poly_transform.h"
@@ -50,12 +52,14 @@ class Writer {
   std::vector<std::uint8_t> out_;
 };
 
-/// Bounds-checked reader: every read names the field on failure.
+/// Bounds-checked reader: every read names the field on failure. Reads from bytes in memory, or
+/// from `size` bytes of a stream as they are asked for (a key file is not held twice).
 class Reader {
  public:
-  Reader(std::span<const std::uint8_t> b, std::string where) : b_(b), where_(std::move(where)) {}
+  Reader(std::span<const std::uint8_t> b, std::string where) : b_(b), size_(b.size()), where_(std::move(where)) {}
+  Reader(std::istream& in, std::size_t size, std::string where) : in_(&in), size_(size), where_(std::move(where)) {}
   const std::string& where() const { return where_; }
-  std::size_t remaining() const { return b_.size() - pos_; }
+  std::size_t remaining() const { return size_ - pos_; }
   void need(std::size_t n, const std::string& field) const {
     if (remaining() < n) {
       throw FormatError(ola::mismatch(where_, field, std::to_string(n) + " more bytes",
@@ -64,15 +68,17 @@ class Reader {
   }
   template <class T>
   T get(const std::string& field) {
-    need(sizeof(T), field);
     T v;
-    std::memcpy(&v, b_.data() + pos_, sizeof(T));
-    pos_ += sizeof(T);
+    get_bytes(&v, sizeof(T), field);
     return v;
   }
   void get_bytes(void* dst, std::size_t n, const std::string& field) {
     need(n, field);
-    std::memcpy(dst, b_.data() + pos_, n);
+    if (in_ == nullptr) {
+      std::memcpy(dst, b_.data() + pos_, n);
+    } else if (n > 0 && !in_->read(static_cast<char*>(dst), static_cast<std::streamsize>(n))) {
+      throw FormatError(ola::mismatch(where_, field, std::to_string(n) + " bytes", "a failed read"));
+    }
     pos_ += n;
   }
   /// Reads a polynomial of `limbs` limbs of degree n whose limb i must be < mods[i].
@@ -99,21 +105,28 @@ class Reader {
 
  private:
   std::span<const std::uint8_t> b_;
+  std::istream* in_ = nullptr;
+  std::size_t size_ = 0;
   std::string where_;
   std::size_t pos_ = 0;
 };
+
+void write_header(Writer& w, FileKind kind, const std::string& fingerprint, const KeyId& key_id,
+                  std::uint64_t payload_size) {
+  w.put_bytes(kMagic, sizeof(kMagic));
+  w.put<std::uint32_t>(kFormatVersion);
+  w.put<std::uint32_t>(static_cast<std::uint32_t>(kind));
+  w.put_bytes(fingerprint.data(), kFingerprintBytes);
+  w.put_bytes(key_id.bytes.data(), kKeyIdBytes);
+  w.put<std::uint64_t>(payload_size);
+}
 
 /// Header + payload in one buffer of the exact size (the payload, if secret, is wiped).
 std::vector<std::uint8_t> with_header(FileKind kind, const std::string& fingerprint, const KeyId& key_id,
                                       std::vector<std::uint8_t> payload) {
   Writer w;
   w.reserve(kHeaderBytes + payload.size());
-  w.put_bytes(kMagic, sizeof(kMagic));
-  w.put<std::uint32_t>(kFormatVersion);
-  w.put<std::uint32_t>(static_cast<std::uint32_t>(kind));
-  w.put_bytes(fingerprint.data(), kFingerprintBytes);
-  w.put_bytes(key_id.bytes.data(), kKeyIdBytes);
-  w.put<std::uint64_t>(payload.size());
+  write_header(w, kind, fingerprint, key_id, payload.size());
   auto& out = w.bytes();
   out.insert(out.end(), payload.begin(), payload.end());
   if (kind == FileKind::secret_key) secure_wipe(payload);
@@ -126,9 +139,15 @@ struct Opened {
   KeyId key_id;
 };
 
-/// Validates the header; returns the payload, the fingerprint and the key-pair id of the file.
-Opened open_payload(std::span<const std::uint8_t> bytes, FileKind kind, const std::string& where) {
-  Reader r(bytes, where);
+struct Header {
+  std::string fingerprint;
+  KeyId key_id;
+};
+
+/// Reads and validates the header from `r` (at the file's start), including that the payload size
+/// it states is what follows; `r` is left at the payload.
+Header read_header(Reader& r, FileKind kind) {
+  const std::string& where = r.where();
   char magic[8];
   r.get_bytes(magic, 8, "header.magic");
   if (std::memcmp(magic, kMagic, 8) != 0) {
@@ -158,14 +177,25 @@ Opened open_payload(std::span<const std::uint8_t> bytes, FileKind kind, const st
     throw FormatError(ola::mismatch(where, "payload", std::to_string(size) + " bytes",
                                     std::to_string(r.remaining()) + (size > r.remaining() ? " (truncated)" : " (trailing data)")));
   }
-  return {bytes.subspan(kHeaderBytes), fp, id};
+  return {fp, id};
+}
+
+void check_fingerprint(const Header& h, const Params& params, const std::string& where) {
+  if (h.fingerprint != params.fingerprint()) {
+    throw FormatError(ola::mismatch(where, "header.fingerprint", params.fingerprint(), h.fingerprint));
+  }
+}
+
+/// Validates the header; returns the payload, the fingerprint and the key-pair id of the file.
+Opened open_payload(std::span<const std::uint8_t> bytes, FileKind kind, const std::string& where) {
+  Reader r(bytes, where);
+  Header h = read_header(r, kind);
+  return {bytes.subspan(kHeaderBytes), std::move(h.fingerprint), h.key_id};
 }
 
 Opened open_for(std::span<const std::uint8_t> bytes, FileKind kind, const Params& params, const std::string& where) {
   Opened o = open_payload(bytes, kind, where);
-  if (o.fingerprint != params.fingerprint()) {
-    throw FormatError(ola::mismatch(where, "header.fingerprint", params.fingerprint(), o.fingerprint));
-  }
+  check_fingerprint({o.fingerprint, o.key_id}, params, where);
   return o;
 }
 
@@ -174,6 +204,30 @@ void write_switching_key(Writer& w, const SwitchingKey& k) {
   w.put<std::uint32_t>(static_cast<std::uint32_t>(k.b.size()));
   w.put<std::uint64_t>(k.b.empty() ? 0 : k.b[0].limbs);
   for (const auto& b : k.b) w.put_poly(b);
+}
+
+/// Bytes write_switching_key writes for k.
+std::uint64_t switching_key_size(const SwitchingKey& k) {
+  std::uint64_t n = k.seed.size() + 4 + 8;
+  for (const auto& b : k.b) n += b.data.size() * sizeof(u64);
+  return n;
+}
+
+/// A Galois-keys file (header and payload) to `sink`, one key's bytes at a time.
+void write_galois_keys(const GaloisKeys& gk, const Params& params, const ByteSink& sink) {
+  std::uint64_t payload = 4;
+  for (const auto& [g, k] : gk.keys) payload += 8 + switching_key_size(k);
+  Writer head;
+  write_header(head, FileKind::galois_keys, params.fingerprint(), gk.key_id, payload);
+  head.put<std::uint32_t>(static_cast<std::uint32_t>(gk.keys.size()));
+  sink(head.bytes());
+  for (const auto& [g, k] : gk.keys) {
+    Writer w;
+    w.reserve(8 + switching_key_size(k));
+    w.put<std::uint64_t>(g);
+    write_switching_key(w, k);
+    sink(w.bytes());
+  }
 }
 
 /// A switching key; its level (highest ciphertext level it switches) is limbs - 1 - k.
@@ -249,13 +303,9 @@ std::vector<std::uint8_t> to_bytes(const RelinKey& rk, const Params& params) {
 }
 
 std::vector<std::uint8_t> to_bytes(const GaloisKeys& gk, const Params& params) {
-  Writer w;
-  w.put<std::uint32_t>(static_cast<std::uint32_t>(gk.keys.size()));
-  for (const auto& [g, k] : gk.keys) {
-    w.put<std::uint64_t>(g);
-    write_switching_key(w, k);
-  }
-  return with_header(FileKind::galois_keys, params.fingerprint(), gk.key_id, std::move(w.bytes()));
+  std::vector<std::uint8_t> out;
+  write_galois_keys(gk, params, [&out](std::span<const std::uint8_t> b) { out.insert(out.end(), b.begin(), b.end()); });
+  return out;
 }
 
 std::vector<std::uint8_t> to_bytes(const Ciphertext& ct, const Params& params) {
@@ -362,13 +412,15 @@ RelinKey relin_key_from_bytes(std::span<const std::uint8_t> bytes, const Params&
   return rk;
 }
 
-GaloisKeys galois_keys_from_bytes(std::span<const std::uint8_t> bytes, const Params& params, const std::string& where) {
-  const Opened o = open_for(bytes, FileKind::galois_keys, params, where);
-  Reader r(o.payload, where);
+namespace {
+
+/// The payload of a Galois-keys file, from `r` (positioned after the header).
+GaloisKeys read_galois_payload(Reader& r, const Params& params, const KeyId& key_id) {
+  const std::string& where = r.where();
   const auto count = r.get<std::uint32_t>("count");
   if (count > params.n()) throw FormatError(ola::mismatch(where, "count", "<= N = " + std::to_string(params.n()), count));
   GaloisKeys gk;
-  gk.key_id = o.key_id;
+  gk.key_id = key_id;
   gk.params_fingerprint = params.fingerprint();
   for (std::uint32_t i = 0; i < count; ++i) {
     const auto g = r.get<std::uint64_t>("galois_element");
@@ -380,6 +432,21 @@ GaloisKeys galois_keys_from_bytes(std::span<const std::uint8_t> bytes, const Par
   }
   r.expect_end();
   return gk;
+}
+
+}  // namespace
+
+GaloisKeys galois_keys_from_bytes(std::span<const std::uint8_t> bytes, const Params& params, const std::string& where) {
+  const Opened o = open_for(bytes, FileKind::galois_keys, params, where);
+  Reader r(o.payload, where);
+  return read_galois_payload(r, params, o.key_id);
+}
+
+GaloisKeys read_galois_keys(std::istream& in, std::uint64_t size, const Params& params, const std::string& where) {
+  Reader r(in, static_cast<std::size_t>(size), where);
+  const Header h = read_header(r, FileKind::galois_keys);
+  check_fingerprint(h, params, where);
+  return read_galois_payload(r, params, h.key_id);
 }
 
 Ciphertext ciphertext_from_bytes(std::span<const std::uint8_t> bytes, const Params& params, const std::string& where) {
@@ -424,7 +491,8 @@ void save(const std::filesystem::path& path, const RelinKey& rk, const Params& p
   write_file_atomic(path, to_bytes(rk, params));
 }
 void save(const std::filesystem::path& path, const GaloisKeys& gk, const Params& params) {
-  write_file_atomic(path, to_bytes(gk, params));
+  // Streamed: an n16 bootstrapping key set is several GB, never held again as bytes.
+  write_file_atomic_streamed(path, [&](const ByteSink& sink) { write_galois_keys(gk, params, sink); });
 }
 void save(const std::filesystem::path& path, const Ciphertext& ct, const Params& params) {
   write_file_atomic(path, to_bytes(ct, params));
@@ -445,7 +513,13 @@ RelinKey load_relin_key(const std::filesystem::path& path, const Params& params)
   return relin_key_from_bytes(read_file_bytes(path), params, path.string());
 }
 GaloisKeys load_galois_keys(const std::filesystem::path& path, const Params& params) {
-  return galois_keys_from_bytes(read_file_bytes(path), params, path.string());
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw Error(path.string() + ": cannot open file for reading");
+  in.seekg(0, std::ios::end);
+  const auto size = in.tellg();
+  if (size < 0) throw Error(path.string() + ": cannot determine file size");
+  in.seekg(0);
+  return read_galois_keys(in, static_cast<std::uint64_t>(size), params, path.string());
 }
 Ciphertext load_ciphertext(const std::filesystem::path& path, const Params& params) {
   return ciphertext_from_bytes(read_file_bytes(path), params, path.string());

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <iosfwd>
 #include <span>
 #include <string>
 #include <vector>
@@ -71,8 +72,14 @@ RelinKey relin_key_from_bytes(std::span<const std::uint8_t> bytes, const Params&
 GaloisKeys galois_keys_from_bytes(std::span<const std::uint8_t> bytes, const Params& params,
                                   const std::string& where);
 Ciphertext ciphertext_from_bytes(std::span<const std::uint8_t> bytes, const Params& params, const std::string& where);
+/// galois_keys_from_bytes of the `size` bytes of a Galois-keys file that `in` reads next (e.g. a
+/// section of a container file), read as they are parsed: the file's bytes are never held next to
+/// the keys (a set of n16 bootstrapping keys is several GB). `in` is left after the bytes on success.
+/// @throws FormatError as galois_keys_from_bytes, or if the stream ends early or fails.
+GaloisKeys read_galois_keys(std::istream& in, std::uint64_t size, const Params& params, const std::string& where);
 
-/// Files (written atomically; secret keys with mode 0600 and their serialised bytes wiped).
+/// Files (written atomically; secret keys with mode 0600 and their serialised bytes wiped; Galois
+/// keys streamed to the file one key at a time).
 /// @throws ola::Error if the file cannot be written.
 void save(const std::filesystem::path& path, const Params& params);
 void save(const std::filesystem::path& path, const SecretKey& sk, const Params& params);
@@ -86,6 +93,7 @@ Params load_params(const std::filesystem::path& path, ParamsFileOptions options 
 SecretKey load_secret_key(const std::filesystem::path& path, const Params& params);
 PublicKey load_public_key(const std::filesystem::path& path, const Params& params);
 RelinKey load_relin_key(const std::filesystem::path& path, const Params& params);
+/// Galois keys are read with read_galois_keys (streamed).
 GaloisKeys load_galois_keys(const std::filesystem::path& path, const Params& params);
 Ciphertext load_ciphertext(const std::filesystem::path& path, const Params& params);
 

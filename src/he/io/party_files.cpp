@@ -165,6 +165,17 @@ Bytes read_section(const std::filesystem::path& path, const SectionIndex& index,
   return b;
 }
 
+/// Section i of a container file as Galois keys, streamed from the file (ckks::read_galois_keys:
+/// several GB of keys are never held next to their bytes).
+ckks::GaloisKeys read_galois_section(const std::filesystem::path& path, const SectionIndex& index, std::size_t i,
+                                     const ckks::Params& params, const std::string& what) {
+  const auto [offset, size] = index.sections.at(i);
+  std::ifstream in(path, std::ios::binary);
+  in.seekg(static_cast<std::streamoff>(offset));
+  if (!in) throw Error(path.string() + ": read failed (section " + std::to_string(i) + ")");
+  return ckks::read_galois_keys(in, size, params, what);
+}
+
 Bytes json_bytes(const nlohmann::json& j) {
   const std::string s = j.dump();
   return Bytes(s.begin(), s.end());
@@ -290,7 +301,7 @@ EvaluationKeys load_evaluation_keys(const std::filesystem::path& path) {
   auto [meta, stages] = evaluation_key_meta(path, index);
   ckks::Params params = ckks::params_from_bytes(read_section(path, index, 0), where + ": params", kParamsFiles);
   ckks::RelinKey relin = ckks::relin_key_from_bytes(read_section(path, index, 1), params, where + ": relin key");
-  ckks::GaloisKeys galois = ckks::galois_keys_from_bytes(read_section(path, index, 2), params, where + ": galois keys");
+  ckks::GaloisKeys galois = read_galois_section(path, index, 2, params, where + ": galois keys");
   EvaluationKeys k{std::move(params), std::move(relin), std::move(galois),
                    field<std::vector<int>>(meta, "rotation_steps", where), field<std::string>(meta, "program", where),
                    field<std::string>(meta, "param_set", where), field<int>(meta, "slots", where),
@@ -311,8 +322,7 @@ ckks::GaloisKeys load_stage_galois_keys(const std::filesystem::path& path, const
                                                    : "sets for other slot counts"));
   }
   const std::string what = where + ": stage keys for " + std::to_string(slots) + " slots";
-  ckks::GaloisKeys gk = ckks::galois_keys_from_bytes(
-      read_section(path, index, 4 + static_cast<std::size_t>(it - stages.begin())), params, what);
+  ckks::GaloisKeys gk = read_galois_section(path, index, 4 + static_cast<std::size_t>(it - stages.begin()), params, what);
   if (gk.key_id.known() && key_id.known() && !(gk.key_id == key_id)) {
     throw FormatError(ola::mismatch(what, "key_id", key_id.hex() + " (the relinearisation key's key pair)", gk.key_id.hex()));
   }

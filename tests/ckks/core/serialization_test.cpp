@@ -1,6 +1,7 @@
 #include "ckks/core/serialization.h"
 
 #include <filesystem>
+#include <sstream>
 #include <unistd.h>
 
 #include "ckks_fixture.h"
@@ -135,6 +136,42 @@ TEST(Serialization, CorruptedHeadersAndPayloadsAreRefused) {
   sk[kHeaderBytes + 8 + 5] = 7;
   EXPECT_TRUE(contains(what_of([&] { secret_key_from_bytes(sk, c.params, "sk"); }), "sk: coeffs[5]"));
   EXPECT_THROW(load_ciphertext("/nonexistent/ola/ct.bin", c.params), Error);
+}
+
+TEST(Serialization, GaloisKeysStreamFromTheMiddleOfAFileAndRefuseWhatTheBytesReaderRefuses) {
+  // read_galois_keys reads a key file's bytes as it parses them (the n16 stage sets are GB): from a
+  // stream positioned inside a larger file, with the same keys and the same errors as from bytes.
+  const Ctx& c = Ctx::get();
+  const auto bytes = to_bytes(*c.galois, c.params);
+  const std::string before = "other section", after = "next section";
+  std::stringstream file(before + std::string(bytes.begin(), bytes.end()) + after);
+  file.seekg(static_cast<std::streamoff>(before.size()));
+  const GaloisKeys gk = read_galois_keys(file, bytes.size(), c.params, "evk: galois keys");
+  ASSERT_EQ(gk.keys.size(), c.galois->keys.size());
+  for (const auto& [g, k] : c.galois->keys) {
+    EXPECT_EQ(gk.keys.at(g).b, k.b);
+    EXPECT_EQ(gk.keys.at(g).a, k.a);
+  }
+  EXPECT_EQ(gk.key_id, c.galois->key_id);
+  std::string rest(after.size(), '\0');
+  file.read(rest.data(), static_cast<std::streamsize>(rest.size()));
+  EXPECT_EQ(rest, after);  // left right after the keys
+  const auto streamed = [&](std::span<const std::uint8_t> b, std::uint64_t size, const Params& params) {
+    std::stringstream in(std::string(b.begin(), b.end()));
+    return what_of([&] { read_galois_keys(in, size, params, "f"); });
+  };
+  for (std::size_t len : {std::size_t{10}, kHeaderBytes + 2, bytes.size() - 1}) {  // truncated
+    const std::string msg = streamed(std::span(bytes).first(len), len, c.params);
+    EXPECT_TRUE(contains(msg, "f: ") && contains(msg, "truncated")) << len << ": " << msg;
+    EXPECT_EQ(msg, what_of([&] { galois_keys_from_bytes(std::span(bytes).first(len), c.params, "f"); }));
+  }
+  // A size that promises more than the stream holds: a failed read, not garbage.
+  EXPECT_TRUE(contains(streamed(std::span(bytes).first(bytes.size() - 5), bytes.size(), c.params), "a failed read"));
+  const Params other(test_literal_n12());
+  EXPECT_TRUE(contains(streamed(bytes, bytes.size(), other), "f: header.fingerprint: expected " + other.fingerprint()));
+  auto bad = bytes;
+  bad[kHeaderBytes + 4] = 2;  // first Galois element even
+  EXPECT_TRUE(contains(streamed(bad, bad.size(), c.params), "f: galois_element[0]"));
 }
 
 }  // namespace
