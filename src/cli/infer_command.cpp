@@ -16,6 +16,7 @@
 
 #include "ckks/core/ckks.h"
 #include "cli/command.h"
+#include "cli/image_normalization.h"
 #include "cli/json_output.h"
 #include "he/ckks_backend.h"
 #include "he/ckks_session.h"
@@ -39,6 +40,7 @@ struct InferOptions {
   bool stage_bootstraps = false;
   bool simulate = false, json = false, quiet = false;
   int threads = 0;  ///< ckks::set_threads (0: all cores)
+  ImageNormalization norm;  ///< with --simulate: the model's preprocessing
 };
 
 struct Breakdown {
@@ -95,6 +97,7 @@ void run_simulation(const InferOptions& o) {
   const auto path = nn::resolve_data_file(nn::DataRole::test_images, o.image, o.data);
   nn::CifarOptions co;
   co.first = static_cast<std::size_t>(o.index + 1);
+  apply_normalization(o.norm, co, "ola infer --simulate");
   const nn::ImageSet set = nn::load_cifar10(path, co);
   he::SlotSimBackend be({p.options.slots, p.options.fresh_level, p.options.boot_level, 40, std::nullopt});
   const auto acts = he::sim_program_activations(p);
@@ -183,6 +186,7 @@ OLA_REGISTER_COMMAND("infer", "Server: run a model + plan on an encrypted image 
                                     "without, the key file says");
                        sub.add_option("--image", o->image, "CIFAR-10 file (with --simulate; default bundled)");
                        sub.add_option("--index", o->index, "image index (with --simulate)")->check(CLI::NonNegativeNumber);
+                       add_normalization_options(sub, o->norm);
                        sub.add_option("--data", o->data, "full data folder (default $OLA_DATA)");
                        sub.add_option("--threads", o->threads, "threads of the CKKS kernels (0: all cores)")
                            ->capture_default_str()

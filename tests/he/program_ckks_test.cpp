@@ -10,6 +10,7 @@
 #include <cmath>
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <iostream>
 #include <map>
 #include <memory>
@@ -413,49 +414,52 @@ std::vector<approx::Approximation> cubic_gelu_sites(const nn::Graph& g, const Fe
   return sites;
 }
 
+/// A 3x16x16 input for the tiny ConvNeXt: pixel i is f(i).
+FeatureMap tiny_convnext_image(const std::function<double(double)>& f) {
+  FeatureMap image = zero_feature_map(3, 16, 16);
+  for (std::size_t i = 0; i < image.data.size(); ++i) image.data[i] = f(static_cast<double>(i));
+  return image;
+}
+
+/// Compiles g with `sites` for test-boot-n12 at `slots` (0: N/2), checks that the encrypted run
+/// agrees with the simulation, and returns the program.
+Program expect_boot_n12_agreement(const nn::Graph& g, const std::vector<approx::Approximation>& sites,
+                                  const FeatureMap& image, int slots, const std::string& what) {
+  const ParamSet set = param_set_by_name("test-boot-n12");
+  const ckks::Params params(set.params);
+  Program p = compile_program(g, sites, program_options_for(params, set.boot, slots, true));
+  const auto [want, got] = run_both(params, p, image, set.boot);
+  expect_agreement(what.c_str(), want, got);
+  return p;
+}
+
 TEST(ProgramCkks, TinyConvNextWithBootstrapsMatchesTheSimulation) {
   // Depthwise 7x7 and 2x2 stride-2 convs, folded layer scales and BatchNorms, degree-3 GELUs:
   // 13 levels in windows of 4 (test-boot-n12), so the compiler bootstraps between layers.
   const nn::Graph g = nn::test::tiny_convnext();
-  FeatureMap image = zero_feature_map(3, 16, 16);
-  for (std::size_t i = 0; i < image.data.size(); ++i) image.data[i] = std::sin(0.37 * static_cast<double>(i));
-  const auto sites = cubic_gelu_sites(g, image);
-  const ParamSet set = param_set_by_name("test-boot-n12");
-  const ckks::Params params(set.params);
-  const Program p = compile_program(g, sites, program_options_for(params, set.boot, 0, true));
+  const FeatureMap image = tiny_convnext_image([](double i) { return std::sin(0.37 * i); });
+  const Program p = expect_boot_n12_agreement(g, cubic_gelu_sites(g, image), image, 0, "tiny ConvNeXt, N=2^12 with bootstraps");
   EXPECT_GE(p.bootstraps, 3);
-  const auto [want, got] = run_both(params, p, image, set.boot);
-  expect_agreement("tiny ConvNeXt, N=2^12 with bootstraps", want, got);
 }
 
 TEST(ProgramCkks, TinyConvNextWithASplitExpansionMatchesTheSimulation) {
   // Expansion 8 at 1024 of 2048 slots: block 1's expansion is split over two registers (each
   // bootstrapped on its own where levels run out), summed back by pw2.
   const nn::Graph g = nn::test::tiny_convnext(8);
-  FeatureMap image = zero_feature_map(3, 16, 16);
-  for (std::size_t i = 0; i < image.data.size(); ++i) image.data[i] = std::cos(0.23 * static_cast<double>(i));
-  const auto sites = cubic_gelu_sites(g, image);
-  const ParamSet set = param_set_by_name("test-boot-n12");
-  const ckks::Params params(set.params);
-  const Program p = compile_program(g, sites, program_options_for(params, set.boot, 1024, true));
+  const FeatureMap image = tiny_convnext_image([](double i) { return std::cos(0.23 * i); });
+  const Program p = expect_boot_n12_agreement(g, cubic_gelu_sites(g, image), image, 1024,
+                                              "tiny ConvNeXt with a split expansion, N=2^12, 1024 slots");
   EXPECT_EQ(std::count_if(p.steps.begin(), p.steps.end(), [](const ProgramStep& s) { return s.op == ProgramOp::sum; }), 1);
-  const auto [want, got] = run_both(params, p, image, set.boot);
-  expect_agreement("tiny ConvNeXt with a split expansion, N=2^12, 1024 slots", want, got);
 }
 
 TEST(ProgramCkks, TinyConvNextWithPerChannelCubicsMatchesTheSimulation) {
   // Every GELU channel its own cubic, evaluated with per-slot coefficient plaintexts (depth 2, as one
   // cubic), on a split expansion with bootstraps: the encrypted logits are the simulation's.
   const nn::Graph g = nn::test::tiny_convnext(8);
-  FeatureMap image = zero_feature_map(3, 16, 16);
-  for (std::size_t i = 0; i < image.data.size(); ++i) image.data[i] = std::sin(0.29 * static_cast<double>(i) + 1.0);
-  const auto sites = testing::per_channel_sites(g, cubic_gelu_sites(g, image));
-  const ParamSet set = param_set_by_name("test-boot-n12");
-  const ckks::Params params(set.params);
-  const Program p = compile_program(g, sites, program_options_for(params, set.boot, 1024, true));
+  const FeatureMap image = tiny_convnext_image([](double i) { return std::sin(0.29 * i + 1.0); });
+  const Program p = expect_boot_n12_agreement(g, testing::per_channel_sites(g, cubic_gelu_sites(g, image)), image, 1024,
+                                              "tiny ConvNeXt with per-channel cubics, N=2^12, 1024 slots");
   EXPECT_GE(p.bootstraps, 3);
-  const auto [want, got] = run_both(params, p, image, set.boot);
-  expect_agreement("tiny ConvNeXt with per-channel cubics, N=2^12, 1024 slots", want, got);
 }
 
 TEST(ProgramCkks, CompositeReluSplitByABootstrapMatchesTheSimulationAndTheUnsplitProgram) {
