@@ -80,6 +80,21 @@ TEST(IoPartyFiles, RoundTripsAndRefusals) {
   EXPECT_FALSE(std::filesystem::exists(d.p / "staged.bin"));
   staged.stage_galois.emplace(512, kg.galois_keys(last));
   save_evaluation_keys(d.p / "staged.bin", staged);
+  // The client's way: each stage set made as its section is written (one alive at a time), the
+  // same file byte for byte.
+  EvaluationKeys made = staged;
+  made.stage_galois.clear();
+  std::vector<int> asked;
+  save_evaluation_keys(d.p / "made.bin", made, [&](int slots) {
+    asked.push_back(slots);
+    return staged.stage_galois.at(slots);
+  });
+  EXPECT_EQ(asked, (std::vector<int>{256, 512}));
+  EXPECT_EQ(read_file_bytes(d.p / "made.bin"), read_file_bytes(d.p / "staged.bin"));
+  EXPECT_THROW(save_evaluation_keys(d.p / "made2.bin", staged, [&](int) { return kg.galois_keys(one); }), Error);
+  EXPECT_THROW(save_evaluation_keys(d.p / "made2.bin", made, [](int) -> ckks::GaloisKeys { throw Error("maker failed"); }),
+               Error);
+  EXPECT_FALSE(std::filesystem::exists(d.p / "made2.bin"));
   const EvaluationKeys ks = load_evaluation_keys(d.p / "staged.bin");
   EXPECT_EQ(ks.stage_slots, (std::vector<int>{256, 512}));
   EXPECT_TRUE(ks.stage_galois.empty());  // not read

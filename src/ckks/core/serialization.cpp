@@ -213,22 +213,12 @@ std::uint64_t switching_key_size(const SwitchingKey& k) {
   return n;
 }
 
-/// A Galois-keys file (header and payload) to `sink`, one key's bytes at a time.
-void write_galois_keys(const GaloisKeys& gk, const Params& params, const ByteSink& sink) {
+std::uint64_t galois_payload_size(const GaloisKeys& gk) {
   std::uint64_t payload = 4;
   for (const auto& [g, k] : gk.keys) payload += 8 + switching_key_size(k);
-  Writer head;
-  write_header(head, FileKind::galois_keys, params.fingerprint(), gk.key_id, payload);
-  head.put<std::uint32_t>(static_cast<std::uint32_t>(gk.keys.size()));
-  sink(head.bytes());
-  for (const auto& [g, k] : gk.keys) {
-    Writer w;
-    w.reserve(8 + switching_key_size(k));
-    w.put<std::uint64_t>(g);
-    write_switching_key(w, k);
-    sink(w.bytes());
-  }
+  return payload;
 }
+
 
 /// A switching key; its level (highest ciphertext level it switches) is limbs - 1 - k.
 SwitchingKey read_switching_key(Reader& r, const Params& params, const std::string& field) {
@@ -263,6 +253,22 @@ SwitchingKey read_switching_key(Reader& r, const Params& params, const std::stri
 }  // namespace
 
 // ------------------------------------------------------------------ writers
+
+std::uint64_t serialized_size(const GaloisKeys& gk) { return kHeaderBytes + galois_payload_size(gk); }
+
+void write_galois_keys(const GaloisKeys& gk, const Params& params, const ByteSink& sink) {
+  Writer head;
+  write_header(head, FileKind::galois_keys, params.fingerprint(), gk.key_id, galois_payload_size(gk));
+  head.put<std::uint32_t>(static_cast<std::uint32_t>(gk.keys.size()));
+  sink(head.bytes());
+  for (const auto& [g, k] : gk.keys) {
+    Writer w;
+    w.reserve(8 + switching_key_size(k));
+    w.put<std::uint64_t>(g);
+    write_switching_key(w, k);
+    sink(w.bytes());
+  }
+}
 
 std::vector<std::uint8_t> to_bytes(const Params& params) {
   const ParamsLiteral& l = params.literal();
@@ -304,6 +310,7 @@ std::vector<std::uint8_t> to_bytes(const RelinKey& rk, const Params& params) {
 
 std::vector<std::uint8_t> to_bytes(const GaloisKeys& gk, const Params& params) {
   std::vector<std::uint8_t> out;
+  out.reserve(serialized_size(gk));
   write_galois_keys(gk, params, [&out](std::span<const std::uint8_t> b) { out.insert(out.end(), b.begin(), b.end()); });
   return out;
 }

@@ -13,6 +13,7 @@
 #include "ckks/core/ciphertext.h"
 #include "ckks/core/keys.h"
 #include "ckks/core/params.h"
+#include "util/atomic_file.h"
 
 namespace ola::ckks {
 
@@ -72,6 +73,10 @@ RelinKey relin_key_from_bytes(std::span<const std::uint8_t> bytes, const Params&
 GaloisKeys galois_keys_from_bytes(std::span<const std::uint8_t> bytes, const Params& params,
                                   const std::string& where);
 Ciphertext ciphertext_from_bytes(std::span<const std::uint8_t> bytes, const Params& params, const std::string& where);
+/// to_bytes(gk, params)'s size, and its bytes passed to `sink` in order, one key at a time (a
+/// container of several key sets is written without holding any set's bytes whole).
+std::uint64_t serialized_size(const GaloisKeys& gk);
+void write_galois_keys(const GaloisKeys& gk, const Params& params, const ByteSink& sink);
 /// galois_keys_from_bytes of the `size` bytes of a Galois-keys file that `in` reads next (e.g. a
 /// section of a container file), read as they are parsed: the file's bytes are never held next to
 /// the keys (a set of n16 bootstrapping keys is several GB). `in` is left after the bytes on success.

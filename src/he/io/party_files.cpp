@@ -4,6 +4,7 @@
 #include <cstring>
 #include <fstream>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <sstream>
 #include <utility>
@@ -254,23 +255,65 @@ ClientSecret load_client_secret(const std::filesystem::path& path) {
           field<std::string>(meta, "program", where)};
 }
 
-void save_evaluation_keys(const std::filesystem::path& path, const EvaluationKeys& k) {
+namespace {
+
+/// The evaluation-key container (pack_container's layout) written to `path` section by section,
+/// every Galois-key set streamed one key at a time; the stage sets come from `stage` one at a
+/// time, so at most one is alive here (each several GB at n16).
+void write_evaluation_key_file(const std::filesystem::path& path, const EvaluationKeys& k,
+                               const std::function<std::shared_ptr<const ckks::GaloisKeys>(int)>& stage) {
   const nlohmann::json meta{{"rotation_steps", k.rotation_steps}, {"program", k.program},
                             {"param_set", k.param_set},           {"slots", k.slots},
                             {"stage_bootstraps", k.stage_bootstraps}, {"stage_slots", k.stage_slots}};
-  std::vector<Bytes> sections{ckks::to_bytes(k.params), ckks::to_bytes(k.relin, k.params),
-                              ckks::to_bytes(k.galois, k.params), json_bytes(meta)};
+  write_file_atomic_streamed(path, [&](const ByteSink& sink) {
+    Bytes head(kEvalMagic, kEvalMagic + 8);
+    put_u32(head, kVersion);
+    put_u32(head, static_cast<std::uint32_t>(4 + k.stage_slots.size()));
+    sink(head);
+    const auto section = [&sink](const Bytes& b) {
+      Bytes size;
+      put_u64(size, b.size());
+      sink(size);
+      sink(b);
+    };
+    const auto galois_section = [&](const ckks::GaloisKeys& gk) {
+      Bytes size;
+      put_u64(size, ckks::serialized_size(gk));
+      sink(size);
+      ckks::write_galois_keys(gk, k.params, sink);
+    };
+    section(ckks::to_bytes(k.params));
+    section(ckks::to_bytes(k.relin, k.params));
+    galois_section(k.galois);
+    section(json_bytes(meta));
+    for (int slots : k.stage_slots) galois_section(*stage(slots));
+  });
+}
+
+}  // namespace
+
+void save_evaluation_keys(const std::filesystem::path& path, const EvaluationKeys& k) {
   if (k.stage_galois.size() != k.stage_slots.size()) {
     throw Error(ola::mismatch(path.string(), "stage key sets", k.stage_slots.size(), k.stage_galois.size()));
   }
   for (int slots : k.stage_slots) {
-    const auto it = k.stage_galois.find(slots);
-    if (it == k.stage_galois.end()) {
+    if (k.stage_galois.count(slots) == 0) {
       throw Error(ola::mismatch(path.string(), "stage key sets", "one for " + std::to_string(slots) + " slots", "none"));
     }
-    sections.push_back(ckks::to_bytes(it->second, k.params));
   }
-  write_file_atomic(path, pack_container(kEvalMagic, sections));
+  write_evaluation_key_file(path, k, [&k](int slots) {
+    // Non-owning: the set stays in k.
+    return std::shared_ptr<const ckks::GaloisKeys>(std::shared_ptr<const ckks::GaloisKeys>{}, &k.stage_galois.at(slots));
+  });
+}
+
+void save_evaluation_keys(const std::filesystem::path& path, const EvaluationKeys& k, const StageKeyMaker& make_stage) {
+  if (!k.stage_galois.empty()) {
+    throw Error(ola::mismatch(path.string(), "stage key sets", "none held (made by the maker)", k.stage_galois.size()));
+  }
+  write_evaluation_key_file(path, k, [&make_stage](int slots) {
+    return std::make_shared<const ckks::GaloisKeys>(make_stage(slots));
+  });
 }
 
 namespace {

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <string>
 #include <vector>
@@ -68,6 +69,17 @@ ClientSecret load_client_secret(const std::filesystem::path& path);
 /// @throws ola::Error if the file cannot be written or k.stage_galois does not hold exactly the
 ///         sets of k.stage_slots.
 void save_evaluation_keys(const std::filesystem::path& path, const EvaluationKeys& k);
+
+/// Makes the Galois keys of one bootstrap slot count's stage (make_stage_galois_keys).
+using StageKeyMaker = std::function<ckks::GaloisKeys(int slots)>;
+
+/// save_evaluation_keys with k.stage_galois empty and each set of k.stage_slots made by
+/// `make_stage` when its section is written, then freed: the client holds one stage set at a time
+/// (at n16 several GB each); every Galois-key section is streamed to the file one key at a time.
+/// Same bytes as the other overload with the same sets.
+/// @throws ola::Error if the file cannot be written or k.stage_galois is not empty; exceptions of
+///         make_stage pass through (no file is left).
+void save_evaluation_keys(const std::filesystem::path& path, const EvaluationKeys& k, const StageKeyMaker& make_stage);
 /// Reads everything but the stage sets (their sections are skipped, not read). Never parses secret
 /// material: the kind is checked from the first bytes.
 /// @throws ola::FormatError if the file is a secret key (client file or ckks secret key file), of
