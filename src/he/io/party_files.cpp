@@ -40,13 +40,19 @@ void put_u64(Bytes& b, std::uint64_t v) {
   for (int i = 0; i < 8; ++i) b.push_back(static_cast<std::uint8_t>(v >> (8 * i)));
 }
 
-Bytes pack_container(const char* magic, const std::vector<Bytes>& sections) {
+/// A container's first 16 bytes: magic, version, section count.
+Bytes container_head(const char* magic, std::size_t sections) {
   Bytes out(magic, magic + 8);
-  std::size_t total = 16;
+  put_u32(out, kVersion);
+  put_u32(out, static_cast<std::uint32_t>(sections));
+  return out;
+}
+
+Bytes pack_container(const char* magic, const std::vector<Bytes>& sections) {
+  Bytes out = container_head(magic, sections.size());
+  std::size_t total = out.size();
   for (const auto& s : sections) total += 8 + s.size();
   out.reserve(total);  // no reallocation: a section may be a secret key, wiped by the caller
-  put_u32(out, kVersion);
-  put_u32(out, static_cast<std::uint32_t>(sections.size()));
   for (const auto& s : sections) {
     put_u64(out, s.size());
     out.insert(out.end(), s.begin(), s.end());
@@ -155,13 +161,24 @@ SectionIndex index_container(const std::filesystem::path& path, const char* magi
   return index_sections(from_file, end, read_prefix(path, 16), magic, std::nullopt, path.string());
 }
 
-Bytes read_section(const std::filesystem::path& path, const SectionIndex& index, std::size_t i) {
-  const auto [offset, size] = index.sections.at(i);
+std::string section_read_failed(const std::filesystem::path& path, std::size_t i) {
+  return path.string() + ": read failed (section " + std::to_string(i) + ")";
+}
+
+/// The file opened at section i's first byte.
+std::ifstream open_section(const std::filesystem::path& path, const SectionIndex& index, std::size_t i) {
   std::ifstream in(path, std::ios::binary);
+  in.seekg(static_cast<std::streamoff>(index.sections.at(i).first));
+  if (!in) throw Error(section_read_failed(path, i));
+  return in;
+}
+
+Bytes read_section(const std::filesystem::path& path, const SectionIndex& index, std::size_t i) {
+  const std::uint64_t size = index.sections.at(i).second;
+  std::ifstream in = open_section(path, index, i);
   Bytes b(static_cast<std::size_t>(size));
-  in.seekg(static_cast<std::streamoff>(offset));
-  if (!in || (size > 0 && !in.read(reinterpret_cast<char*>(b.data()), static_cast<std::streamsize>(size)))) {
-    throw Error(path.string() + ": read failed (section " + std::to_string(i) + ")");
+  if (size > 0 && !in.read(reinterpret_cast<char*>(b.data()), static_cast<std::streamsize>(size))) {
+    throw Error(section_read_failed(path, i));
   }
   return b;
 }
@@ -170,11 +187,8 @@ Bytes read_section(const std::filesystem::path& path, const SectionIndex& index,
 /// several GB of keys are never held next to their bytes).
 ckks::GaloisKeys read_galois_section(const std::filesystem::path& path, const SectionIndex& index, std::size_t i,
                                      const ckks::Params& params, const std::string& what) {
-  const auto [offset, size] = index.sections.at(i);
-  std::ifstream in(path, std::ios::binary);
-  in.seekg(static_cast<std::streamoff>(offset));
-  if (!in) throw Error(path.string() + ": read failed (section " + std::to_string(i) + ")");
-  return ckks::read_galois_keys(in, size, params, what);
+  std::ifstream in = open_section(path, index, i);
+  return ckks::read_galois_keys(in, index.sections.at(i).second, params, what);
 }
 
 Bytes json_bytes(const nlohmann::json& j) {
@@ -266,10 +280,7 @@ void write_evaluation_key_file(const std::filesystem::path& path, const Evaluati
                             {"param_set", k.param_set},           {"slots", k.slots},
                             {"stage_bootstraps", k.stage_bootstraps}, {"stage_slots", k.stage_slots}};
   write_file_atomic_streamed(path, [&](const ByteSink& sink) {
-    Bytes head(kEvalMagic, kEvalMagic + 8);
-    put_u32(head, kVersion);
-    put_u32(head, static_cast<std::uint32_t>(4 + k.stage_slots.size()));
-    sink(head);
+    sink(container_head(kEvalMagic, 4 + k.stage_slots.size()));
     const auto section = [&sink](const Bytes& b) {
       Bytes size;
       put_u64(size, b.size());
