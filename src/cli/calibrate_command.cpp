@@ -1,6 +1,7 @@
-// `ola calibrate --model M --images FILE [--count N] --out calib.json [--json]`: runs calibration
-// images through the exact model and writes every activation site's input statistics
-// (docs/calibration-format.md) with fingerprints of the model and data.
+// `ola calibrate --model M --images FILE [--count N] [--plan P] --out calib.json [--json]`: runs
+// calibration images through the exact model (or, with --plan, the model with the plan's
+// polynomials in place) and writes every activation site's input statistics
+// (docs/calibration-format.md) with fingerprints of the model, data and plan.
 #include <array>
 #include <cstdio>
 #include <string>
@@ -9,6 +10,7 @@
 #include "cli/command.h"
 #include "cli/image_normalization.h"
 #include "cli/json_output.h"
+#include "cli/plan_replacements.h"
 #include "cli/progress_bar.h"
 #include "nn/calib/calibration_json.h"
 #include "nn/data/cifar10.h"
@@ -22,7 +24,7 @@ namespace ola::cli {
 namespace {
 
 struct CalibrateOptions {
-  std::string model, images, out, data;
+  std::string model, images, out, data, plan;
   std::size_t count = 0;
   std::size_t reservoir = nn::kDefaultReservoirSize;
   int bins = nn::kDefaultHistogramBins;
@@ -48,8 +50,14 @@ void run(const CalibrateOptions& o) {
   opt.channel_histogram_bins = o.channel_bins;
   opt.exec.batch_size = o.batch;
   opt.exec.threads = o.threads;
+  nn::SiteReplacements replacements;
+  if (!o.plan.empty()) {
+    replacements = load_replacements(g, o.plan);
+    opt.replacements = &replacements;
+  }
   nn::Calibration cal = nn::calibrate(g, set.images, opt, make_progress_bar(!o.quiet));
-  cal.source = {model_path.string(), hash_hex(model_bytes), image_path.string(), set.fingerprint, co.mean, co.std};
+  cal.source = {model_path.string(), hash_hex(model_bytes), image_path.string(), set.fingerprint, co.mean, co.std,
+                o.plan, o.plan.empty() ? std::string() : hash_hex(read_file_bytes(o.plan))};
   write_file_atomic(o.out, nn::to_json(cal).dump());
   if (o.json) {
     nlohmann::json sites = nlohmann::json::array();
@@ -78,6 +86,9 @@ OLA_REGISTER_COMMAND("calibrate", "Record each activation site's input statistic
                        sub.add_option("--model", o->model, "ONNX file or name (default: bundled resnet20.onnx)");
                        sub.add_option("--images", o->images, "CIFAR-10 binary file (default: bundled calibration images)");
                        sub.add_option("--count", o->count, "use the first N images (default: all)");
+                       sub.add_option("--plan", o->plan,
+                                      "calibrate with this plan's (or replacement list's) polynomials in place: "
+                                      "each site's inputs as the approximated model feeds them");
                        sub.add_option("--out", o->out, "calibration JSON to write")->required();
                        sub.add_option("--data", o->data, "full data folder (default $OLA_DATA)");
                        sub.add_option("--reservoir", o->reservoir, "reservoir sample size per site")->capture_default_str();

@@ -140,7 +140,7 @@ PipelineResult run_pipeline(const PipelineSettings& s, const Progress& progress)
     report(progress, 0, 1, "calibrate");
     r.calibration = nn::calibrate(g, calib_images.images, {}, progress);
     r.calibration.source = {s.model.string(), model_fp, s.calibration.string(), calib_images.fingerprint,
-                            co.mean, co.std};
+                            co.mean, co.std, {}, {}};
   }
   const std::string calib_fp = nn::calibration_fingerprint(r.calibration);
   check_calibration_matches(g, r.calibration, model_fp, s.calibration.string(), s.model.string());

@@ -119,6 +119,32 @@ TEST(CliUniformPlan, ListRunsInSimulate) {
   EXPECT_GT(j["mean_kl"].get<double>(), 0.0);
 }
 
+// `ola calibrate --plan L`: the statistics of the model with L's polynomials in place (a refit's
+// input). The first site's inputs are untouched, a later site's are not; the file names L and its
+// digest; a list that does not exist is refused naming it, with no calibration written.
+TEST(CliUniformPlan, CalibrateUnderAListRecordsTheApproximatedInputs) {
+  const auto list = temp_file("refit_list.json");
+  const auto refit = temp_file("refit_calib.json");
+  auto r = run_ola("uniform-plan --model " + model() + " --calib " + calibration().string() +
+                   " --kind wls --degree 2 --out " + list.string());
+  ASSERT_EQ(r.exit_code, 0) << r.all();
+  r = run_ola("calibrate --count 24 --bins 256 --reservoir 100 --quiet --plan " + list.string() + " --out " + refit.string());
+  ASSERT_EQ(r.exit_code, 0) << r.all();
+  const auto exact = read_json(calibration());
+  const auto approximated = read_json(refit);
+  EXPECT_EQ(approximated["replacements"]["path"], list.string());
+  EXPECT_EQ(approximated["replacements"]["fingerprint"].get<std::string>().size(), 64u);
+  EXPECT_NE(approximated["fingerprint"], exact["fingerprint"]);
+  EXPECT_EQ(approximated["sites"][0]["histogram"], exact["sites"][0]["histogram"]);
+  EXPECT_NE(approximated["sites"][18]["histogram"], exact["sites"][18]["histogram"]);
+  std::filesystem::remove(refit);
+  r = run_ola("calibrate --count 2 --quiet --plan /nonexistent/list.json --out " + refit.string());
+  EXPECT_EQ(r.exit_code, 2) << r.all();
+  EXPECT_NE(r.err.find("/nonexistent/list.json"), std::string::npos) << r.all();
+  EXPECT_FALSE(std::filesystem::exists(refit));
+  std::filesystem::remove(list);
+}
+
 TEST(CliUniformPlan, BadInputIsAUsageErrorNamingIt) {
   const auto out = temp_file("bad.json");
   const auto notjson = temp_file("calib.bin");

@@ -183,7 +183,7 @@ TEST(Calibration, ChannelHistogramsCountEachChannelsInputs) {
     for (auto h : s.channel_histograms[c]) total += h;
   }
   EXPECT_EQ(total, s.count);
-  cal.source = {"two.onnx", "ab", "d.bin", "cd", {0, 0, 0}, {1, 1, 1}};
+  cal.source = {"two.onnx", "ab", "d.bin", "cd", {0, 0, 0}, {1, 1, 1}, {}, {}};
   const nlohmann::json j = to_json(cal);
   const Calibration back = calibration_from_json(nlohmann::json::parse(j.dump()), "c.json");
   EXPECT_EQ(back.channel_histogram_bins, 8);
@@ -199,6 +199,58 @@ TEST(Calibration, ChannelHistogramsCountEachChannelsInputs) {
   const nlohmann::json plain = to_json(calibrate(g, images, o));
   EXPECT_FALSE(plain.contains("channel_histogram_bins"));
   EXPECT_FALSE(plain["sites"][0].contains("channel_histograms"));
+}
+
+// With replacements the statistics are those of the approximated model: site 0's inputs are
+// untouched by its own polynomial, site 1's are what the polynomial at site 0 feeds it (as a direct
+// run with the same replacements sees them, not as the exact model does); the file records the
+// replacement list, and that changes the calibration's fingerprint.
+TEST(Calibration, WithReplacementsRecordsTheApproximatedModelsInputs) {
+  const Graph g = two_relu_model();
+  const Tensor images = test::random_tensor({10, 2, 6, 6}, 7);
+  approx::Approximation quadratic;
+  quadratic.activation = approx::Activation::relu;
+  quadratic.kind = approx::Kind::wls;
+  quadratic.lo = -4;
+  quadratic.hi = 4;
+  quadratic.stages = {approx::ChebPoly{-4, 4, {1.0, 2.0, 1.5}}};  // far from relu: shifts site 1
+  const SiteReplacements replacements = {quadratic, std::nullopt};
+  CalibrationOptions o;
+  o.reservoir_size = 50;
+  o.histogram_bins = 16;
+  const Calibration exact = calibrate(g, images, o);
+  o.replacements = &replacements;
+  Calibration approximated = calibrate(g, images, o);
+  EXPECT_EQ(approximated.sites[0].histogram, exact.sites[0].histogram);
+  EXPECT_EQ(approximated.sites[0].max, exact.sites[0].max);
+  float lo = 1e30f, hi = -1e30f;
+  RunHooks hooks;
+  hooks.replacements = &replacements;
+  hooks.observe_site_input = [&](int site, const Tensor& x) {
+    if (site != 1) return;
+    for (float v : x.data) lo = std::min(lo, v), hi = std::max(hi, v);
+  };
+  run_batch(g, images, hooks);
+  EXPECT_EQ(approximated.sites[1].min, lo);
+  EXPECT_EQ(approximated.sites[1].max, hi);
+  // The polynomial is about -0.5 at 0 where relu is 0: site 1 sees a shifted mean.
+  EXPECT_GT(std::abs(approximated.sites[1].mean - exact.sites[1].mean), 0.1);
+  approximated.source = {"two.onnx", "ab", "d.bin", "cd", {0, 0, 0}, {1, 1, 1}, "list.json", "ef"};
+  const Calibration back = calibration_from_json(nlohmann::json::parse(to_json(approximated).dump()), "c.json");
+  EXPECT_EQ(back.source.replacements_path, "list.json");
+  EXPECT_EQ(back.source.replacements_fingerprint, "ef");
+  Calibration unmarked = approximated;
+  unmarked.source.replacements_path.clear();
+  unmarked.source.replacements_fingerprint.clear();
+  EXPECT_NE(calibration_fingerprint(unmarked), calibration_fingerprint(approximated));
+  const SiteReplacements one = {quadratic};
+  o.replacements = &one;
+  try {
+    calibrate(g, images, o);
+    ADD_FAILURE() << "a replacement list of the wrong size was accepted";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("replacements: expected 2 sites, got 1"), std::string::npos) << e.what();
+  }
 }
 
 }  // namespace

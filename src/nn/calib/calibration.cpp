@@ -53,6 +53,10 @@ Calibration calibrate(const Graph& g, const Tensor& images, const CalibrationOpt
                               options.channel_histogram_bins));
   }
   const std::size_t n_sites = g.sites.size();
+  if (options.replacements != nullptr && options.replacements->size() != n_sites) {
+    throw Error(ola::mismatch("calibrate", "replacements", std::to_string(n_sites) + " sites",
+                              options.replacements->size()));
+  }
   Calibration cal;
   cal.images = images.shape.empty() ? 0 : static_cast<std::size_t>(images.shape[0]);
   cal.reservoir_size = options.reservoir_size;
@@ -76,6 +80,7 @@ Calibration calibrate(const Graph& g, const Tensor& images, const CalibrationOpt
   }
   // Pass 1: extremes, moments, reservoir.
   RunHooks pass1;
+  pass1.replacements = options.replacements;
   pass1.observe_site_input = [&](int site, const Tensor& x) {
     const auto u = static_cast<std::size_t>(site);
     float lo = std::numeric_limits<float>::infinity(), hi = -lo;
@@ -113,6 +118,7 @@ Calibration calibrate(const Graph& g, const Tensor& images, const CalibrationOpt
     }
   }
   RunHooks pass2;
+  pass2.replacements = options.replacements;
   pass2.observe_site_input = [&](int site, const Tensor& x) {
     const auto u = static_cast<std::size_t>(site);
     const double lo = cal.sites[u].min, width = cal.sites[u].max - lo;

@@ -35,6 +35,10 @@ struct CalibrationOptions {
   /// Bins of each channel's histogram over the site's [min, max] (SiteStatistics::channel_histograms,
   /// for per-channel fits); 0 records none.
   int channel_histogram_bins = 0;
+  /// Sites to replace by their polynomials while calibrating (size: the graph's site count), so the
+  /// statistics are those of the approximated model's inputs to each site (for refitting later
+  /// sites on what earlier approximations feed them); nullptr: the exact model.
+  const SiteReplacements* replacements = nullptr;
 };
 
 /// Input statistics of one activation site over all elements of all calibration images.
@@ -60,6 +64,9 @@ struct CalibrationSource {
   std::string model_path, model_fingerprint;  ///< util/hash.h digest of the model file bytes
   std::string data_path, data_fingerprint;    ///< digest of the image records used
   std::array<float, 3> mean{}, std{};         ///< preprocessing of the images
+  /// Set when calibrated with CalibrationOptions::replacements: the file they came from and the
+  /// digest of its bytes; both empty for the exact model.
+  std::string replacements_path, replacements_fingerprint;
 };
 
 /// Statistics of all sites. Thread safety: a plain value.
@@ -73,12 +80,13 @@ struct Calibration {
   int channel_histogram_bins = 0;  ///< 0: no per-channel histograms
 };
 
-/// Runs `images` [N, ...] through the exact model twice (pass 1: min, max, moments, reservoir;
+/// Runs `images` [N, ...] through the model (exact, or with options.replacements) twice (pass 1: min, max, moments, reservoir;
 /// pass 2: histograms) and returns every site's statistics. Progress stages "calibrate 1/2" and
 /// "calibrate 2/2". Deterministic for given inputs and seed, whatever the thread count.
 /// @throws ola::Error if images is empty or does not match the graph input, or if
 ///         histogram_bins is outside 1..kMaxHistogramBins or channel_histogram_bins outside
-///         0..kMaxHistogramBins.
+///         0..kMaxHistogramBins, or if options.replacements is non-null with a size other than
+///         the site count.
 Calibration calibrate(const Graph& g, const Tensor& images, const CalibrationOptions& options = {},
                       const Progress& progress = {});
 

@@ -73,6 +73,7 @@ std::string calibration_fingerprint(const Calibration& c) {
   h.update_value(static_cast<std::int64_t>(c.histogram_bins));
   h.update(c.seed_hex);
   if (c.channel_histogram_bins > 0) h.update("channel_histogram_bins").update_value(static_cast<std::int64_t>(c.channel_histogram_bins));
+  if (!c.source.replacements_fingerprint.empty()) h.update("replacements").update(c.source.replacements_fingerprint);
   return h.hex();
 }
 
@@ -111,6 +112,9 @@ nlohmann::json to_json(const Calibration& c) {
           {"quantile_levels", kQuantileLevels},
           {"sites", sites}};
   if (c.channel_histogram_bins > 0) out["channel_histogram_bins"] = c.channel_histogram_bins;
+  if (!c.source.replacements_fingerprint.empty()) {
+    out["replacements"] = {{"path", c.source.replacements_path}, {"fingerprint", c.source.replacements_fingerprint}};
+  }
   return out;
 }
 
@@ -131,6 +135,11 @@ Calibration calibration_from_json(const nlohmann::json& j, const std::string& wh
   c.images = static_cast<std::size_t>(int_field(data, "images", where + ": data", 0, kMaxCount));
   c.source.mean = field<std::array<float, 3>>(data, "mean", where + ": data");
   c.source.std = field<std::array<float, 3>>(data, "std", where + ": data");
+  if (j.contains("replacements")) {
+    const auto& r = j.at("replacements");
+    c.source.replacements_path = field<std::string>(r, "path", where + ": replacements");
+    c.source.replacements_fingerprint = field<std::string>(r, "fingerprint", where + ": replacements");
+  }
   const auto& res = j.contains("reservoir") ? j.at("reservoir") : nlohmann::json();
   c.reservoir_size = static_cast<std::size_t>(int_field(res, "size", where + ": reservoir", 0, kMaxCount));
   c.seed_hex = field<std::string>(res, "seed", where + ": reservoir");
