@@ -5,6 +5,8 @@
 #   2. degree-3 WLS per site (each site's calibrated range + margin and distribution: OLA's rule),
 #   2b. degree-3 WLS per channel (each input channel of a site its own cubic on its own inputs;
 #       our extension, docs/convnext.md; calibration with --channel-bins),
+#   2c. the same, fitted sequentially (each site on the inputs the already-fitted earlier sites
+#       feed it: `ola uniform-plan --sequential`, one recalibration per site after the first),
 #   3. degree-3 minimax on one global range (union of all sites' intervals) at every site,
 #   4. degree-3 least squares, uniform weight on each site's interval (no distribution weights),
 #   5. `ola optimize`: the DP's free choice of degrees under a 0.5-point budget.
@@ -81,10 +83,11 @@ run calibrate "$out/calibrate.json" "$ola" calibrate --model "$model" --images "
 declare -A list_args=(
   [wls]="--kind wls --uniform-weight $wls_uniform"
   [wls_channel]="--kind wls --uniform-weight $wls_uniform --per-channel"
+  [wls_channel_seq]="--kind wls --uniform-weight $wls_uniform --per-channel --sequential --threads $threads --quiet"
   [minimax_global]="--kind minimax --global-range"
   [ls]="--kind ls"
 )
-for row in wls wls_channel minimax_global ls; do
+for row in wls wls_channel wls_channel_seq minimax_global ls; do
   # shellcheck disable=SC2086  # list_args holds several options
   run "list_$row" "$out/lists/$row.summary.json" "$ola" uniform-plan --model "$model" --calib "$out/calib.json" \
     --degree "$degree" --margin "$margin" ${list_args[$row]} --json --out "$out/lists/$row.json"
@@ -95,9 +98,10 @@ run optimize "$out/optimize.json" "$ola" optimize --model "$model" --calib "$out
   --margin "$margin" --heldout-count "$heldout" --select-count "$select_count" --threads "$threads" --quiet --json \
   --out "$out/plan.json"
 
-declare -A plan=([wls]="$out/lists/wls.json" [wls_channel]="$out/lists/wls_channel.json" [minimax_global]="$out/lists/minimax_global.json"
+declare -A plan=([wls]="$out/lists/wls.json" [wls_channel]="$out/lists/wls_channel.json"
+                 [wls_channel_seq]="$out/lists/wls_channel_seq.json" [minimax_global]="$out/lists/minimax_global.json"
                  [ls]="$out/lists/ls.json" [optimize]="$out/plan.json")
-rows=(exact wls wls_channel minimax_global ls optimize)
+rows=(exact wls wls_channel wls_channel_seq minimax_global ls optimize)
 for set in jpeg10k lossless1k; do
   images="$jpeg"
   [[ $set == lossless1k ]] && images="$lossless"
@@ -119,6 +123,7 @@ declare -A label=(
   [exact]="exact model (erf GELU)"
   [wls]="degree-$degree WLS per site (site's range + ${margin} margin, site's distribution, uniform weight $wls_uniform)"
   [wls_channel]="degree-$degree WLS per channel (each channel's range + ${margin} margin and distribution, uniform weight $wls_uniform)"
+  [wls_channel_seq]="degree-$degree WLS per channel as above, fitted sequentially (each site on the inputs of the already-approximated earlier sites)"
   [minimax_global]="degree-$degree minimax, one global range (union of all sites' intervals)"
   [ls]="degree-$degree least squares per site (uniform weight on the site's range)"
   [optimize]="ola optimize, budget $budget points: degrees $degrees"

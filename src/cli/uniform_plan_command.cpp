@@ -5,7 +5,9 @@
 // (ola/uniform_fits.h): `wls` is OLA's rule (the site's calibrated distribution, interval =
 // calibrated range + --margin, as `ola optimize`'s candidates); `ls` drops the distribution
 // weights (uniform weight on the interval); `minimax` fits the worst case on the interval;
-// --global-range gives every site the union of all sites' intervals.
+// --global-range gives every site the union of all sites' intervals. --sequential fits each site
+// on the inputs the already-fitted earlier sites feed it (ola/uniform_fits.h), recalibrating on
+// the calibration's own images and settings.
 #include <cstdio>
 #include <string>
 
@@ -13,7 +15,9 @@
 
 #include "cli/command.h"
 #include "cli/json_output.h"
+#include "cli/progress_bar.h"
 #include "nn/calib/calibration_json.h"
+#include "nn/data/cifar10.h"
 #include "nn/onnx/onnx_import.h"
 #include "nn/sim/approximation_json.h"
 #include "ola/calibration_match.h"
@@ -28,8 +32,34 @@ namespace {
 struct UniformPlanOptions {
   std::string model, calib, out, kind = "wls";
   opt::UniformFitSettings fit;
-  bool json = false;
+  bool sequential = false;
+  int threads = 0;
+  bool json = false, quiet = false;
 };
+
+// The sequential fits of `o` on the calibration's own images, loaded as the calibration recorded
+// them and checked against its data fingerprint.
+std::vector<approx::Approximation> sequential_fits(const UniformPlanOptions& o, const nn::Graph& g,
+                                                   const nn::Calibration& cal) {
+  const std::string where = "ola uniform-plan --sequential";
+  if (!cal.source.replacements_fingerprint.empty()) {
+    throw ola::Error(ola::mismatch(where, o.calib, "a calibration of the exact model (without --plan)",
+                                   "one made with " + cal.source.replacements_path));
+  }
+  nn::CifarOptions co;
+  co.first = cal.images;
+  co.mean = cal.source.mean;
+  co.std = cal.source.std;
+  const nn::ImageSet set = nn::load_cifar10(cal.source.data_path, co);
+  if (set.fingerprint != cal.source.data_fingerprint) {
+    throw ola::Error(ola::mismatch(where, o.calib + ": data.fingerprint (the first " + std::to_string(cal.images) +
+                                              " records of " + cal.source.data_path + ")",
+                                   cal.source.data_fingerprint, set.fingerprint));
+  }
+  nn::CalibrationOptions copt = nn::calibration_options_of(cal);
+  copt.exec.threads = o.threads;
+  return opt::sequential_uniform_fits(g, set.images, cal, copt, o.fit, make_progress_bar(!o.quiet));
+}
 
 void run(UniformPlanOptions o) {
   const std::string where = "ola uniform-plan";
@@ -41,7 +71,7 @@ void run(UniformPlanOptions o) {
   const nn::Graph g = nn::import_onnx_bytes(model_bytes, o.model);
   const nn::Calibration cal = nn::load_calibration(o.calib);
   opt::check_calibration_matches(g, cal, hash_hex(model_bytes), o.calib, o.model);
-  const std::vector<approx::Approximation> fits = opt::uniform_fits(cal, o.fit);
+  const std::vector<approx::Approximation> fits = o.sequential ? sequential_fits(o, g, cal) : opt::uniform_fits(cal, o.fit);
   nn::SiteReplacements rep(g.sites.size());
   for (std::size_t i = 0; i < fits.size(); ++i) rep[i] = fits[i];
   write_file_atomic(o.out, nn::to_json(g, rep).dump(1));
@@ -63,13 +93,15 @@ void run(UniformPlanOptions o) {
                 {"degree", o.fit.degree},
                 {"global_range", o.fit.global_range},
                 {"per_channel", o.fit.per_channel},
+                {"sequential", o.sequential},
                 {"margin", o.fit.margin},
                 {"sites", sites}});
     return;
   }
-  std::printf("%s degree %d (%s%s) at %zu sites -> %s\n", opt::to_string(o.fit.rule).c_str(), o.fit.degree,
+  std::printf("%s degree %d (%s%s%s) at %zu sites -> %s\n", opt::to_string(o.fit.rule).c_str(), o.fit.degree,
               o.fit.global_range ? "one global interval" : "each site's interval",
-              o.fit.per_channel ? ", one polynomial per channel" : "", fits.size(), o.out.c_str());
+              o.fit.per_channel ? ", one polynomial per channel" : "",
+              o.sequential ? ", fitted sequentially" : "", fits.size(), o.out.c_str());
   std::printf("%-44s %10s %10s %12s %12s\n", "site", "lo", "hi", "weighted MSE", "max error");
   for (const auto& s : sites) {
     std::printf("%-44s %10.4f %10.4f %12.4g %12.4g\n", s["name"].get<std::string>().c_str(), s["lo"].get<double>(),
@@ -90,7 +122,12 @@ OLA_REGISTER_COMMAND("uniform-plan", "One fitting rule (wls, ls, minimax) and de
                        sub.add_option("--uniform-weight", o->fit.uniform_weight, "wls: uniform weight over the interval, relative to the data")->capture_default_str();
                        sub.add_flag("--per-channel", o->fit.per_channel,
                                     "wls: also a polynomial per input channel (calibration made with --channel-bins)");
+                       sub.add_flag("--sequential", o->sequential,
+                                    "fit each site on the inputs the already-fitted earlier sites feed it (recalibrates "
+                                    "on the calibration's images, one pass per site after the first)");
+                       sub.add_option("--threads", o->threads, "--sequential: threads (0: all cores)")->capture_default_str();
                        sub.add_flag("--json", o->json, "print one JSON object");
+                       sub.add_flag("--quiet", o->quiet, "no progress bar");
                        sub.callback([o] { run(*o); });
                      });
 

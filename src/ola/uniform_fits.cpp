@@ -74,4 +74,30 @@ std::vector<approx::Approximation> uniform_fits(const nn::Calibration& calibrati
   return out;
 }
 
+std::vector<approx::Approximation> sequential_uniform_fits(const nn::Graph& g, const nn::Tensor& images,
+                                                           const nn::Calibration& calibration,
+                                                           const nn::CalibrationOptions& options,
+                                                           const UniformFitSettings& settings, const Progress& progress) {
+  if (settings.global_range) {
+    throw PlanError(ola::mismatch("sequential fits", "global_range", "false (each site's own interval)", "true"));
+  }
+  std::vector<approx::Approximation> fits = uniform_fits(calibration, settings);
+  const std::size_t passes = fits.empty() ? 0 : fits.size() - 1;
+  nn::SiteReplacements in_place(fits.size());
+  nn::CalibrationOptions o = options;
+  o.replacements = &in_place;
+  for (std::size_t p = 1; p <= passes; ++p) {
+    for (std::size_t i = 0; i < fits.size(); ++i) in_place[i] = fits[i];
+    const std::string stage = "sequential fit " + std::to_string(p) + "/" + std::to_string(passes);
+    Progress pass_progress;
+    if (progress) {
+      pass_progress = [&progress, &stage](std::size_t done, std::size_t total, std::string_view) { progress(done, total, stage); };
+    }
+    std::vector<approx::Approximation> refit = uniform_fits(nn::calibrate(g, images, o, pass_progress), settings);
+    // Sites before p are final (their inputs did not change); keep them bit for bit.
+    for (std::size_t i = p; i < fits.size(); ++i) fits[i] = std::move(refit[i]);
+  }
+  return fits;
+}
+
 }  // namespace ola::opt

@@ -8,6 +8,8 @@
 
 #include "approx/approximation.h"
 #include "nn/calib/calibration.h"
+#include "nn/ir/graph.h"
+#include "util/progress.h"
 
 namespace ola::opt {
 
@@ -47,5 +49,22 @@ std::pair<double, double> union_interval(const nn::Calibration& calibration, dou
 ///         per_channel is set with a rule other than wls or with global_range; approx::FitError if
 ///         the fit fails (degree outside the fitter's range).
 std::vector<approx::Approximation> uniform_fits(const nn::Calibration& calibration, const UniformFitSettings& settings);
+
+/// Sequential fits (our extension, docs/convnext.md "Sequential fits"): site k's polynomial is
+/// fitted on the inputs site k receives when sites 0..k-1 already run their own sequential fits,
+/// instead of on the exact model's inputs. Pass 0 is uniform_fits(calibration, settings); pass p
+/// recalibrates `images` with pass p-1's fits in place (`options`, usually
+/// nn::calibration_options_of(calibration)) and refits every site. A site's inputs depend only on
+/// the sites before it (sites are numbered in topological order), so sites 0..p are final after
+/// pass p and pass n-1 (n sites) is the result: n - 1 calibrations. Progress stage
+/// "sequential fit p/n-1".
+/// @pre calibration was made from `images` on `g` (the caller checks the fingerprints).
+/// @throws PlanError as uniform_fits, or if settings.global_range is set (a shared interval makes
+///         every site depend on every other); ola::Error as nn::calibrate.
+std::vector<approx::Approximation> sequential_uniform_fits(const nn::Graph& g, const nn::Tensor& images,
+                                                           const nn::Calibration& calibration,
+                                                           const nn::CalibrationOptions& options,
+                                                           const UniformFitSettings& settings,
+                                                           const Progress& progress = {});
 
 }  // namespace ola::opt

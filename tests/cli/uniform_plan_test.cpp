@@ -121,12 +121,13 @@ TEST(CliUniformPlan, ListRunsInSimulate) {
 
 // `ola calibrate --plan L`: the statistics of the model with L's polynomials in place (a refit's
 // input). The first site's inputs are untouched, a later site's are not; the file names L and its
-// digest; a list that does not exist is refused naming it, with no calibration written.
+// digest; a list that does not exist, or one whose polynomials drive later inputs to infinity, is
+// refused naming it, with no calibration written.
 TEST(CliUniformPlan, CalibrateUnderAListRecordsTheApproximatedInputs) {
   const auto list = temp_file("refit_list.json");
   const auto refit = temp_file("refit_calib.json");
   auto r = run_ola("uniform-plan --model " + model() + " --calib " + calibration().string() +
-                   " --kind wls --degree 2 --out " + list.string());
+                   " --kind wls --degree 15 --out " + list.string());
   ASSERT_EQ(r.exit_code, 0) << r.all();
   r = run_ola("calibrate --count 24 --bins 256 --reservoir 100 --quiet --plan " + list.string() + " --out " + refit.string());
   ASSERT_EQ(r.exit_code, 0) << r.all();
@@ -142,7 +143,49 @@ TEST(CliUniformPlan, CalibrateUnderAListRecordsTheApproximatedInputs) {
   EXPECT_EQ(r.exit_code, 2) << r.all();
   EXPECT_NE(r.err.find("/nonexistent/list.json"), std::string::npos) << r.all();
   EXPECT_FALSE(std::filesystem::exists(refit));
+  r = run_ola("uniform-plan --model " + model() + " --calib " + calibration().string() + " --kind wls --degree 2 --out " +
+              list.string());
+  ASSERT_EQ(r.exit_code, 0) << r.all();
+  r = run_ola("calibrate --count 24 --quiet --plan " + list.string() + " --out " + refit.string());
+  EXPECT_NE(r.exit_code, 0) << r.all();
+  EXPECT_NE(r.err.find("inputs: expected finite values (with the replacements in place"), std::string::npos) << r.all();
+  EXPECT_FALSE(std::filesystem::exists(refit));
   std::filesystem::remove(list);
+}
+
+// `--sequential`: the first site keeps its one-calibration fit, later sites are refitted on the
+// approximated model's inputs; a calibration made under a plan, or whose recorded images changed,
+// is refused with the field named.
+TEST(CliUniformPlan, SequentialRefitsLaterSitesFromTheCalibrationsOwnImages) {
+  // (Degree 15: lower degrees drive ResNet-20's deeper inputs to infinity, which calibrate refuses.)
+  const auto [plain_summary, plain] = uniform_plan("--kind wls --degree 15");
+  const auto [seq_summary, seq] = uniform_plan("--kind wls --degree 15 --sequential --threads 1 --quiet");
+  ASSERT_EQ(seq.size(), 19u);
+  EXPECT_TRUE(seq_summary["sequential"].get<bool>());
+  EXPECT_EQ(seq[0]["approximation"], plain[0]["approximation"]);
+  int changed = 0;
+  for (std::size_t i = 1; i < 19; ++i) changed += seq[i]["approximation"] != plain[i]["approximation"];
+  EXPECT_GE(changed, 17);  // the inputs of every later site move (allow one that happens to agree)
+
+  const auto out = temp_file("seq_bad_out.json");
+  const auto moved = temp_file("seq_moved_calib.json");
+  auto cal = read_json(calibration());
+  cal["data"]["path"] = std::string(OLA_SOURCE_DIR) + "/data/cifar10_test_first100.bin";
+  std::ofstream(moved) << cal.dump();
+  auto r = run_ola("uniform-plan --model " + model() + " --calib " + moved.string() + " --sequential --quiet --out " + out.string());
+  EXPECT_EQ(r.exit_code, 2) << r.all();
+  EXPECT_NE(r.err.find("data.fingerprint"), std::string::npos) << r.all();
+  const auto list = temp_file("seq_list.json");
+  const auto under_plan = temp_file("seq_under_plan.json");
+  r = run_ola("uniform-plan --model " + model() + " --calib " + calibration().string() + " --degree 15 --out " + list.string());
+  ASSERT_EQ(r.exit_code, 0) << r.all();
+  r = run_ola("calibrate --count 24 --bins 256 --reservoir 100 --quiet --plan " + list.string() + " --out " + under_plan.string());
+  ASSERT_EQ(r.exit_code, 0) << r.all();
+  r = run_ola("uniform-plan --model " + model() + " --calib " + under_plan.string() + " --sequential --quiet --out " + out.string());
+  EXPECT_EQ(r.exit_code, 2) << r.all();
+  EXPECT_NE(r.err.find("a calibration of the exact model"), std::string::npos) << r.all();
+  EXPECT_FALSE(std::filesystem::exists(out));
+  for (const auto& p : {moved, list, under_plan}) std::filesystem::remove(p);
 }
 
 TEST(CliUniformPlan, BadInputIsAUsageErrorNamingIt) {

@@ -5,6 +5,9 @@
 #include <cmath>
 
 #include "approx/metrics.h"
+#include "nn/onnx/onnx_import.h"
+#include "nn/onnx_builder.h"
+#include "nn/reference_ops.h"
 #include "ola/candidates.h"
 #include "ola/plan_error.h"
 
@@ -131,6 +134,84 @@ TEST(UniformFits, PerChannelFitsEachChannelOnItsOwnBins) {
   set.rule = FitRule::wls;
   c.sites[0].channel_histograms.clear();
   EXPECT_THROW(uniform_fits(c, set), PlanError);
+}
+
+// Three ReLU sites in a chain (conv, relu) x 3, then a global average.
+nn::Graph three_relu_chain() {
+  nn::test::OnnxBuilder b({2, 6, 6});
+  b.random("w1", {3, 2, 3, 3}, 0.6f);
+  b.random("w2", {3, 3, 1, 1}, 0.8f);
+  b.random("w3", {2, 3, 1, 1}, 0.8f);
+  auto& c1 = b.node("Conv", {"input", "w1"}, "c1", "/c1");
+  nn::test::OnnxBuilder::attr(c1, "pads", std::vector<std::int64_t>{1, 1, 1, 1});
+  b.node("Relu", {"c1"}, "r1", "/r1");
+  b.node("Conv", {"r1", "w2"}, "c2", "/c2");
+  b.node("Relu", {"c2"}, "r2", "/r2");
+  b.node("Conv", {"r2", "w3"}, "c3", "/c3");
+  b.node("Relu", {"c3"}, "r3", "/r3");
+  b.node("GlobalAveragePool", {"r3"}, "p");
+  b.node("Flatten", {"p"}, "y");
+  b.output("y");
+  return nn::import_onnx_bytes(b.bytes(), "chain.onnx");
+}
+
+bool same_fit(const approx::Approximation& a, const approx::Approximation& b) {
+  return a.lo == b.lo && a.hi == b.hi && a.stages.size() == 1 && b.stages.size() == 1 &&
+         a.stages[0].coeffs == b.stages[0].coeffs;
+}
+
+// The sequential fits are the definition: site k fitted on a calibration with sites 0..k-1 already
+// replaced by their sequential fits (site 0: the exact calibration), and they differ from the
+// one-calibration fits after site 0.
+TEST(UniformFits, SequentialFitsFitEachSiteOnTheApproximatedInputs) {
+  const nn::Graph g = three_relu_chain();
+  const nn::Tensor images = nn::test::random_tensor({16, 2, 6, 6}, 11);
+  nn::CalibrationOptions o;
+  o.reservoir_size = 100;
+  o.histogram_bins = 64;
+  const nn::Calibration exact = nn::calibrate(g, images, o);
+  UniformFitSettings set;
+  set.degree = 2;  // far enough from relu to move the later sites' inputs
+  set.margin = 0.1;
+  const auto one_pass = uniform_fits(exact, set);
+  int stages_seen = 0;
+  const auto seq = sequential_uniform_fits(g, images, exact, nn::calibration_options_of(exact), set,
+                                           [&](std::size_t, std::size_t, std::string_view stage) {
+                                             stages_seen += stage == "sequential fit 2/2";
+                                           });
+  ASSERT_EQ(seq.size(), 3u);
+  EXPECT_GT(stages_seen, 0);
+  EXPECT_TRUE(same_fit(seq[0], one_pass[0]));
+  nn::SiteReplacements before(3);
+  for (std::size_t k = 1; k < 3; ++k) {
+    before[k - 1] = seq[k - 1];
+    o.replacements = &before;
+    const auto direct = uniform_fits(nn::calibrate(g, images, o), set);
+    EXPECT_TRUE(same_fit(seq[k], direct[k])) << "site " << k;
+    EXPECT_FALSE(same_fit(seq[k], one_pass[k])) << "site " << k;
+  }
+  set.global_range = true;
+  EXPECT_THROW(sequential_uniform_fits(g, images, exact, nn::calibration_options_of(exact), set), PlanError);
+}
+
+TEST(UniformFits, CalibrationOptionsOfACalibrationReproduceIt) {
+  const nn::Graph g = three_relu_chain();
+  const nn::Tensor images = nn::test::random_tensor({6, 2, 6, 6}, 3);
+  nn::CalibrationOptions o;
+  o.reservoir_size = 40;
+  o.histogram_bins = 32;
+  o.channel_histogram_bins = 8;
+  o.seed[0] = 0xab;
+  o.seed[31] = 0x07;
+  const nn::Calibration c = nn::calibrate(g, images, o);
+  const nn::CalibrationOptions back = nn::calibration_options_of(c);
+  EXPECT_EQ(back.seed, o.seed);
+  const nn::Calibration again = nn::calibrate(g, images, back);
+  EXPECT_EQ(again.sites[2].sample, c.sites[2].sample);
+  EXPECT_EQ(again.sites[2].channel_histograms, c.sites[2].channel_histograms);
+  nn::Calibration bad = c;
+  bad.seed_hex[5] = 'x';
+  EXPECT_THROW(nn::calibration_options_of(bad), Error);
 }
 
 }  // namespace

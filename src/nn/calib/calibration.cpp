@@ -28,6 +28,25 @@ std::size_t bin_of(float v, double lo, double scale, std::size_t bins) {
 
 }  // namespace
 
+CalibrationOptions calibration_options_of(const Calibration& c) {
+  CalibrationOptions o;
+  o.reservoir_size = c.reservoir_size;
+  o.histogram_bins = c.histogram_bins;
+  o.channel_histogram_bins = c.channel_histogram_bins;
+  const auto digit = [](char ch) -> int {
+    if (ch >= '0' && ch <= '9') return ch - '0';
+    if (ch >= 'a' && ch <= 'f') return ch - 'a' + 10;
+    return -1;
+  };
+  const bool hex = c.seed_hex.size() == 2 * o.seed.size() &&
+                   std::all_of(c.seed_hex.begin(), c.seed_hex.end(), [&](char ch) { return digit(ch) >= 0; });
+  if (!hex) throw Error(ola::mismatch("calibration", "reservoir.seed", "64 lower-case hex digits", "'" + c.seed_hex + "'"));
+  for (std::size_t i = 0; i < o.seed.size(); ++i) {
+    o.seed[i] = static_cast<std::uint8_t>(digit(c.seed_hex[2 * i]) * 16 + digit(c.seed_hex[2 * i + 1]));
+  }
+  return o;
+}
+
 double histogram_quantile(const std::vector<std::uint64_t>& counts, double lo, double hi, double q) {
   std::uint64_t total = 0;
   for (auto c : counts) total += c;
@@ -85,16 +104,25 @@ Calibration calibrate(const Graph& g, const Tensor& images, const CalibrationOpt
     const auto u = static_cast<std::size_t>(site);
     float lo = std::numeric_limits<float>::infinity(), hi = -lo;
     double s1 = 0, s2 = 0;
+    std::int64_t nonfinite = 0;
     const float* p = x.data.data();
     const std::int64_t n = x.size();
-#pragma omp parallel for reduction(min : lo) reduction(max : hi) reduction(+ : s1, s2) schedule(static) if (n > 65536)
+#pragma omp parallel for reduction(min : lo) reduction(max : hi) reduction(+ : s1, s2, nonfinite) schedule(static) if (n > 65536)
     for (std::int64_t k = 0; k < n; ++k) {
+      nonfinite += std::isfinite(p[k]) ? 0 : 1;
       lo = std::min(lo, p[k]);
       hi = std::max(hi, p[k]);
       s1 += p[k];
       s2 += static_cast<double>(p[k]) * p[k];
     }
     auto& st = cal.sites[u];
+    if (nonfinite > 0) {
+      throw Error(ola::mismatch("calibrate: site " + st.name, "inputs",
+                                options.replacements != nullptr
+                                    ? "finite values (with the replacements in place: an earlier polynomial diverges)"
+                                    : "finite values",
+                                std::to_string(nonfinite) + " non-finite in a batch"));
+    }
     st.min = std::min<double>(st.min, lo);
     st.max = std::max<double>(st.max, hi);
     st.count += static_cast<std::uint64_t>(n);

@@ -86,9 +86,15 @@ struct Calibration {
 /// @throws ola::Error if images is empty or does not match the graph input, or if
 ///         histogram_bins is outside 1..kMaxHistogramBins or channel_histogram_bins outside
 ///         0..kMaxHistogramBins, or if options.replacements is non-null with a size other than
-///         the site count.
+///         the site count, or if a site's inputs are not finite (with replacements: an earlier
+///         polynomial diverged).
 Calibration calibrate(const Graph& g, const Tensor& images, const CalibrationOptions& options = {},
                       const Progress& progress = {});
+
+/// The options `c` was made with (reservoir size, histogram bins, per-channel bins, seed; execution
+/// options and replacements default), so another calibration can be made the same way.
+/// @throws ola::Error if c.seed_hex is not 64 hex digits.
+CalibrationOptions calibration_options_of(const Calibration& c);
 
 /// The q-quantile (0 <= q <= 1) of a histogram over [lo, hi], interpolating linearly in the bin.
 /// @pre counts is non-empty with a positive sum.
