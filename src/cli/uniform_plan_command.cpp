@@ -13,11 +13,11 @@
 
 #include <nlohmann/json.hpp>
 
+#include "cli/calibration_images.h"
 #include "cli/command.h"
 #include "cli/json_output.h"
 #include "cli/progress_bar.h"
 #include "nn/calib/calibration_json.h"
-#include "nn/data/cifar10.h"
 #include "nn/onnx/onnx_import.h"
 #include "nn/sim/approximation_json.h"
 #include "ola/calibration_match.h"
@@ -37,25 +37,10 @@ struct UniformPlanOptions {
   bool json = false, quiet = false;
 };
 
-// The sequential fits of `o` on the calibration's own images, loaded as the calibration recorded
-// them and checked against its data fingerprint.
+// The sequential fits of `o` on the calibration's own images.
 std::vector<approx::Approximation> sequential_fits(const UniformPlanOptions& o, const nn::Graph& g,
                                                    const nn::Calibration& cal) {
-  const std::string where = "ola uniform-plan --sequential";
-  if (!cal.source.replacements_fingerprint.empty()) {
-    throw ola::Error(ola::mismatch(where, o.calib, "a calibration of the exact model (without --plan)",
-                                   "one made with " + cal.source.replacements_path));
-  }
-  nn::CifarOptions co;
-  co.first = cal.images;
-  co.mean = cal.source.mean;
-  co.std = cal.source.std;
-  const nn::ImageSet set = nn::load_cifar10(cal.source.data_path, co);
-  if (set.fingerprint != cal.source.data_fingerprint) {
-    throw ola::Error(ola::mismatch(where, o.calib + ": data.fingerprint (the first " + std::to_string(cal.images) +
-                                              " records of " + cal.source.data_path + ")",
-                                   cal.source.data_fingerprint, set.fingerprint));
-  }
+  const nn::ImageSet set = load_calibration_images(cal, o.calib, "ola uniform-plan --sequential");
   nn::CalibrationOptions copt = nn::calibration_options_of(cal);
   copt.exec.threads = o.threads;
   return opt::sequential_uniform_fits(g, set.images, cal, copt, o.fit, make_progress_bar(!o.quiet));

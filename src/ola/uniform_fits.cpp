@@ -36,52 +36,62 @@ std::pair<double, double> union_interval(const nn::Calibration& calibration, dou
   return {lo, hi};
 }
 
-std::vector<approx::Approximation> uniform_fits(const nn::Calibration& calibration, const UniformFitSettings& settings) {
+namespace {
+
+void check_settings(const UniformFitSettings& settings) {
   if (settings.per_channel && (settings.rule != FitRule::wls || settings.global_range)) {
     throw PlanError(ola::mismatch("uniform fits", "per_channel", "with rule wls on each site's interval",
                                   "rule " + to_string(settings.rule) + (settings.global_range ? ", global range" : "")));
   }
+}
+
+// One site's fit by `settings` on [lo, hi].
+approx::Approximation fit_site(const nn::SiteStatistics& s, const UniformFitSettings& settings, double lo, double hi) {
+  const approx::Distribution dist = site_distribution(s);
+  if (settings.per_channel) {
+    return approx::make_wls_per_channel(s.activation, settings.degree, lo, hi, dist,
+                                        channel_distributions(s, settings.margin),
+                                        approx::WlsOptions{settings.uniform_weight});
+  }
+  approx::Approximation a;
+  switch (settings.rule) {
+    case FitRule::wls:
+      a = approx::make_wls(s.activation, settings.degree, lo, hi, dist, approx::WlsOptions{settings.uniform_weight});
+      break;
+    case FitRule::least_squares:
+      // Continuous L2 on [lo, hi], no data term.
+      a = approx::make_wls(s.activation, settings.degree, lo, hi, approx::Distribution::uniform(lo, hi), approx::WlsOptions{0.0});
+      break;
+    case FitRule::minimax:
+      a = approx::make_minimax(s.activation, settings.degree, lo, hi);
+      break;
+  }
+  a.metrics = approx::error_metrics(a, &dist);
+  return a;
+}
+
+}  // namespace
+
+std::vector<approx::Approximation> uniform_fits(const nn::Calibration& calibration, const UniformFitSettings& settings) {
+  check_settings(settings);
   std::pair<double, double> global{0.0, 0.0};
   if (settings.global_range) global = union_interval(calibration, settings.margin);
   std::vector<approx::Approximation> out;
   out.reserve(calibration.sites.size());
   for (const auto& s : calibration.sites) {
     const auto [lo, hi] = settings.global_range ? global : site_interval(s, settings.margin);
-    const approx::Distribution dist = site_distribution(s);
-    if (settings.per_channel) {
-      out.push_back(approx::make_wls_per_channel(s.activation, settings.degree, lo, hi, dist,
-                                                 channel_distributions(s, settings.margin),
-                                                 approx::WlsOptions{settings.uniform_weight}));
-      continue;
-    }
-    approx::Approximation a;
-    switch (settings.rule) {
-      case FitRule::wls:
-        a = approx::make_wls(s.activation, settings.degree, lo, hi, dist, approx::WlsOptions{settings.uniform_weight});
-        break;
-      case FitRule::least_squares: {
-        // Continuous L2 on [lo, hi], no data term.
-        a = approx::make_wls(s.activation, settings.degree, lo, hi, approx::Distribution::uniform(lo, hi), approx::WlsOptions{0.0});
-        break;
-      }
-      case FitRule::minimax:
-        a = approx::make_minimax(s.activation, settings.degree, lo, hi);
-        break;
-    }
-    a.metrics = approx::error_metrics(a, &dist);
-    out.push_back(std::move(a));
+    out.push_back(fit_site(s, settings, lo, hi));
   }
   return out;
 }
 
-std::vector<approx::Approximation> sequential_uniform_fits(const nn::Graph& g, const nn::Tensor& images,
-                                                           const nn::Calibration& calibration,
-                                                           const nn::CalibrationOptions& options,
-                                                           const UniformFitSettings& settings, const Progress& progress) {
-  if (settings.global_range) {
-    throw PlanError(ola::mismatch("sequential fits", "global_range", "false (each site's own interval)", "true"));
-  }
-  std::vector<approx::Approximation> fits = uniform_fits(calibration, settings);
+std::vector<approx::Approximation> sequential_fits(const nn::Graph& g, const nn::Tensor& images,
+                                                   const nn::Calibration& calibration,
+                                                   const nn::CalibrationOptions& options, const SiteFit& fit,
+                                                   const Progress& progress) {
+  std::vector<approx::Approximation> fits;
+  fits.reserve(calibration.sites.size());
+  for (const auto& s : calibration.sites) fits.push_back(fit(s));
   const std::size_t passes = fits.empty() ? 0 : fits.size() - 1;
   nn::SiteReplacements in_place(fits.size());
   nn::CalibrationOptions o = options;
@@ -93,11 +103,26 @@ std::vector<approx::Approximation> sequential_uniform_fits(const nn::Graph& g, c
     if (progress) {
       pass_progress = [&progress, &stage](std::size_t done, std::size_t total, std::string_view) { progress(done, total, stage); };
     }
-    std::vector<approx::Approximation> refit = uniform_fits(nn::calibrate(g, images, o, pass_progress), settings);
-    // Sites before p are final (their inputs did not change); keep them bit for bit.
-    for (std::size_t i = p; i < fits.size(); ++i) fits[i] = std::move(refit[i]);
+    const nn::Calibration cal = nn::calibrate(g, images, o, pass_progress);
+    // Sites before p are final (their inputs did not change); only the later ones are refitted.
+    for (std::size_t i = p; i < fits.size(); ++i) fits[i] = fit(cal.sites[i]);
   }
   return fits;
+}
+
+std::vector<approx::Approximation> sequential_uniform_fits(const nn::Graph& g, const nn::Tensor& images,
+                                                           const nn::Calibration& calibration,
+                                                           const nn::CalibrationOptions& options,
+                                                           const UniformFitSettings& settings, const Progress& progress) {
+  check_settings(settings);
+  if (settings.global_range) {
+    throw PlanError(ola::mismatch("sequential fits", "global_range", "false (each site's own interval)", "true"));
+  }
+  const SiteFit fit = [&settings](const nn::SiteStatistics& s) {
+    const auto [lo, hi] = site_interval(s, settings.margin);
+    return fit_site(s, settings, lo, hi);
+  };
+  return sequential_fits(g, images, calibration, options, fit, progress);
 }
 
 }  // namespace ola::opt

@@ -3,6 +3,7 @@
 // small uniform weight, as make_candidates); the others are the ablations it is compared with.
 #pragma once
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -50,17 +51,27 @@ std::pair<double, double> union_interval(const nn::Calibration& calibration, dou
 ///         the fit fails (degree outside the fitter's range).
 std::vector<approx::Approximation> uniform_fits(const nn::Calibration& calibration, const UniformFitSettings& settings);
 
+/// Fits one site's polynomial from its statistics (SiteStatistics::site is its index).
+using SiteFit = std::function<approx::Approximation(const nn::SiteStatistics&)>;
+
 /// Sequential fits (our extension, docs/convnext.md "Sequential fits"): site k's polynomial is
-/// fitted on the inputs site k receives when sites 0..k-1 already run their own sequential fits,
-/// instead of on the exact model's inputs. Pass 0 is uniform_fits(calibration, settings); pass p
-/// recalibrates `images` with pass p-1's fits in place (`options`, usually
-/// nn::calibration_options_of(calibration)) and refits every site. A site's inputs depend only on
-/// the sites before it (sites are numbered in topological order), so sites 0..p are final after
-/// pass p and pass n-1 (n sites) is the result: n - 1 calibrations. Progress stage
+/// `fit` of the inputs site k receives when sites 0..k-1 already run their own sequential fits,
+/// instead of `fit` of the exact model's inputs. Pass 0 fits every site on `calibration` (the exact
+/// model's); pass p recalibrates `images` with pass p-1's fits in place (`options`, usually
+/// nn::calibration_options_of(calibration)) and refits the sites from p on. A site's inputs depend
+/// only on the sites before it (sites are numbered in topological order), so sites 0..p are final
+/// after pass p and pass n-1 (n sites) is the result: n - 1 calibrations. Progress stage
 /// "sequential fit p/n-1".
 /// @pre calibration was made from `images` on `g` (the caller checks the fingerprints).
+/// @throws what `fit` throws; ola::Error as nn::calibrate (e.g. inputs driven to infinity).
+std::vector<approx::Approximation> sequential_fits(const nn::Graph& g, const nn::Tensor& images,
+                                                   const nn::Calibration& calibration,
+                                                   const nn::CalibrationOptions& options, const SiteFit& fit,
+                                                   const Progress& progress = {});
+
+/// sequential_fits with uniform_fits' rule, degree and interval for every site.
 /// @throws PlanError as uniform_fits, or if settings.global_range is set (a shared interval makes
-///         every site depend on every other); ola::Error as nn::calibrate.
+///         every site depend on every other).
 std::vector<approx::Approximation> sequential_uniform_fits(const nn::Graph& g, const nn::Tensor& images,
                                                            const nn::Calibration& calibration,
                                                            const nn::CalibrationOptions& options,

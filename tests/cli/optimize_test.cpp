@@ -4,6 +4,7 @@
 #include <array>
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
 #include <string>
 
 #include <nlohmann/json.hpp>
@@ -125,6 +126,36 @@ TEST(CliOptimize, WritesPlanReportAndJson) {
     EXPECT_DOUBLE_EQ(site["lo"].get<double>(), plan["sites"][site["index"].get<std::size_t>()]["approximation"]["lo"].get<double>());
   }
   EXPECT_EQ(run("simulate --quiet --count 4 --baseline-alpha 13").exit_code, 2);  // needs --plan
+  // `ola refit`: the same polynomials, levels and bootstraps, refitted sequentially on a calibration
+  // JSON of the same 64 records; a plan of another model is refused, with no file written.
+  const std::string calib = (dir / "calib.json").string();
+  ASSERT_EQ(run("calibrate --quiet --model " + data + "resnet20.onnx --images " + data + "cifar10_calib_first1000.bin --count 64 --out " + calib).exit_code, 0);
+  const std::string refit_args = "refit --quiet --json --threads 1 --model " + data + "resnet20.onnx --calib " + calib;
+  const auto rr = run(refit_args + " --plan " + (dir / "plan.json").string() + " --out " + (dir / "refit.json").string());
+  ASSERT_EQ(rr.exit_code, 0) << rr.output;
+  const auto refit = nlohmann::json::parse(ola::read_file_text(dir / "refit.json"));
+  const auto last = nlohmann::json::parse(ola::read_file_text(dir / "plan.json"));  // the last optimize run's
+  ASSERT_EQ(refit["sites"].size(), 19U);
+  EXPECT_EQ(refit["sites"][0]["approximation"], last["sites"][0]["approximation"]);  // sees the exact inputs
+  int moved = 0;
+  for (std::size_t i = 0; i < 19; ++i) {
+    const auto& a = refit["sites"][i];
+    const auto& b = last["sites"][i];
+    EXPECT_EQ(a["approximation"]["kind"], b["approximation"]["kind"]) << i;
+    EXPECT_EQ(a["approximation"]["counts"], b["approximation"]["counts"]) << i;
+    EXPECT_EQ(a["level_before"], b["level_before"]) << i;
+    EXPECT_EQ(a["bootstrap_before"], b["bootstrap_before"]) << i;
+    moved += a["approximation"]["hi"] != b["approximation"]["hi"];
+  }
+  EXPECT_GE(moved, 10);
+  EXPECT_EQ(refit["totals"], last["totals"]);
+  auto other_model = last;
+  other_model["model_fingerprint"] = std::string(64, '0');
+  std::ofstream(dir / "other.json") << other_model.dump();
+  const auto bad = run(refit_args + " --plan " + (dir / "other.json").string() + " --out " + (dir / "never.json").string());
+  EXPECT_EQ(bad.exit_code, 2) << bad.output;
+  EXPECT_NE(bad.output.find("model_fingerprint"), std::string::npos) << bad.output;
+  EXPECT_FALSE(std::filesystem::exists(dir / "never.json"));
   std::filesystem::remove_all(dir);
 }
 

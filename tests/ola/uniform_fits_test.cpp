@@ -4,12 +4,15 @@
 
 #include <cmath>
 
+#include "approx/composite.h"
 #include "approx/metrics.h"
+#include "approx/wls.h"
 #include "nn/onnx/onnx_import.h"
 #include "nn/onnx_builder.h"
 #include "nn/reference_ops.h"
 #include "ola/candidates.h"
 #include "ola/plan_error.h"
+#include "ola/plan_refit.h"
 
 namespace ola::opt {
 namespace {
@@ -212,6 +215,64 @@ TEST(UniformFits, CalibrationOptionsOfACalibrationReproduceIt) {
   nn::Calibration bad = c;
   bad.seed_hex[5] = 'x';
   EXPECT_THROW(nn::calibration_options_of(bad), Error);
+}
+
+// A plan's refit keeps each site's kind, degree or alpha, margin and levels, and fits site k on the
+// inputs of the refitted sites before it; exact sites stay exact; plans that do not fit the
+// calibration are refused.
+TEST(PlanRefit, RefitsEachSiteLikeItsKindOnTheApproximatedInputs) {
+  const nn::Graph g = three_relu_chain();
+  const nn::Tensor images = nn::test::random_tensor({16, 2, 6, 6}, 5);
+  nn::CalibrationOptions o;
+  o.reservoir_size = 100;
+  o.histogram_bins = 64;
+  const nn::Calibration exact = nn::calibrate(g, images, o);
+  const double margin = 0.15;
+  Plan plan;
+  for (std::size_t i = 0; i < 3; ++i) {
+    PlanSite ps;
+    ps.index = static_cast<int>(i);
+    ps.name = exact.sites[i].name;
+    ps.range_lo = exact.sites[i].min;
+    ps.range_hi = exact.sites[i].max;
+    const auto [lo, hi] = site_interval(exact.sites[i], margin);
+    const approx::Distribution dist = site_distribution(exact.sites[i]);
+    if (i == 0) ps.approximation = approx::make_wls(approx::Activation::relu, 2, lo, hi, dist);
+    if (i == 1) ps.approximation = approx::make_composite_relu(6, lo, hi);
+    if (i == 2) ps.approximation.kind = approx::Kind::exact;
+    ps.level_before = 9 - static_cast<int>(i);
+    plan.sites.push_back(ps);
+  }
+  const Plan refit = refit_plan_sequentially(plan, g, images, exact, nn::calibration_options_of(exact));
+  ASSERT_EQ(refit.sites.size(), 3u);
+  // Site 0 sees the exact inputs: the same fit.
+  EXPECT_EQ(refit.sites[0].approximation.stages[0].coeffs, plan.sites[0].approximation.stages[0].coeffs);
+  // Site 1: alpha 6 on the interval (same margin) of its inputs behind site 0's quadratic.
+  nn::SiteReplacements before = {plan.sites[0].approximation, std::nullopt, std::nullopt};
+  o.replacements = &before;
+  const nn::Calibration behind = nn::calibrate(g, images, o);
+  const auto [lo1, hi1] = site_interval(behind.sites[1], margin);
+  const approx::Approximation& a1 = refit.sites[1].approximation;
+  EXPECT_EQ(a1.kind, approx::Kind::composite_relu);
+  EXPECT_EQ(a1.alpha, 6);
+  EXPECT_NEAR(a1.lo, lo1, 1e-9);
+  EXPECT_NEAR(a1.hi, hi1, 1e-9);
+  EXPECT_GT(std::abs(a1.hi - plan.sites[1].approximation.hi), 1e-3);  // the inputs did move
+  EXPECT_NEAR(refit.sites[1].range_hi, behind.sites[1].max, 1e-9);
+  EXPECT_EQ(a1.counts.depth, plan.sites[1].approximation.counts.depth);
+  EXPECT_EQ(refit.sites[2].approximation.kind, approx::Kind::exact);
+  EXPECT_EQ(refit.sites[1].level_before, 8);
+  EXPECT_EQ(refit.notes.size(), plan.notes.size() + 1);
+
+  Plan renamed = plan;
+  renamed.sites[1].name = "relu_9";
+  EXPECT_THROW(refit_plan_sequentially(renamed, g, images, exact, nn::calibration_options_of(exact)), PlanError);
+  Plan per_channel = plan;
+  per_channel.sites[0].approximation.channels.resize(3, per_channel.sites[0].approximation.stages[0]);
+  EXPECT_THROW(refit_plan_sequentially(per_channel, g, images, exact, nn::calibration_options_of(exact)), PlanError);
+  Plan shorter = plan;
+  shorter.sites.pop_back();
+  EXPECT_THROW(refit_plan_sequentially(shorter, g, images, exact, nn::calibration_options_of(exact)), PlanError);
 }
 
 }  // namespace
