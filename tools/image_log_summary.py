@@ -3,7 +3,7 @@
 
 The 100-image agreement run of issue 7 spans sessions (`--first-image S --images K` appends one
 JSON line per finished image). This script merges one or more logs and prints, per run label
-(plan / baseline) and plan file: the distinct images covered, which are missing from 0..N-1, how
+(plan / baseline) and plan file (relative to the checkout when inside it): the distinct images covered, which are missing from 0..N-1, how
 many agree with the plan's simulation, encrypted top-1 against the labels, the largest logit error
 in bits and the mean seconds per image. An image logged twice must agree with itself in class.
 
@@ -12,14 +12,26 @@ in bits and the mean seconds per image. An image logged twice must agree with it
 
 import argparse
 import json
+import os
 import sys
+
+REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def plan_key(path):
+    """A plan path as logged, relative to the checkout when it lies inside it, so runs started with
+    an absolute and with a relative path to the same plan file are one group."""
+    norm = os.path.normpath(path)
+    if os.path.isabs(norm) and os.path.commonpath([norm, REPO]) == REPO:
+        return os.path.relpath(norm, REPO)
+    return norm
 
 
 def summarise(lines, expect):
     groups = {}
     for n, line in enumerate(lines, 1):
         rec = json.loads(line)
-        key = (rec["run"], rec["plan"], rec["params"])
+        key = (rec["run"], plan_key(rec["plan"]), rec["params"])
         groups.setdefault(key, {}).setdefault(rec["image"], []).append((n, rec))
     out = []
     for (run, plan, params), images in sorted(groups.items()):

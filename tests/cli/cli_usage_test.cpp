@@ -25,7 +25,7 @@ const std::vector<std::string>& subcommands() {
   static const std::vector<std::string> all = {
       "inspect", "calibrate", "approx",          "optimize",     "simulate",    "keygen",      "encrypt",
       "infer",   "decrypt",   "bench costs",     "bench bootstrap", "bench infer", "bench approx", "demo",
-      "uniform-plan"};
+      "uniform-plan", "refit"};
   return all;
 }
 
@@ -57,7 +57,8 @@ TEST(CliUsage, EverySubcommandRejectsAnUnknownOption) {
       {"calibrate", " --out x.json"},        {"optimize", " --model m --calib c --out o"},
       {"keygen", " --model m --plan p"},      {"encrypt", " --secret s --out o"},
       {"infer", " --model m --plan p"},       {"decrypt", " --secret s --in i"},
-      {"bench infer", " --model m --plan p"}, {"uniform-plan", " --model m --calib c --out o"}};
+      {"bench infer", " --model m --plan p"}, {"uniform-plan", " --model m --calib c --out o"},
+      {"refit", " --model m --plan p --calib c --out o"}};
   for (const auto& sub : subcommands()) {
     const auto it = required.find(sub);
     const auto r = run_ola(sub + (it == required.end() ? "" : it->second) + " --no-such-option");
