@@ -158,6 +158,13 @@ nn::Graph three_relu_chain() {
   return nn::import_onnx_bytes(b.bytes(), "chain.onnx");
 }
 
+nn::CalibrationOptions small_calibration_options() {
+  nn::CalibrationOptions o;
+  o.reservoir_size = 100;
+  o.histogram_bins = 64;
+  return o;
+}
+
 bool same_fit(const approx::Approximation& a, const approx::Approximation& b) {
   return a.lo == b.lo && a.hi == b.hi && a.stages.size() == 1 && b.stages.size() == 1 &&
          a.stages[0].coeffs == b.stages[0].coeffs;
@@ -169,9 +176,7 @@ bool same_fit(const approx::Approximation& a, const approx::Approximation& b) {
 TEST(UniformFits, SequentialFitsFitEachSiteOnTheApproximatedInputs) {
   const nn::Graph g = three_relu_chain();
   const nn::Tensor images = nn::test::random_tensor({16, 2, 6, 6}, 11);
-  nn::CalibrationOptions o;
-  o.reservoir_size = 100;
-  o.histogram_bins = 64;
+  nn::CalibrationOptions o = small_calibration_options();
   const nn::Calibration exact = nn::calibrate(g, images, o);
   UniformFitSettings set;
   set.degree = 2;  // far enough from relu to move the later sites' inputs
@@ -223,9 +228,7 @@ TEST(UniformFits, CalibrationOptionsOfACalibrationReproduceIt) {
 TEST(PlanRefit, RefitsEachSiteLikeItsKindOnTheApproximatedInputs) {
   const nn::Graph g = three_relu_chain();
   const nn::Tensor images = nn::test::random_tensor({16, 2, 6, 6}, 5);
-  nn::CalibrationOptions o;
-  o.reservoir_size = 100;
-  o.histogram_bins = 64;
+  nn::CalibrationOptions o = small_calibration_options();
   const nn::Calibration exact = nn::calibrate(g, images, o);
   const double margin = 0.15;
   Plan plan;
