@@ -2,7 +2,6 @@
 
 #include "approx/composite.h"
 #include "approx/metrics.h"
-#include "approx/wls.h"
 #include "nn/calib/calibration_json.h"
 #include "ola/candidates.h"
 #include "ola/plan_error.h"
@@ -33,22 +32,17 @@ Plan refit_plan_sequentially(const Plan& plan, const nn::Graph& g, const nn::Ten
     const approx::Approximation& old = plan.sites[static_cast<std::size_t>(s.site)].approximation;
     if (old.kind == approx::Kind::exact) return old;
     const auto [lo, hi] = site_interval(s, margins[static_cast<std::size_t>(s.site)]);
-    const approx::Distribution dist = site_distribution(s);
-    approx::Approximation a;
-    switch (old.kind) {
-      case approx::Kind::wls:
-        return approx::make_wls(s.activation, old.degree(), lo, hi, dist, approx::WlsOptions{settings.uniform_weight});
-      case approx::Kind::composite_relu:
-        a = approx::make_composite_relu(old.alpha, lo, hi);
-        break;
-      case approx::Kind::minimax:
-        a = approx::make_minimax(s.activation, old.degree(), lo, hi);
-        break;
-      case approx::Kind::exact:
-        break;
+    if (old.kind == approx::Kind::composite_relu) {
+      approx::Approximation a = approx::make_composite_relu(old.alpha, lo, hi);
+      const approx::Distribution dist = site_distribution(s);
+      a.metrics = approx::error_metrics(a, &dist);
+      return a;
     }
-    a.metrics = approx::error_metrics(a, &dist);
-    return a;
+    UniformFitSettings same;  // wls or minimax of the old degree, as uniform_fits fits them
+    same.rule = old.kind == approx::Kind::wls ? FitRule::wls : FitRule::minimax;
+    same.degree = old.degree();
+    same.uniform_weight = settings.uniform_weight;
+    return fit_site(s, same, lo, hi);
   };
   const std::vector<approx::Approximation> fits = sequential_fits(g, images, calibration, options, fit, progress);
   // The ranges the refitted polynomials were fitted on: their intervals without the margin.

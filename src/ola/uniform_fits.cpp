@@ -45,7 +45,8 @@ void check_settings(const UniformFitSettings& settings) {
   }
 }
 
-// One site's fit by `settings` on [lo, hi].
+}  // namespace
+
 approx::Approximation fit_site(const nn::SiteStatistics& s, const UniformFitSettings& settings, double lo, double hi) {
   const approx::Distribution dist = site_distribution(s);
   if (settings.per_channel) {
@@ -69,8 +70,6 @@ approx::Approximation fit_site(const nn::SiteStatistics& s, const UniformFitSett
   a.metrics = approx::error_metrics(a, &dist);
   return a;
 }
-
-}  // namespace
 
 std::vector<approx::Approximation> uniform_fits(const nn::Calibration& calibration, const UniformFitSettings& settings) {
   check_settings(settings);

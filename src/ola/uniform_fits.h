@@ -42,6 +42,11 @@ struct UniformFitSettings {
 /// @throws PlanError as site_interval, or if `calibration` has no sites.
 std::pair<double, double> union_interval(const nn::Calibration& calibration, double margin);
 
+/// Site `s`'s approximation by settings' rule and degree on [lo, hi] (settings.global_range and
+/// the interval are the caller's; settings.margin only widens per-channel intervals), with metrics
+/// as uniform_fits'. @throws as uniform_fits (without its settings check).
+approx::Approximation fit_site(const nn::SiteStatistics& s, const UniformFitSettings& settings, double lo, double hi);
+
 /// One approximation per calibrated site (index = site index), each for the site's activation.
 /// metrics.weighted_mse is always measured on the site's calibrated distribution (also for the
 /// rules that do not fit against it), max_error on the polynomial's interval.
