@@ -51,13 +51,16 @@ void run(const CalibrateOptions& o) {
   opt.exec.batch_size = o.batch;
   opt.exec.threads = o.threads;
   nn::SiteReplacements replacements;
+  std::string plan_fingerprint;
   if (!o.plan.empty()) {
-    replacements = load_replacements(g, o.plan);
+    const std::string plan_text = read_file_text(o.plan);  // read once: what is used is what is digested
+    replacements = replacements_from_text(g, plan_text, o.plan);
+    plan_fingerprint = hash_hex(plan_text);
     opt.replacements = &replacements;
   }
   nn::Calibration cal = nn::calibrate(g, set.images, opt, make_progress_bar(!o.quiet));
   cal.source = {model_path.string(), hash_hex(model_bytes), image_path.string(), set.fingerprint, co.mean, co.std,
-                o.plan, o.plan.empty() ? std::string() : hash_hex(read_file_bytes(o.plan))};
+                o.plan, plan_fingerprint};
   write_file_atomic(o.out, nn::to_json(cal).dump());
   if (o.json) {
     nlohmann::json sites = nlohmann::json::array();

@@ -28,17 +28,21 @@ nn::SiteReplacements replacements_from_plan(const nn::Graph& g, const opt::Plan&
   return rep;
 }
 
-nn::SiteReplacements load_replacements(const nn::Graph& g, const std::filesystem::path& path) {
+nn::SiteReplacements replacements_from_text(const nn::Graph& g, const std::string& text, const std::string& where) {
   nlohmann::json j;
   try {
-    j = nlohmann::json::parse(read_file_text(path));
+    j = nlohmann::json::parse(text);
   } catch (const nlohmann::json::exception& e) {  // parse_error, and out_of_range for numbers like 1e999
-    throw FormatError(ola::mismatch(path.string(), "contents", "JSON", e.what()));
+    throw FormatError(ola::mismatch(where, "contents", "JSON", e.what()));
   }
   if (j.is_object() && j.value("format", "") == "ola-plan") {
-    return replacements_from_plan(g, opt::plan_from_json(j, path.string()), path.string());
+    return replacements_from_plan(g, opt::plan_from_json(j, where), where);
   }
-  return nn::replacements_from_json(g, j, path.string());
+  return nn::replacements_from_json(g, j, where);
+}
+
+nn::SiteReplacements load_replacements(const nn::Graph& g, const std::filesystem::path& path) {
+  return replacements_from_text(g, read_file_text(path), path.string());
 }
 
 nn::SiteReplacements uniform_composite_relu(const nn::Graph& g, const opt::Plan& plan, int alpha) {

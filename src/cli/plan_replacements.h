@@ -4,6 +4,7 @@
 #pragma once
 
 #include <filesystem>
+#include <string>
 
 #include "nn/exec/executor.h"
 #include "nn/ir/graph.h"
@@ -19,6 +20,10 @@ nn::SiteReplacements replacements_from_plan(const nn::Graph& g, const opt::Plan&
 /// Reads `path` as an OLA plan or a replacement list, whichever it is.
 /// @throws ola::Error if the file cannot be read, is not JSON, or matches neither format.
 nn::SiteReplacements load_replacements(const nn::Graph& g, const std::filesystem::path& path);
+
+/// load_replacements of a file's text already read (`where` names it in messages).
+/// @throws ola::FormatError if the text is not JSON or matches neither format.
+nn::SiteReplacements replacements_from_text(const nn::Graph& g, const std::string& text, const std::string& where);
 
 /// The uniform baseline of the method: composite minimax ReLU of precision `alpha` on each plan
 /// site's approximation interval (MPCNN/approxCNN), every ReLU site; other activations stay exact.
