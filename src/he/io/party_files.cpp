@@ -4,7 +4,6 @@
 #include <cstring>
 #include <fstream>
 #include <functional>
-#include <memory>
 #include <optional>
 #include <sstream>
 #include <utility>
@@ -272,10 +271,10 @@ ClientSecret load_client_secret(const std::filesystem::path& path) {
 namespace {
 
 /// The evaluation-key container (pack_container's layout) written to `path` section by section,
-/// every Galois-key set streamed one key at a time; the stage sets come from `stage` one at a
-/// time, so at most one is alive here (each several GB at n16).
+/// every Galois-key set streamed one key at a time; each stage set is asked of `stage` just before
+/// its section and not used after it, so a maker may keep only one alive (each several GB at n16).
 void write_evaluation_key_file(const std::filesystem::path& path, const EvaluationKeys& k,
-                               const std::function<std::shared_ptr<const ckks::GaloisKeys>(int)>& stage) {
+                               const std::function<const ckks::GaloisKeys&(int)>& stage) {
   const nlohmann::json meta{{"rotation_steps", k.rotation_steps}, {"program", k.program},
                             {"param_set", k.param_set},           {"slots", k.slots},
                             {"stage_bootstraps", k.stage_bootstraps}, {"stage_slots", k.stage_slots}};
@@ -297,7 +296,7 @@ void write_evaluation_key_file(const std::filesystem::path& path, const Evaluati
     section(ckks::to_bytes(k.relin, k.params));
     galois_section(k.galois);
     section(json_bytes(meta));
-    for (int slots : k.stage_slots) galois_section(*stage(slots));
+    for (int slots : k.stage_slots) galois_section(stage(slots));
   });
 }
 
@@ -312,18 +311,17 @@ void save_evaluation_keys(const std::filesystem::path& path, const EvaluationKey
       throw Error(ola::mismatch(path.string(), "stage key sets", "one for " + std::to_string(slots) + " slots", "none"));
     }
   }
-  write_evaluation_key_file(path, k, [&k](int slots) {
-    // Non-owning: the set stays in k.
-    return std::shared_ptr<const ckks::GaloisKeys>(std::shared_ptr<const ckks::GaloisKeys>{}, &k.stage_galois.at(slots));
-  });
+  write_evaluation_key_file(path, k, [&k](int slots) -> const ckks::GaloisKeys& { return k.stage_galois.at(slots); });
 }
 
 void save_evaluation_keys(const std::filesystem::path& path, const EvaluationKeys& k, const StageKeyMaker& make_stage) {
   if (!k.stage_galois.empty()) {
     throw Error(ola::mismatch(path.string(), "stage key sets", "none held (made by the maker)", k.stage_galois.size()));
   }
-  write_evaluation_key_file(path, k, [&make_stage](int slots) {
-    return std::make_shared<const ckks::GaloisKeys>(make_stage(slots));
+  std::optional<ckks::GaloisKeys> current;  // the one stage set alive
+  write_evaluation_key_file(path, k, [&](int slots) -> const ckks::GaloisKeys& {
+    current.reset();  // free the previous set before making the next
+    return current.emplace(make_stage(slots));
   });
 }
 
