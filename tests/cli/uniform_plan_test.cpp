@@ -26,15 +26,21 @@ const std::string& model() {
   return m;
 }
 
+// A file removed when the test program exits.
+struct RemovedAtExit {
+  std::filesystem::path path;
+  ~RemovedAtExit() { std::filesystem::remove(path); }
+};
+
 // One calibration for the whole suite (24 images, 256 bins).
 const std::filesystem::path& calibration() {
-  static const std::filesystem::path path = [] {
-    const auto p = temp_file("calib.json");
-    const auto r = run_ola("calibrate --count 24 --bins 256 --reservoir 100 --quiet --out " + p.string());
+  static const RemovedAtExit file{temp_file("calib.json")};
+  [[maybe_unused]] static const bool made = [] {
+    const auto r = run_ola("calibrate --count 24 --bins 256 --reservoir 100 --quiet --out " + file.path.string());
     EXPECT_EQ(r.exit_code, 0) << r.all();
-    return p;
+    return true;
   }();
-  return path;
+  return file.path;
 }
 
 nlohmann::json read_json(const std::filesystem::path& p) {
