@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstddef>
+#include <memory>
 #include <vector>
 
 namespace ola {
@@ -12,24 +13,24 @@ void secure_wipe(void* p, std::size_t n) noexcept;
 
 /// Zeros every element of v (size() elements; the spare capacity was never written with secrets
 /// by OLA code, which sizes secret vectors once). v keeps its size.
-template <class T>
-void secure_wipe(std::vector<T>& v) noexcept {
+template <class T, class A>
+void secure_wipe(std::vector<T, A>& v) noexcept {
   secure_wipe(v.data(), v.size() * sizeof(T));
 }
 
 /// Zeros a vector when the scope ends, whichever way it ends (return or exception): for local
 /// copies of secret data, e.g. `std::vector<u64> s2 = ...; WipeOnExit w(s2);`.
 /// Thread safety: as the vector it guards.
-template <class T>
+template <class T, class A = std::allocator<T>>
 class WipeOnExit {
  public:
-  explicit WipeOnExit(std::vector<T>& v) noexcept : v_(v) {}
+  explicit WipeOnExit(std::vector<T, A>& v) noexcept : v_(v) {}
   ~WipeOnExit() { secure_wipe(v_); }
   WipeOnExit(const WipeOnExit&) = delete;
   WipeOnExit& operator=(const WipeOnExit&) = delete;
 
  private:
-  std::vector<T>& v_;
+  std::vector<T, A>& v_;
 };
 
 }  // namespace ola

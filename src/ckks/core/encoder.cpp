@@ -8,6 +8,7 @@
 
 #include "ckks/core/errors.h"
 #include "ckks/core/poly_transform.h"
+#include "ckks/ring/threads.h"
 
 namespace ola::ckks {
 
@@ -224,7 +225,7 @@ Plaintext Encoder::encode(std::span<const std::complex<double>> values, int leve
   pt.level = level;
   pt.scale = scale;
   pt.slots = slots;
-  pt.poly = RnsPoly(params_.n(), static_cast<std::size_t>(level) + 1);
+  pt.poly = RnsPoly::uninitialized(params_.n(), static_cast<std::size_t>(level) + 1);  // every limb is written
   put_subring_ntt(sub, pt.poly, where);
   pt.ntt = true;
   return pt;
@@ -237,10 +238,13 @@ void Encoder::put_subring_ntt(const std::vector<double>& sub, RnsPoly& poly, con
   std::vector<std::int64_t> small;
   const bool fits = round_coeffs(sub, small, where);
   const std::vector<NttTables>* tables = gap > 1 ? &subring_->tables(params_, m) : nullptr;
-  std::vector<u64> b(gap > 1 ? m : 0);  // the subring polynomial, when it is not the whole ring
-  for (std::size_t i = 0; i < poly.limbs; ++i) {
+  const auto limbs = static_cast<std::ptrdiff_t>(poly.limbs);
+#pragma omp parallel for num_threads(threads()) if (limbs > 1 && threads() > 1)
+  for (std::ptrdiff_t li = 0; li < limbs; ++li) {
+    const auto i = static_cast<std::size_t>(li);
     const Modulus& q = params_.q_moduli()[i];
     u64* limb = poly.limb(i);
+    std::vector<u64> b(gap > 1 ? m : 0);  // the subring polynomial, when it is not the whole ring
     u64* dst = gap == 1 ? limb : b.data();
     if (fits && q.value > (u64{1} << 20)) {
       reduce_small(small.data(), m, q, dst);
@@ -270,7 +274,7 @@ Plaintext Encoder::encode_constant(std::complex<double> c, int level, double sca
   pt.level = level;
   pt.scale = scale;
   pt.slots = slots;
-  pt.poly = RnsPoly(params_.n(), static_cast<std::size_t>(level) + 1);
+  pt.poly = RnsPoly::uninitialized(params_.n(), static_cast<std::size_t>(level) + 1);  // every limb is written
   put_subring_ntt(sub, pt.poly, where);
   pt.ntt = true;
   return pt;

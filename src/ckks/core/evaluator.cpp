@@ -274,7 +274,8 @@ Ciphertext Evaluator::mul_no_relin(const Ciphertext& a, const Ciphertext& b) con
   r.level = a.level;
   r.scale = a.scale * b.scale;
   r.slots = a.slots;
-  r.parts.assign(3, RnsPoly(n, limbs));
+  r.parts.clear();
+  for (int part = 0; part < 3; ++part) r.parts.push_back(RnsPoly::uninitialized(n, limbs));  // all written below
   const bool same = &a == &b || a.parts == b.parts;
 #pragma omp parallel for num_threads(threads()) if (limbs > 1 && threads() > 1)
   for (std::size_t i = 0; i < limbs; ++i) {
@@ -363,8 +364,10 @@ Ciphertext Evaluator::mul_sum(std::span<const Ciphertext* const> cts, std::span<
       throw OperandError(ola::mismatch(where, "scale of term " + std::to_string(k), num(scale) + " (term 0)", num(s)));
     }
   }
-  Ciphertext r{std::vector<RnsPoly>(first.parts.size(), RnsPoly(params_.n(), first.limbs())), first.level, scale,
-               first.slots, true, first.key_id};
+  Ciphertext r{{}, first.level, scale, first.slots, true, first.key_id};
+  for (std::size_t part = 0; part < first.parts.size(); ++part) {
+    r.parts.push_back(RnsPoly::uninitialized(params_.n(), first.limbs()));  // written by the inner product
+  }
   std::vector<const RnsPoly*> a(cts.size()), b(cts.size());
   for (std::size_t part = 0; part < r.parts.size(); ++part) {
     for (std::size_t k = 0; k < cts.size(); ++k) {
@@ -518,8 +521,7 @@ std::pair<RnsPoly, RnsPoly> Evaluator::key_switch(const RnsPoly& c, int level, c
   const auto digits = detail::mod_up(c, level, params_);
   RnsPoly acc0, acc1;
   detail::inner_product(digits, key, level, params_, nullptr, acc0, acc1);
-  detail::mod_down(acc0, level, params_);
-  detail::mod_down(acc1, level, params_);
+  detail::mod_down(acc0, acc1, level, params_);
   return {std::move(acc0), std::move(acc1)};
 }
 
@@ -545,14 +547,15 @@ Ciphertext Evaluator::apply_galois(const Ciphertext& a, std::uint64_t g) const {
   const std::vector<std::uint32_t>& perm = galois_permutation(g, scratch);
   RnsPoly acc0, acc1;
   detail::inner_product(d.digits, key, a.level, params_, &perm, acc0, acc1);
-  detail::mod_down(acc0, a.level, params_);
-  detail::mod_down(acc1, a.level, params_);
+  detail::mod_down(acc0, acc1, a.level, params_);
   Ciphertext r;
   r.key_id = a.key_id;
   r.level = a.level;
   r.scale = a.scale;
   r.slots = a.slots;
-  r.parts = {RnsPoly(params_.n(), a.limbs()), std::move(acc1)};
+  r.parts.reserve(2);
+  r.parts.push_back(RnsPoly::uninitialized(params_.n(), a.limbs()));  // written by apply_galois_ntt
+  r.parts.push_back(std::move(acc1));
   apply_galois_ntt(a.parts[0], r.parts[0], a.limbs(), perm);
   poly_add(r.parts[0], acc0, r.parts[0], params_.q_moduli(), a.limbs());
   return r;
@@ -595,14 +598,15 @@ Ciphertext Evaluator::rotate_hoisted(const Ciphertext& a, const HoistedDecomposi
   const std::vector<std::uint32_t>& perm = galois_permutation(g, scratch);
   RnsPoly acc0, acc1;
   detail::inner_product(d.digits, key, a.level, params_, &perm, acc0, acc1);
-  detail::mod_down(acc0, a.level, params_);
-  detail::mod_down(acc1, a.level, params_);
+  detail::mod_down(acc0, acc1, a.level, params_);
   Ciphertext r;
   r.key_id = a.key_id;
   r.level = a.level;
   r.scale = a.scale;
   r.slots = a.slots;
-  r.parts = {RnsPoly(params_.n(), a.limbs()), std::move(acc1)};
+  r.parts.reserve(2);
+  r.parts.push_back(RnsPoly::uninitialized(params_.n(), a.limbs()));  // written by apply_galois_ntt
+  r.parts.push_back(std::move(acc1));
   apply_galois_ntt(a.parts[0], r.parts[0], a.limbs(), perm);
   poly_add(r.parts[0], acc0, r.parts[0], params_.q_moduli(), a.limbs());
   return r;

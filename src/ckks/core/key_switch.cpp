@@ -37,14 +37,15 @@ std::vector<RnsPoly> mod_up(const RnsPoly& c, int level, const Params& params) {
   const std::size_t nq = static_cast<std::size_t>(level) + 1;
   const std::size_t k = ctx.p.size();
   OLA_CHECK(c.limbs >= nq && c.n == n, "mod_up: poly limbs " << c.limbs << " level " << level);
-  RnsPoly coeff(n, nq);
-  std::copy(c.data.begin(), c.data.begin() + static_cast<std::ptrdiff_t>(nq * n), coeff.data.begin());
+  RnsPoly coeff = RnsPoly::uninitialized(n, nq);
+#pragma omp parallel for num_threads(threads()) if (threads() > 1)
+  for (std::size_t i = 0; i < nq; ++i) std::copy(c.limb(i), c.limb(i) + n, coeff.limb(i));
   to_coeff(coeff, params, nq);
   const int digits = ctx.digits_at(level);
   std::vector<RnsPoly> out;
   out.reserve(static_cast<std::size_t>(digits));
   for (int j = 0; j < digits; ++j) {
-    RnsPoly d(n, nq + k);
+    RnsPoly d = RnsPoly::uninitialized(n, nq + k);  // every limb is converted or copied below
     const std::size_t b = ctx.digit_begin(j), e = ctx.digit_end(j, level);
     std::vector<const u64*> in;
     for (std::size_t i = b; i < e; ++i) in.push_back(coeff.limb(i));
@@ -61,11 +62,15 @@ std::vector<RnsPoly> mod_up(const RnsPoly& c, int level, const Params& params) {
       targets.push_back(nq + t);
     }
     convert_parallel(ctx.modup[static_cast<std::size_t>(level)][static_cast<std::size_t>(j)], in, outp, n);
-    // Own limbs: copy the NTT values; converted limbs: forward NTT.
-    for (std::size_t i = b; i < e; ++i) std::copy(c.limb(i), c.limb(i) + n, d.limb(i));
+    // Own limbs: copy the NTT values; converted limbs: forward NTT (one parallel loop over both).
+    for (std::size_t i = b; i < e; ++i) targets.push_back(i);
 #pragma omp parallel for num_threads(threads()) if (threads() > 1)
     for (std::size_t t = 0; t < targets.size(); ++t) {
       const std::size_t i = targets[t];
+      if (i >= b && i < e) {
+        std::copy(c.limb(i), c.limb(i) + n, d.limb(i));
+        continue;
+      }
       const NttTables& tab = i < nq ? ctx.q_ntt[i] : ctx.p_ntt[i - nq];
       tab.forward(d.limb(i));
     }
@@ -86,8 +91,8 @@ void inner_product(const std::vector<RnsPoly>& digits, const SwitchingKey& key, 
             "inner_product: key has " << key.b.size() << " digits, need " << digits.size());
   OLA_CHECK(top_q >= nq && !key.b.empty() && key.b[0].limbs == top_q + k,
             "inner_product: key level " << key.level << " below ciphertext level " << level);
-  acc0 = RnsPoly(n, nq + k);
-  acc1 = RnsPoly(n, nq + k);
+  acc0 = RnsPoly::uninitialized(n, nq + k);  // every limb is written below
+  acc1 = RnsPoly::uninitialized(n, nq + k);
   const std::size_t total = nq + k;
   const std::size_t nd = digits.size();
 #pragma omp parallel for num_threads(threads()) if (threads() > 1)
@@ -131,32 +136,39 @@ void inner_product(const std::vector<RnsPoly>& digits, const SwitchingKey& key, 
   }
 }
 
-void mod_down(RnsPoly& x, int level, const Params& params) {
+void mod_down(RnsPoly& x0, RnsPoly& x1, int level, const Params& params) {
   const ParamsContext& ctx = params.context();
   const std::size_t n = ctx.n;
   const std::size_t nq = static_cast<std::size_t>(level) + 1;
   const std::size_t k = ctx.p.size();
-  OLA_CHECK(x.limbs == nq + k, "mod_down: limbs " << x.limbs << " expected " << nq + k);
+  RnsPoly* const xs[2] = {&x0, &x1};
+  for (const RnsPoly* x : xs) OLA_CHECK(x->limbs == nq + k, "mod_down: limbs " << x->limbs << " expected " << nq + k);
+  // Both polynomials' limbs in each parallel loop: 2k and 2(l + 1) tasks balance over the
+  // threads where k or l + 1 alone would not (7 special primes on 2 threads: 4 + 3).
   // P part to coefficients.
 #pragma omp parallel for num_threads(threads()) if (threads() > 1)
-  for (std::size_t t = 0; t < k; ++t) ctx.p_ntt[t].inverse(x.limb(nq + t));
-  RnsPoly conv(n, nq);
-  std::vector<const u64*> in;
-  for (std::size_t t = 0; t < k; ++t) in.push_back(x.limb(nq + t));
-  std::vector<u64*> out;
-  for (std::size_t i = 0; i < nq; ++i) out.push_back(conv.limb(i));
-  // Centered conversion: the result is round(x / P) with a zero-mean error. A floor (plain fast
-  // conversion) leaves a bias mu that decodes to mu * (1 + X + ... + X^(N-1)) * s: up to
-  // 2N/pi * |s(zeta)| in a slot, about 6 bits of precision lost at N = 2^13.
-  convert_parallel(ctx.moddown[static_cast<std::size_t>(level)], in, out, n, true);
+  for (std::size_t t = 0; t < 2 * k; ++t) ctx.p_ntt[t % k].inverse(xs[t / k]->limb(nq + t % k));
+  RnsPoly conv[2] = {RnsPoly::uninitialized(n, nq), RnsPoly::uninitialized(n, nq)};  // written by the conversion
+  for (std::size_t x = 0; x < 2; ++x) {
+    std::vector<const u64*> in;
+    for (std::size_t t = 0; t < k; ++t) in.push_back(xs[x]->limb(nq + t));
+    std::vector<u64*> out;
+    for (std::size_t i = 0; i < nq; ++i) out.push_back(conv[x].limb(i));
+    // Centered conversion: the result is round(x / P) with a zero-mean error. A floor (plain fast
+    // conversion) leaves a bias mu that decodes to mu * (1 + X + ... + X^(N-1)) * s: up to
+    // 2N/pi * |s(zeta)| in a slot, about 6 bits of precision lost at N = 2^13.
+    convert_parallel(ctx.moddown[static_cast<std::size_t>(level)], in, out, n, true);
+  }
 #pragma omp parallel for num_threads(threads()) if (threads() > 1)
-  for (std::size_t i = 0; i < nq; ++i) {
-    ctx.q_ntt[i].forward(conv.limb(i));
+  for (std::size_t t = 0; t < 2 * nq; ++t) {
+    const std::size_t x = t / nq, i = t % nq;
+    ctx.q_ntt[i].forward(conv[x].limb(i));
     const u64 q = ctx.q[i].value;
     const u64 w = ctx.p_inv_mod_q[i];
-    sub_mul_shoup(x.limb(i), conv.limb(i), n, w, shoup(w, q), q);
+    sub_mul_shoup(xs[x]->limb(i), conv[x].limb(i), n, w, shoup(w, q), q);
   }
-  x.truncate(nq);
+  x0.truncate(nq);
+  x1.truncate(nq);
 }
 
 }  // namespace ola::ckks::detail

@@ -21,8 +21,9 @@ std::vector<RnsPoly> mod_up(const RnsPoly& c, int level, const Params& params);
 void inner_product(const std::vector<RnsPoly>& digits, const SwitchingKey& key, int level, const Params& params,
                    const std::vector<std::uint32_t>* perm, RnsPoly& acc0, RnsPoly& acc1);
 
-/// ModDown: x over Q_level * P (NTT form) -> round(x / P) over Q_level (NTT form), in place
-/// (x keeps level + 1 limbs afterwards).
-void mod_down(RnsPoly& x, int level, const Params& params);
+/// ModDown of the two halves of a key-switching result: x over Q_level * P (NTT form) ->
+/// round(x / P) over Q_level (NTT form), in place for x0 and x1 (each keeps level + 1 limbs
+/// afterwards). @pre x0 and x1 are distinct.
+void mod_down(RnsPoly& x0, RnsPoly& x1, int level, const Params& params);
 
 }  // namespace ola::ckks::detail

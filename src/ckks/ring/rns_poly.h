@@ -4,23 +4,55 @@
 #pragma once
 
 #include <cstddef>
+#include <memory>
+#include <new>
 #include <span>
+#include <type_traits>
+#include <utility>
 #include <vector>
 
 #include "ckks/ring/modulus.h"
 
 namespace ola::ckks {
 
+/// std::allocator, except that a value-less construct leaves the element default-initialised
+/// (for u64: not written), so a vector can be sized without zeroing memory that the caller is
+/// about to overwrite (RnsPoly::uninitialized). Construction with a value is unchanged.
+template <class T>
+struct DefaultInitAllocator : std::allocator<T> {
+  using std::allocator<T>::allocator;
+  template <class U>
+  void construct(U* p) noexcept(std::is_nothrow_default_constructible_v<U>) {
+    ::new (static_cast<void*>(p)) U;
+  }
+  template <class U, class... Args>
+  void construct(U* p, Args&&... args) {
+    ::new (static_cast<void*>(p)) U(std::forward<Args>(args)...);
+  }
+};
+
 /// Residues of one polynomial, limb-major: data[i * n + j] = coefficient (or NTT value) j mod
 /// prime i. Invariant: data.size() == limbs * n; each value in [0, q_i).
 /// Thread safety: a value type; concurrent reads are safe, writes are not.
 struct RnsPoly {
+  using Storage = std::vector<u64, DefaultInitAllocator<u64>>;
   std::size_t n = 0;
   std::size_t limbs = 0;
-  std::vector<u64> data;
+  Storage data;
 
   RnsPoly() = default;
+  /// The zero polynomial.
   RnsPoly(std::size_t n_, std::size_t limbs_) : n(n_), limbs(limbs_), data(n_ * limbs_, 0) {}
+  /// A polynomial whose values are not written: for results every value of which the caller
+  /// overwrites before reading (saves zeroing limbs x n words, a serial pass at N = 2^16).
+  /// Until then the invariant "values in [0, q_i)" does not hold.
+  static RnsPoly uninitialized(std::size_t n_, std::size_t limbs_) {
+    RnsPoly p;
+    p.n = n_;
+    p.limbs = limbs_;
+    p.data = Storage(n_ * limbs_);
+    return p;
+  }
 
   u64* limb(std::size_t i) { return data.data() + i * n; }
   const u64* limb(std::size_t i) const { return data.data() + i * n; }
