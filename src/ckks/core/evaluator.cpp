@@ -1,6 +1,7 @@
 #include "ckks/core/evaluator.h"
 
 #include <cmath>
+#include <memory>
 #include <sstream>
 
 #include "ckks/core/errors.h"
@@ -466,37 +467,65 @@ Ciphertext Evaluator::mul_monomial(const Ciphertext& a, std::int64_t k) const {
 
 // ---------------------------------------------------------------- levels
 
+namespace {
+/// r = round(a / q_l) over q_0..q_{l-1} (l = a.level >= 1), every part; r may be a itself.
+/// One parallel loop over parts x limbs (two parts: twice the tasks of a loop per part), and for
+/// a distinct r each limb is copied where it is computed instead of copying a first.
+void rescale_to(const detail::ParamsContext& ctx, std::size_t n, const Ciphertext& a, Ciphertext& r) {
+  const std::size_t l = static_cast<std::size_t>(a.level);
+  const std::size_t parts = a.parts.size();
+  const u64 ql = ctx.q[l].value;
+  const auto& inv = ctx.q_inv[l];
+  // The last limb of every part in coefficient form.
+  std::vector<RnsPoly> last;
+  for (std::size_t p = 0; p < parts; ++p) last.push_back(RnsPoly::uninitialized(n, 1));  // copied below
+#pragma omp parallel for num_threads(threads()) if (parts > 1 && threads() > 1)
+  for (std::size_t p = 0; p < parts; ++p) {
+    std::copy(a.parts[p].limb(l), a.parts[p].limb(l) + n, last[p].limb(0));
+    ctx.q_ntt[l].inverse(last[p].limb(0));
+  }
+  const bool in_place = &a == &r;
+  if (!in_place) {
+    r.parts.clear();
+    for (std::size_t p = 0; p < parts; ++p) r.parts.push_back(RnsPoly::uninitialized(n, l));  // written below
+    r.slots = a.slots;
+    r.ntt = a.ntt;
+    r.key_id = a.key_id;
+  }
+#pragma omp parallel for num_threads(threads()) if (parts * l > 1 && threads() > 1)
+  for (std::size_t task = 0; task < parts * l; ++task) {
+    const std::size_t p = task / l, i = task % l;
+    const Modulus& m = ctx.q[i];
+    const u64 q = m.value;
+    const std::unique_ptr<u64[]> t(new u64[n]);  // written by centered_residue
+    // Centered residue of the last limb, so the division rounds instead of flooring.
+    centered_residue(last[p].limb(0), t.get(), n, ql, m);
+    ctx.q_ntt[i].forward(t.get());
+    u64* out = r.parts[p].limb(i);
+    if (!in_place) std::copy(a.parts[p].limb(i), a.parts[p].limb(i) + n, out);
+    const u64 w = inv[i];
+    sub_mul_shoup(out, t.get(), n, w, shoup(w, q), q);
+  }
+  if (in_place) {
+    for (RnsPoly& p : r.parts) p.truncate(l);
+  }
+  r.scale = a.scale / static_cast<double>(ql);
+  r.level = a.level - 1;
+}
+}  // namespace
+
 void Evaluator::rescale_inplace(Ciphertext& a) const {
   const char* where = "Evaluator::rescale";
   check_ct(params_, a, where);
   if (a.level == 0) throw OperandError(ola::mismatch(where, "level", ">= 1", 0));
-  const auto& ctx = params_.context();
-  const std::size_t l = static_cast<std::size_t>(a.level);
-  const std::size_t n = params_.n();
-  const u64 ql = ctx.q[l].value;
-  const auto& inv = ctx.q_inv[l];
-  for (auto& p : a.parts) {
-    std::vector<u64> last(p.limb(l), p.limb(l) + n);
-    ctx.q_ntt[l].inverse(last.data());
-#pragma omp parallel for num_threads(threads()) if (l > 1 && threads() > 1)
-    for (std::size_t i = 0; i < l; ++i) {
-      const Modulus& m = ctx.q[i];
-      const u64 q = m.value;
-      std::vector<u64> t(n);
-      // Centered residue of the last limb, so the division rounds instead of flooring.
-      centered_residue(last.data(), t.data(), n, ql, m);
-      ctx.q_ntt[i].forward(t.data());
-      const u64 w = inv[i];
-      sub_mul_shoup(p.limb(i), t.data(), n, w, shoup(w, q), q);
-    }
-    p.truncate(l);
-  }
-  a.scale /= static_cast<double>(ql);
-  a.level -= 1;
+  rescale_to(params_.context(), params_.n(), a, a);
 }
 Ciphertext Evaluator::rescale(const Ciphertext& a) const {
-  Ciphertext r = a;
-  rescale_inplace(r);
+  const char* where = "Evaluator::rescale";
+  check_ct(params_, a, where);
+  if (a.level == 0) throw OperandError(ola::mismatch(where, "level", ">= 1", 0));
+  Ciphertext r;
+  rescale_to(params_.context(), params_.n(), a, r);
   return r;
 }
 

@@ -1,6 +1,6 @@
 // The kernels give the same words on any thread count: encode (limbs in parallel), products with
 // relinearisation, rotations (single and hoisted: ModUp's limb loop, the inner product, the paired
-// ModDown), plaintext product sums and rescaling, each run on one thread and on three (an odd
+// ModDown), plaintext product sums and rescaling (in place and not), each run on one thread and on three (an odd
 // count, so that no loop divides evenly) and compared bit for bit. The parallel loops split work
 // by limb or by coefficient chunk and never change an operation's order within one word.
 #include <gtest/gtest.h>
@@ -30,6 +30,11 @@ std::vector<Ciphertext> kernel_results(const Ctx& c, const Ciphertext& a, const 
   out.push_back(ev.mul(a, b));
   out.push_back(ev.square(a));
   out.push_back(ev.rescale(out.front()));
+  Ciphertext in_place = out.front();
+  ev.rescale_inplace(in_place);
+  EXPECT_EQ(in_place.parts, out.back().parts) << "rescale in place and into a new ciphertext";
+  EXPECT_EQ(in_place.level, out.back().level);
+  EXPECT_EQ(in_place.scale, out.back().scale);
   out.push_back(ev.rotate(a, 3));
   out.push_back(ev.rotate(a, -7));
   out.push_back(ev.conjugate(b));
