@@ -129,6 +129,22 @@ TEST(CliBenchBootstrap, TestRingBootstrapsWithPrecisionAndRecordsTheCost) {
   ASSERT_EQ(table["bootstrap"].size(), 1u);
   EXPECT_EQ(table["bootstrap"][0]["slots"], 64);
   EXPECT_EQ(table["bootstrap"][0]["levels_after"], j["levels_after"]);
+  EXPECT_EQ(j["repeat"], 1);
+  EXPECT_EQ(j["runs_seconds"].size(), 1u);
+  EXPECT_EQ(j["seconds"], j["first_seconds"]);
+  // --repeat 3: three timed bootstraps, the reported time the median of the last two (the cold
+  // first one apart); --repeat 0 is refused.
+  const auto rep = run_ola("bench bootstrap --logn 12 --slots 64 --repeat 3 --json", /*merge_stderr=*/false);
+  ASSERT_EQ(rep.exit_code, 0) << rep.all();
+  const auto jr = nlohmann::json::parse(rep.output);
+  ASSERT_EQ(jr["runs_seconds"].size(), 3u);
+  EXPECT_DOUBLE_EQ(jr["seconds"].get<double>(),
+                   0.5 * (jr["runs_seconds"][1].get<double>() + jr["runs_seconds"][2].get<double>()));
+  EXPECT_EQ(jr["first_seconds"], jr["runs_seconds"][0]);
+  EXPECT_GT(jr["precision_bits"].get<double>(), 15.0);
+  const auto zero = run_ola("bench bootstrap --logn 12 --slots 64 --repeat 0");
+  EXPECT_NE(zero.exit_code, 0);
+  EXPECT_NE(zero.output.find("--repeat"), std::string::npos) << zero.output;
   // Without --slots: N/2 slots of the ring (2048 at N = 2^12); a cost table of another ring is refused.
   const auto full = run_ola("bench bootstrap --logn 12 --json", /*merge_stderr=*/false);
   ASSERT_EQ(full.exit_code, 0) << full.all();
