@@ -95,6 +95,7 @@ void record_cost(const std::string& path, int log_n, const std::string& params, 
 }
 
 void run(const BootstrapBenchOptions& o) {
+  if (o.repeat < 1) throw Error(ola::mismatch("ola bench bootstrap", "--repeat", ">= 1", o.repeat));
   const BenchChain chain = resolve_bench_chain("ola bench bootstrap", o.log_n, o.params);
   if (sodium_init() < 0) throw std::runtime_error("ola bench bootstrap: libsodium failed to initialise");
   ckks::set_threads(o.threads);
@@ -125,7 +126,6 @@ void run(const BootstrapBenchOptions& o) {
   const std::vector<double> x = uniform_inputs(slots);
   const ckks::Ciphertext ct =
       encryptor.encrypt(encoder.encode(std::span<const double>(x), 0, params.default_scale(), slots));
-  if (o.repeat < 1) throw Error(ola::mismatch("ola bench bootstrap", "--repeat", ">= 1", o.repeat));
   // The first bootstrap of a process touches its buffers for the first time (page faults, cold
   // caches); a run of several reports the median of the others, as a long computation sees them.
   std::vector<double> wall, cpu;
