@@ -471,7 +471,13 @@ namespace {
 /// r = round(a / q_l) over q_0..q_{l-1} (l = a.level >= 1), every part; r may be a itself.
 /// One parallel loop over parts x limbs (two parts: twice the tasks of a loop per part), and for
 /// a distinct r each limb is copied where it is computed instead of copying a first.
-void rescale_to(const detail::ParamsContext& ctx, std::size_t n, const Ciphertext& a, Ciphertext& r) {
+/// @throws OperandError as check_ct, or if a is at level 0.
+void rescale_to(const Params& params, const Ciphertext& a, Ciphertext& r) {
+  const char* where = "Evaluator::rescale";
+  check_ct(params, a, where);
+  if (a.level == 0) throw OperandError(ola::mismatch(where, "level", ">= 1", 0));
+  const detail::ParamsContext& ctx = params.context();
+  const std::size_t n = params.n();
   const std::size_t l = static_cast<std::size_t>(a.level);
   const std::size_t parts = a.parts.size();
   const u64 ql = ctx.q[l].value;
@@ -514,18 +520,10 @@ void rescale_to(const detail::ParamsContext& ctx, std::size_t n, const Ciphertex
 }
 }  // namespace
 
-void Evaluator::rescale_inplace(Ciphertext& a) const {
-  const char* where = "Evaluator::rescale";
-  check_ct(params_, a, where);
-  if (a.level == 0) throw OperandError(ola::mismatch(where, "level", ">= 1", 0));
-  rescale_to(params_.context(), params_.n(), a, a);
-}
+void Evaluator::rescale_inplace(Ciphertext& a) const { rescale_to(params_, a, a); }
 Ciphertext Evaluator::rescale(const Ciphertext& a) const {
-  const char* where = "Evaluator::rescale";
-  check_ct(params_, a, where);
-  if (a.level == 0) throw OperandError(ola::mismatch(where, "level", ">= 1", 0));
   Ciphertext r;
-  rescale_to(params_.context(), params_.n(), a, r);
+  rescale_to(params_, a, r);
   return r;
 }
 
@@ -564,6 +562,27 @@ const SwitchingKey& galois_key_or_throw(const EvaluationKeys& keys, std::uint64_
   check_switching_key(a, key, keys.galois->key_id, name, where);
   return key;
 }
+
+/// a's image under the Galois element whose NTT-domain permutation is `perm`, from the ModUp
+/// digits of a's c1 and that element's switching key: (perm(c0) + ModDown(<perm(digits), b>),
+/// ModDown(<perm(digits), a_key>)). Shared by apply_galois and the hoisted rotations.
+Ciphertext galois_from_digits(const Params& params, const Ciphertext& a, const std::vector<RnsPoly>& digits,
+                              const SwitchingKey& key, const std::vector<std::uint32_t>& perm) {
+  RnsPoly acc0, acc1;
+  detail::inner_product(digits, key, a.level, params, &perm, acc0, acc1);
+  detail::mod_down(acc0, acc1, a.level, params);
+  Ciphertext r;
+  r.key_id = a.key_id;
+  r.level = a.level;
+  r.scale = a.scale;
+  r.slots = a.slots;
+  r.parts.reserve(2);
+  r.parts.push_back(RnsPoly::uninitialized(params.n(), a.limbs()));  // written by apply_galois_ntt
+  r.parts.push_back(std::move(acc1));
+  apply_galois_ntt(a.parts[0], r.parts[0], a.limbs(), perm);
+  poly_add(r.parts[0], acc0, r.parts[0], params.q_moduli(), a.limbs());
+  return r;
+}
 }  // namespace
 
 Ciphertext Evaluator::apply_galois(const Ciphertext& a, std::uint64_t g) const {
@@ -574,20 +593,7 @@ Ciphertext Evaluator::apply_galois(const Ciphertext& a, std::uint64_t g) const {
   const auto d = decompose(a);
   std::vector<std::uint32_t> scratch;
   const std::vector<std::uint32_t>& perm = galois_permutation(g, scratch);
-  RnsPoly acc0, acc1;
-  detail::inner_product(d.digits, key, a.level, params_, &perm, acc0, acc1);
-  detail::mod_down(acc0, acc1, a.level, params_);
-  Ciphertext r;
-  r.key_id = a.key_id;
-  r.level = a.level;
-  r.scale = a.scale;
-  r.slots = a.slots;
-  r.parts.reserve(2);
-  r.parts.push_back(RnsPoly::uninitialized(params_.n(), a.limbs()));  // written by apply_galois_ntt
-  r.parts.push_back(std::move(acc1));
-  apply_galois_ntt(a.parts[0], r.parts[0], a.limbs(), perm);
-  poly_add(r.parts[0], acc0, r.parts[0], params_.q_moduli(), a.limbs());
-  return r;
+  return galois_from_digits(params_, a, d.digits, key, perm);
 }
 
 Ciphertext Evaluator::rotate(const Ciphertext& a, int step) const {
@@ -625,20 +631,7 @@ Ciphertext Evaluator::rotate_hoisted(const Ciphertext& a, const HoistedDecomposi
   const SwitchingKey& key = galois_key_or_throw(keys_, g, "rotation step " + std::to_string(step), a, where);
   std::vector<std::uint32_t> scratch;
   const std::vector<std::uint32_t>& perm = galois_permutation(g, scratch);
-  RnsPoly acc0, acc1;
-  detail::inner_product(d.digits, key, a.level, params_, &perm, acc0, acc1);
-  detail::mod_down(acc0, acc1, a.level, params_);
-  Ciphertext r;
-  r.key_id = a.key_id;
-  r.level = a.level;
-  r.scale = a.scale;
-  r.slots = a.slots;
-  r.parts.reserve(2);
-  r.parts.push_back(RnsPoly::uninitialized(params_.n(), a.limbs()));  // written by apply_galois_ntt
-  r.parts.push_back(std::move(acc1));
-  apply_galois_ntt(a.parts[0], r.parts[0], a.limbs(), perm);
-  poly_add(r.parts[0], acc0, r.parts[0], params_.q_moduli(), a.limbs());
-  return r;
+  return galois_from_digits(params_, a, d.digits, key, perm);
 }
 
 std::vector<Ciphertext> Evaluator::rotate_hoisted(const Ciphertext& a, std::span<const int> steps) const {
