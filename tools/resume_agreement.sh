@@ -29,12 +29,16 @@ for f in "$model" "$plan"; do [ -f "$f" ] || { echo "resume_agreement: no such f
 # The first run of consecutive missing images: "first count" (count 0: none missing).
 range="0 $expect"
 if [ -s "$log" ]; then
+  # PLAN is matched as the summary groups plans (image_log_summary.plan_key: relative to the
+  # checkout when inside it), so an absolute and a relative path to the same file are one plan.
   range=$(/usr/bin/python3 "$here/tools/image_log_summary.py" "$log" --expect "$expect" --json | /usr/bin/python3 -c '
 import json, os, sys
-plan, expect = os.path.normpath(sys.argv[1]), int(sys.argv[2])
+sys.path.insert(0, sys.argv[3])
+from image_log_summary import plan_key
+plan, expect = plan_key(os.path.abspath(sys.argv[1])), int(sys.argv[2])
 missing = list(range(expect))
 for g in json.load(sys.stdin):
-    if g["run"] == "plan" and os.path.normpath(g["plan"]) == plan:
+    if g["run"] == "plan" and g["plan"] == plan:
         missing = sorted(g["missing"])
 if not missing:
     print(0, 0)
@@ -42,7 +46,7 @@ else:
     count = 1
     while count < len(missing) and missing[count] == missing[0] + count:
         count += 1
-    print(missing[0], count)' "$plan" "$expect")
+    print(missing[0], count)' "$plan" "$expect" "$here/tools")
 fi
 read -r first count <<< "$range"
 if [ "$count" -eq 0 ]; then
