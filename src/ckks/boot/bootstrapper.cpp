@@ -153,6 +153,19 @@ Bootstrapper::Bootstrapper(const Evaluator& evaluator, const Encoder& encoder, B
   }
   if (!evaluator.has_relin_key()) throw OperandError("Bootstrapper: relinearisation key: expected present, got none");
   if (!evaluator.has_conjugation_key()) throw OperandError("Bootstrapper: conjugation key: expected present, got none");
+  if (literal.ephemeral_hamming_weight > 0) {
+    const auto& enc = evaluator.keys().encapsulation;
+    if (!enc) throw OperandError("Bootstrapper: encapsulation keys: expected present (ephemeral_hamming_weight > 0), got none");
+    if (enc->hamming_weight != literal.ephemeral_hamming_weight) {
+      throw OperandError(ola::mismatch("Bootstrapper", "hamming weight of the encapsulation keys",
+                                       literal.ephemeral_hamming_weight, enc->hamming_weight));
+    }
+    if (enc->to_sparse.level != 0 || enc->from_sparse.level != top) {
+      throw OperandError(ola::mismatch("Bootstrapper", "levels of the encapsulation keys", "0 and " + std::to_string(top),
+                                       std::to_string(enc->to_sparse.level) + " and " +
+                                           std::to_string(enc->from_sparse.level)));
+    }
+  }
   for (int s : bootstrap_rotation_steps(params, literal, slots)) {
     if (!evaluator.has_rotation_key(s)) {
       throw OperandError(ola::mismatch("Bootstrapper", "rotation key", "step " + std::to_string(s), "none"));
@@ -203,10 +216,16 @@ int Bootstrapper::depth() const { return literal_.cts_levels + eval_mod_.depth()
 Ciphertext Bootstrapper::raise(const Ciphertext& ct) const {
   const Params& params = evaluator_.params();
   Ciphertext low = ct.level > 0 ? evaluator_.drop_to_level(ct, 0) : ct;
+  const EncapsulationKeys* enc = literal_.ephemeral_hamming_weight > 0 ? evaluator_.keys().encapsulation.get() : nullptr;
+  // Sparse-secret encapsulation (Bossuat et al. 2022, section 4): under the ephemeral s_e the
+  // overflow I = round(<ct, s_e> / q_0) is as small as its Hamming weight makes it.
+  if (enc) low = evaluator_.switch_key(low, enc->to_sparse);
   Ciphertext r = mod_raise(params, low, params.max_level());
-  // Exact integer boost: the rotations of SubSum and of the first CoeffToSlot level then add
-  // key-switching noise that is kRaiseBoost times smaller relative to t.
+  // Exact integer boost: the rotations of SubSum and of the first CoeffToSlot level (and the
+  // switch back to the main secret) then add key-switching noise that is kRaiseBoost times
+  // smaller relative to t.
   evaluator_.mul_integer_inplace(r, kRaiseBoost);
+  if (enc) r = evaluator_.switch_key(r, enc->from_sparse);
   r.slots = params.max_slots();
   for (int s : subsum_steps(slots_, params.max_slots())) evaluator_.add_inplace(r, evaluator_.rotate(r, s));
   r.slots = static_cast<std::size_t>(matrices_.dim);

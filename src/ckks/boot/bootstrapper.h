@@ -25,6 +25,10 @@ struct BootstrapLiteral {
   int cts_levels = 3;  ///< levels (merged butterfly groups) of CoeffToSlot
   int stc_levels = 3;  ///< levels of SlotToCoeff
   EvalModLiteral eval_mod{.k_range = 24, .double_angle = 3, .cos_degree = 63};
+  /// > 0: sparse-secret encapsulation with an ephemeral secret of this Hamming weight (the
+  /// evaluator must hold EncapsulationKeys of that weight): ModRaise runs under the sparse
+  /// secret, so the main secret may be dense. 0: ModRaise under the main secret.
+  int ephemeral_hamming_weight = 0;
 };
 
 /// Galois steps (left rotations) the bootstrapping of `slots` slots needs: SubSum steps for
@@ -78,7 +82,9 @@ class Bootstrapper {
   ///         1..log2(slots)
   /// @throws ola::Error if the EvalMod literal is invalid (see make_eval_mod)
   /// @throws ParamError if the chain has fewer than depth() + 1 levels
-  /// @throws OperandError if the evaluator lacks the relinearisation, conjugation or a Galois key
+  /// @throws OperandError if the evaluator lacks the relinearisation, conjugation or a Galois key,
+  ///         or (ephemeral_hamming_weight > 0) encapsulation keys of that weight made for levels
+  ///         0 and max_level
   Bootstrapper(const Evaluator& evaluator, const Encoder& encoder, BootstrapLiteral literal, std::size_t slots,
                const Progress& progress = {});
 
@@ -107,7 +113,9 @@ class Bootstrapper {
   std::pair<Ciphertext, Ciphertext> bootstrap_real_pair(const Ciphertext& a, const Ciphertext& b) const;
 
   /// The stages, exposed for tests and benchmarks. Each takes and returns what bootstrap() passes.
-  Ciphertext raise(const Ciphertext& ct) const;               ///< drop to 0, ModRaise, SubSum
+  /// Drop to 0, ModRaise, SubSum; with encapsulation: switch to the ephemeral secret at level 0,
+  /// ModRaise, the integer boost, switch back to the main secret at max_level, SubSum.
+  Ciphertext raise(const Ciphertext& ct) const;
   std::vector<Ciphertext> coeff_to_slot(const Ciphertext& raised) const;  ///< 1 (sparse) or 2 (full) outputs
   Ciphertext eval_mod_ct(const Ciphertext& x) const;          ///< EvalMod on one ciphertext
   Ciphertext slot_to_coeff(const std::vector<Ciphertext>& y, double input_scale) const;

@@ -123,6 +123,14 @@ Evaluator::Evaluator(Params params, EvaluationKeys keys, EvaluatorOptions option
     throw OperandError(ola::mismatch("Evaluator", "Galois key parameters", params_.fingerprint(),
                                      keys_.galois->params_fingerprint));
   }
+  if (keys_.encapsulation && keys_.encapsulation->params_fingerprint != params_.fingerprint()) {
+    throw OperandError(ola::mismatch("Evaluator", "encapsulation key parameters", params_.fingerprint(),
+                                     keys_.encapsulation->params_fingerprint));
+  }
+  if (keys_.relin && keys_.encapsulation && !compatible(keys_.relin->key_id, keys_.encapsulation->key_id)) {
+    throw OperandError(ola::mismatch("Evaluator", "key pair of the encapsulation keys",
+                                     keys_.relin->key_id.hex() + " (relin key's)", keys_.encapsulation->key_id.hex()));
+  }
   if (keys_.relin && keys_.galois && !compatible(keys_.relin->key_id, keys_.galois->key_id)) {
     throw OperandError(ola::mismatch("Evaluator", "key pair of the Galois keys", keys_.relin->key_id.hex() + " (relin key's)",
                                      keys_.galois->key_id.hex()));
@@ -550,6 +558,19 @@ std::pair<RnsPoly, RnsPoly> Evaluator::key_switch(const RnsPoly& c, int level, c
   detail::inner_product(digits, key, level, params_, nullptr, acc0, acc1);
   detail::mod_down(acc0, acc1, level, params_);
   return {std::move(acc0), std::move(acc1)};
+}
+
+Ciphertext Evaluator::switch_key(const Ciphertext& a, const SwitchingKey& key) const {
+  constexpr const char* where = "Evaluator::switch_key";
+  if (a.degree() != 1) throw OperandError(ola::mismatch(where, "ciphertext degree", 1, a.degree()));
+  if (key.level < a.level) {
+    throw OperandError(ola::mismatch(where, "level of the switching key", ">= " + std::to_string(a.level), key.level));
+  }
+  auto [d0, d1] = key_switch(a.parts[1], a.level, key);
+  Ciphertext r = a;
+  poly_add(r.parts[0], d0, r.parts[0], params_.q_moduli(), r.limbs());
+  r.parts[1] = std::move(d1);
+  return r;
 }
 
 namespace {

@@ -7,6 +7,7 @@
 #include <map>
 #include <memory>
 #include <span>
+#include <utility>
 #include <vector>
 
 #include "ckks/core/ciphertext.h"
@@ -16,11 +17,18 @@
 
 namespace ola::ckks {
 
-/// The evaluation keys an Evaluator may use; either may be absent (then the operations needing
+/// The evaluation keys an Evaluator may use; each may be absent (then the operations needing
 /// it throw OperandError naming the missing key).
 struct EvaluationKeys {
+  EvaluationKeys() = default;
+  EvaluationKeys(std::shared_ptr<const RelinKey> relin_key, std::shared_ptr<const GaloisKeys> galois_keys,
+                 std::shared_ptr<const EncapsulationKeys> encapsulation_keys = nullptr)
+      : relin(std::move(relin_key)), galois(std::move(galois_keys)), encapsulation(std::move(encapsulation_keys)) {}
+
   std::shared_ptr<const RelinKey> relin;
   std::shared_ptr<const GaloisKeys> galois;
+  /// Sparse-secret encapsulation keys (bootstrapping with an ephemeral sparse secret), optional.
+  std::shared_ptr<const EncapsulationKeys> encapsulation;
 };
 
 struct EvaluatorOptions {
@@ -153,6 +161,10 @@ class Evaluator {
   /// Returns (d0, d1) with d0 + d1*s ~= c * s' (mod q_0..q_level) for the key s' -> s.
   /// @pre c in NTT form with level + 1 limbs.
   std::pair<RnsPoly, RnsPoly> key_switch(const RnsPoly& c, int level, const SwitchingKey& key) const;
+  /// `a` (degree 1, under the key's source secret s') re-encrypted under its target s:
+  /// (c0 + d0, d1) with (d0, d1) = key_switch(c1). Used by sparse-secret encapsulation.
+  /// @throws OperandError if a has degree other than 1 or the key was made for a level below a's.
+  Ciphertext switch_key(const Ciphertext& a, const SwitchingKey& key) const;
 
  private:
   /// The NTT-domain slot permutation of Galois element g: precomputed for the Galois keys held

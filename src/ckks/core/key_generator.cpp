@@ -46,18 +46,27 @@ RnsPoly restrict_to_level(const RnsPoly& x, const Params& params, int level) {
 }
 }  // namespace
 
-KeyGenerator::KeyGenerator(Params params) : params_(std::move(params)) {
-  const std::size_t n = params_.n();
-  sk_.coeffs = params_.secret() == SecretDistribution::fixed_hamming
-                   ? sample_ternary_hamming(n, static_cast<std::size_t>(params_.hamming_weight()))
-                   : sample_ternary(n);
-  const auto mods = params_.qp_moduli(params_.max_level());
-  sk_.s_qp = RnsPoly(n, mods.size());
-  signed_to_rns(std::span<const std::int8_t>(sk_.coeffs), mods, sk_.s_qp);
-  to_ntt(sk_.s_qp, params_, params_.q_count(), true);
-  sk_.params_fingerprint = params_.fingerprint();
-  sk_.key_id = KeyId::random();
+SecretKey sample_secret_key(const Params& params, SecretDistribution distribution, int hamming_weight) {
+  const std::size_t n = params.n();
+  if (distribution == SecretDistribution::fixed_hamming &&
+      (hamming_weight < 1 || static_cast<std::size_t>(hamming_weight) > n)) {
+    throw OperandError(ola::mismatch("sample_secret_key", "hamming_weight", "1..N = " + std::to_string(n), hamming_weight));
+  }
+  SecretKey sk;
+  sk.coeffs = distribution == SecretDistribution::fixed_hamming
+                  ? sample_ternary_hamming(n, static_cast<std::size_t>(hamming_weight))
+                  : sample_ternary(n);
+  const auto mods = params.qp_moduli(params.max_level());
+  sk.s_qp = RnsPoly(n, mods.size());
+  signed_to_rns(std::span<const std::int8_t>(sk.coeffs), mods, sk.s_qp);
+  to_ntt(sk.s_qp, params, params.q_count(), true);
+  sk.params_fingerprint = params.fingerprint();
+  sk.key_id = KeyId::random();
+  return sk;
 }
+
+KeyGenerator::KeyGenerator(Params params)
+    : params_(std::move(params)), sk_(sample_secret_key(params_, params_.secret(), params_.hamming_weight())) {}
 
 KeyGenerator::KeyGenerator(Params params, SecretKey secret_key) : params_(std::move(params)), sk_(std::move(secret_key)) {
   if (sk_.params_fingerprint != params_.fingerprint()) {
@@ -115,6 +124,18 @@ SwitchingKey KeyGenerator::switching_key(const RnsPoly& s_from_full, int level_i
     key.b.push_back(std::move(b));
   }
   return key;
+}
+
+EncapsulationKeys KeyGenerator::encapsulation_keys(int hamming_weight) const {
+  const SecretKey sparse = sample_secret_key(params_, SecretDistribution::fixed_hamming, hamming_weight);
+  EncapsulationKeys keys;
+  // s -> s_e is a key of the ephemeral pair: b = -a s_e + e + P s over q_0 and P only.
+  keys.to_sparse = KeyGenerator(params_, sparse).switching_key(sk_.s_qp, 0);
+  keys.from_sparse = switching_key(sparse.s_qp, params_.max_level());
+  keys.hamming_weight = hamming_weight;
+  keys.params_fingerprint = params_.fingerprint();
+  keys.key_id = sk_.key_id;
+  return keys;  // `sparse` is wiped by its destructor
 }
 
 RelinKey KeyGenerator::relin_key() const {

@@ -13,6 +13,11 @@ namespace ola::ckks {
 /// params.secret(), with a fresh random KeyId) and makes keys for it, each tagged with that id.
 /// Error e ~ rounded Gaussian, sigma 3.2. Secret temporaries (a*s, s^2, s(X^g)) are wiped
 /// before they are freed. Thread safety: const methods are safe to call concurrently.
+/// A fresh secret key for `params` with the given distribution (hamming_weight is used only for
+/// fixed_hamming), sampled with libsodium randomness, with a fresh random KeyId.
+/// @throws OperandError if a fixed Hamming weight is outside 1..N.
+SecretKey sample_secret_key(const Params& params, SecretDistribution distribution, int hamming_weight);
+
 class KeyGenerator {
  public:
   /// Samples a fresh secret key and key-pair id.
@@ -41,6 +46,10 @@ class KeyGenerator {
   /// for ciphertexts up to `level` (-1 means max_level).
   /// @throws OperandError if level is outside 0..max_level.
   SwitchingKey switching_key(const RnsPoly& s_from_qp, int level = -1) const;
+  /// Samples an ephemeral secret s_e of Hamming weight `hamming_weight` and returns the
+  /// sparse-secret encapsulation keys s -> s_e (level 0) and s_e -> s (max_level) of this key
+  /// pair; s_e is wiped before returning. @throws OperandError if hamming_weight is outside 1..N.
+  EncapsulationKeys encapsulation_keys(int hamming_weight) const;
 
  private:
   Params params_;

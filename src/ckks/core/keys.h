@@ -73,6 +73,23 @@ struct GaloisKeys {
   bool has(std::uint64_t galois_element) const { return keys.count(galois_element) != 0; }
 };
 
+/// Sparse-secret encapsulation keys (Bossuat, Troncoso-Pastoriza, Hubaux, "Bootstrapping for
+/// approximate homomorphic encryption with negligible failure-probability by using sparse-secret
+/// encapsulation", ACNS 2022, eprint 2022/024, section 4): the main secret s may be dense (secure
+/// at the HE-standard modulus), while ModRaise runs under an ephemeral sparse secret s_e of
+/// Hamming weight h, so its overflow I = round(<ct, s_e> / q_0) stays within a small EvalMod range.
+///  * to_sparse: s -> s_e, made at level 0 (over q_0 and P, as a key of the ephemeral key pair: an
+///    RLWE sample under s_e with the small modulus q_0 P);
+///  * from_sparse: s_e -> s at max_level (an RLWE sample under the dense s, like a Galois key).
+/// s_e itself is discarded after key generation. Thread safety: value type.
+struct EncapsulationKeys {
+  SwitchingKey to_sparse;
+  SwitchingKey from_sparse;
+  int hamming_weight = 0;  ///< of s_e
+  std::string params_fingerprint;
+  KeyId key_id;            ///< the main key pair's
+};
+
 /// Galois element 5^step mod 2N of a left rotation by `step` slots (step taken modulo N/2, so a
 /// negative step is a right rotation). Rotations act identically on sparse packings of n slots
 /// for step modulo n.
