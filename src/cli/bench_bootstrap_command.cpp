@@ -111,12 +111,14 @@ void run(const BootstrapBenchOptions& o) {
   const auto steps = ckks::bootstrap_rotation_steps(params, lit, slots);
   auto relin = std::make_shared<ckks::RelinKey>(keygen.relin_key());
   auto galois = std::make_shared<ckks::GaloisKeys>(keygen.galois_keys(steps, true));
+  const auto encapsulation = ckks::bootstrap_encapsulation_keys(keygen, lit);
   const double keygen_seconds = seconds_since(t0);
   double key_bytes = switching_key_bytes(relin->key);
   for (const auto& [g, k] : galois->keys) key_bytes += switching_key_bytes(k);
+  if (encapsulation) key_bytes += switching_key_bytes(encapsulation->to_sparse) + switching_key_bytes(encapsulation->from_sparse);
 
   const ckks::Encoder encoder(params);
-  const ckks::Evaluator evaluator(params, ckks::EvaluationKeys{relin, galois});
+  const ckks::Evaluator evaluator(params, ckks::EvaluationKeys{relin, galois, encapsulation});
   t0 = std::chrono::steady_clock::now();
   const ckks::Bootstrapper boot(evaluator, encoder, lit, slots);
   const double setup_seconds = seconds_since(t0);

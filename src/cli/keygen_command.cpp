@@ -39,6 +39,13 @@ void run(const KeygenOptions& o) {
   ckks::set_threads(o.threads);
   const he::ParamSet pset = he::param_set_by_name(o.params);
   const ckks::Params params(pset.params);
+  if (pset.boot && pset.boot->ephemeral_hamming_weight > 0 && !o.estimate_only) {
+    throw Error(ola::mismatch("ola keygen --params " + pset.name, "bootstrapping",
+                              "one without sparse-secret encapsulation (evaluation-key files do not carry "
+                              "encapsulation keys yet; ola bench infer runs this set in one process)",
+                              "encapsulation with an ephemeral secret of weight " +
+                                  std::to_string(pset.boot->ephemeral_hamming_weight)));
+  }
   const he::Program p =
       he::load_program(o.model, o.plan, he::program_options_for(params, pset.boot, o.slots, o.stage_bootstraps));
   const he::KeyPlan kp = he::key_plan(params, pset.boot, p,

@@ -45,8 +45,8 @@ BootstrapperMemory bootstrapper_memory(const ckks::Params& params, const std::op
 CkksSession::CkksSession(const ckks::Params& params, std::shared_ptr<const ckks::RelinKey> relin,
                          std::shared_ptr<const ckks::GaloisKeys> galois,
                          const std::optional<ckks::BootstrapLiteral>& boot, const Program& program,
-                         StageKeyLoader stage_keys)
-    : evaluator_(params, {std::move(relin), std::move(galois)}),
+                         StageKeyLoader stage_keys, std::shared_ptr<const ckks::EncapsulationKeys> encapsulation)
+    : evaluator_(params, {std::move(relin), std::move(galois), std::move(encapsulation)}),
       encoder_(params),
       boot_(boot),
       stage_keys_(std::move(stage_keys)),
@@ -79,7 +79,8 @@ const ckks::Bootstrapper& CkksSession::build(int n) {
   const auto t0 = std::chrono::steady_clock::now();
   std::unique_ptr<const ckks::Bootstrapper> b;
   if (stage_keys_) {  // its own evaluator over the stage's keys: they go when the bootstrapper goes
-    const ckks::Evaluator stage(evaluator_.params(), {evaluator_.keys().relin, stage_keys_(n)});
+    const ckks::Evaluator stage(evaluator_.params(),
+                                {evaluator_.keys().relin, stage_keys_(n), evaluator_.keys().encapsulation});
     b = std::make_unique<const ckks::Bootstrapper>(stage, encoder_, *boot_, static_cast<std::size_t>(n));
   } else {
     b = std::make_unique<const ckks::Bootstrapper>(evaluator_, encoder_, *boot_, static_cast<std::size_t>(n));

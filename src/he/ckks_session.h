@@ -66,7 +66,8 @@ class CkksSession {
   ///         slot counts)
   CkksSession(const ckks::Params& params, std::shared_ptr<const ckks::RelinKey> relin,
               std::shared_ptr<const ckks::GaloisKeys> galois, const std::optional<ckks::BootstrapLiteral>& boot,
-              const Program& program, StageKeyLoader stage_keys = {});
+              const Program& program, StageKeyLoader stage_keys = {},
+              std::shared_ptr<const ckks::EncapsulationKeys> encapsulation = nullptr);
   CkksSession(const CkksSession&) = delete;
   CkksSession& operator=(const CkksSession&) = delete;
 

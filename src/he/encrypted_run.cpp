@@ -64,7 +64,11 @@ EncryptedRun run_encrypted(const ckks::Params& params, const std::optional<ckks:
   const ckks::KeyGenerator keygen(params);
   auto relin = std::make_shared<const ckks::RelinKey>(keygen.relin_key());
   auto galois = std::make_shared<const ckks::GaloisKeys>(make_galois_keys(keygen, kp));
+  auto encapsulation = boot ? ckks::bootstrap_encapsulation_keys(keygen, *boot) : nullptr;
   r.eval_key_bytes = galois_key_bytes(*galois) + switching_key_bytes(params);
+  if (encapsulation) {
+    r.eval_key_bytes += switching_key_bytes(params, 0) + switching_key_bytes(params);  // s -> s_e, s_e -> s
+  }
   // Keys per stage: each stage's set goes to a file as the client sends it, and the session loads
   // it with that stage's bootstrapper (he/ckks_session.h).
   std::optional<TempDir> stage_dir;
@@ -86,7 +90,7 @@ EncryptedRun run_encrypted(const ckks::Params& params, const std::optional<ckks:
   if (hooks.on_keygen) hooks.on_keygen(r.keygen_seconds);
 
   t0 = std::chrono::steady_clock::now();
-  CkksSession session(params, std::move(relin), std::move(galois), boot, p, stage_keys);
+  CkksSession session(params, std::move(relin), std::move(galois), boot, p, stage_keys, std::move(encapsulation));
   r.setup_seconds = seconds_since(t0);
   if (hooks.on_setup) hooks.on_setup(r.setup_seconds, session);
   const ckks::Encryptor encryptor(params, keygen.secret_key());

@@ -31,8 +31,8 @@ TEST(IoParamSets, NamesAndRefusal) {
 }
 
 TEST(IoParamSets, NameListsAreDerivedFromTheSets) {
-  EXPECT_EQ(param_set_names(), "test-n12, test-n13, test-n14, test-boot-n12, test-boot-n13, n16, n16-deep");
-  EXPECT_EQ(bootstrapping_param_set_names(), "test-boot-n12, test-boot-n13, n16, n16-deep");
+  EXPECT_EQ(param_set_names(), "test-n12, test-n13, test-n14, test-boot-n12, test-boot-n13, n16, n16-dense, n16-deep");
+  EXPECT_EQ(bootstrapping_param_set_names(), "test-boot-n12, test-boot-n13, n16, n16-dense, n16-deep");
 }
 
 TEST(IoParamSets, DeepSetLeavesFifteenLevelsWithinTheSecurityBound) {
@@ -45,6 +45,22 @@ TEST(IoParamSets, DeepSetLeavesFifteenLevelsWithinTheSecurityBound) {
   // Every key-switching digit (4 primes of <= 60 bits) stays below P = 4 x 61 bits.
   EXPECT_EQ(params.alpha(), 4);
   EXPECT_EQ(params.dnum(), 8);
+}
+
+TEST(IoParamSets, DenseSetIsN16WithAUniformTernarySecretAndEncapsulation) {
+  const ParamSet dense = param_set_by_name("n16-dense");
+  const ParamSet n16 = param_set_by_name("n16");
+  const ckks::Params params(dense.params);
+  EXPECT_FALSE(params.test_only());
+  EXPECT_EQ(params.secret(), ckks::SecretDistribution::uniform_ternary);
+  EXPECT_EQ(ckks::Params(n16.params).secret(), ckks::SecretDistribution::fixed_hamming);
+  EXPECT_LE(params.log_qp(), ckks::max_log_qp_128(16));
+  EXPECT_EQ(dense.params.log_q, n16.params.log_q);
+  EXPECT_EQ(dense.params.log_p, n16.params.log_p);
+  ASSERT_TRUE(dense.boot.has_value());
+  EXPECT_EQ(dense.boot->ephemeral_hamming_weight, 32);
+  EXPECT_EQ(n16.boot->ephemeral_hamming_weight, 0);
+  EXPECT_EQ(bootstrap_output_level(params, *dense.boot), 10);
 }
 
 TEST(IoParamSets, BootstrapOutputLevelIsTheBootstrappersOwn) {

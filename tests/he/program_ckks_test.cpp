@@ -364,6 +364,29 @@ TEST(ProgramCkks, RunEncryptedMatchesTheSimulationImageByImage) {
   }
 }
 
+// A dense (uniform ternary) secret bootstraps only with sparse-secret encapsulation: run_encrypted
+// makes the encapsulation keys the set's literal asks for and every stage's bootstrapper (each with
+// its own evaluator over the stage's keys) uses them.
+TEST(ProgramCkks, RunEncryptedWithADenseSecretBootstrapsThroughEncapsulation) {
+  nn::Graph g = small_cnn();
+  const FeatureMap image = test_image();
+  ParamSet set = param_set_by_name("test-boot-n12");
+  set.params.secret = ckks::SecretDistribution::uniform_ternary;
+  set.boot->ephemeral_hamming_weight = 32;
+  const ckks::Params params(set.params);
+  const Program p = forced_bootstraps_program(g, image, set, true);
+  ASSERT_EQ(p.bootstraps, 2);
+  const KeyPlan kp = key_plan(params, set.boot, p, KeyResidency::per_stage);
+  nn::Tensor images = nn::zeros({1, 3, 8, 8});
+  for (std::size_t i = 0; i < image.data.size(); ++i) images.data[i] = static_cast<float>(image.data[i]);
+  const EncryptedRun r = run_encrypted(params, set.boot, p, kp, images, 1);
+  ASSERT_EQ(r.images.size(), 1u);
+  EXPECT_EQ(r.bootstrapper_builds, 2);
+  EXPECT_NEAR(r.eval_key_bytes, kp.bytes + switching_key_bytes(params, 0) + switching_key_bytes(params), 0.0);
+  expect_agreement("run_encrypted, dense secret with encapsulation, small CNN, N=2^12", r.images[0].simulated_logits,
+                   r.images[0].logits);
+}
+
 TEST(ProgramCkks, RunEncryptedWithKeysPerStageLoadsEachStagesKeysWithItsBootstrapper) {
   const ForcedBootstrapsCase c;
   const auto& [g, image, set, params, p, kp_together] = c;

@@ -138,6 +138,12 @@ double Bootstrapper::matrix_bytes() const {
   return sum;
 }
 
+std::shared_ptr<const EncapsulationKeys> bootstrap_encapsulation_keys(const KeyGenerator& keygen,
+                                                                       const BootstrapLiteral& literal) {
+  if (literal.ephemeral_hamming_weight <= 0) return nullptr;
+  return std::make_shared<const EncapsulationKeys>(keygen.encapsulation_keys(literal.ephemeral_hamming_weight));
+}
+
 Bootstrapper::Bootstrapper(const Evaluator& evaluator, const Encoder& encoder, BootstrapLiteral literal,
                            std::size_t slots, const Progress& progress)
     : evaluator_(evaluator), literal_(literal), slots_(slots) {

@@ -5,6 +5,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <utility>
 #include <vector>
 
@@ -13,6 +14,7 @@
 #include "ckks/core/ciphertext.h"
 #include "ckks/core/encoder.h"
 #include "ckks/core/evaluator.h"
+#include "ckks/core/key_generator.h"
 #include "ckks/core/params.h"
 #include "ckks/lintrans/linear_transform.h"
 #include "ckks/poly/schedule.h"
@@ -30,6 +32,11 @@ struct BootstrapLiteral {
   /// secret, so the main secret may be dense. 0: ModRaise under the main secret.
   int ephemeral_hamming_weight = 0;
 };
+
+/// The sparse-secret encapsulation keys `literal` needs from this key pair
+/// (KeyGenerator::encapsulation_keys(literal.ephemeral_hamming_weight)), or null when it needs none.
+std::shared_ptr<const EncapsulationKeys> bootstrap_encapsulation_keys(const KeyGenerator& keygen,
+                                                                       const BootstrapLiteral& literal);
 
 /// Galois steps (left rotations) the bootstrapping of `slots` slots needs: SubSum steps for
 /// sparse slots and the BSGS steps of every CoeffToSlot/SlotToCoeff factor. The conjugation key

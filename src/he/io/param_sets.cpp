@@ -35,6 +35,7 @@ std::vector<ParamSet> all_param_sets() {
           {"test-boot-n12", boot_test_literal(12, 4), ckks::bootstrap_test_literal()},
           {"test-boot-n13", boot_test_literal(13, 4), ckks::bootstrap_test_literal()},
           {"n16", ckks::bootstrap_params_n16(), ckks::BootstrapLiteral{}},
+          {"n16-dense", ckks::bootstrap_params_n16_dense(), ckks::bootstrap_literal_n16_dense()},
           {"n16-deep", ckks::bootstrap_params_n16_deep(), ckks::BootstrapLiteral{}}};
 }
 
