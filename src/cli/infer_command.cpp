@@ -144,7 +144,8 @@ void run(const InferOptions& o) {
     };
   }
   he::CkksSession session(keys.params, std::make_shared<const ckks::RelinKey>(std::move(keys.relin)),
-                          std::make_shared<const ckks::GaloisKeys>(std::move(keys.galois)), pset.boot, p, stage_keys);
+                          std::make_shared<const ckks::GaloisKeys>(std::move(keys.galois)), pset.boot, p, stage_keys,
+                          keys.encapsulation);
   if (!session.live_bootstrappers().empty() && !o.quiet) {
     std::string counts;
     for (int n : session.bootstrap_slots()) counts += (counts.empty() ? "" : ", ") + std::to_string(n);

@@ -11,6 +11,7 @@
 #include <memory>
 #include <string>
 
+#include "ckks/boot/bootstrapper.h"
 #include "ckks/core/ckks.h"
 #include "cli/command.h"
 #include "cli/json_output.h"
@@ -39,13 +40,6 @@ void run(const KeygenOptions& o) {
   ckks::set_threads(o.threads);
   const he::ParamSet pset = he::param_set_by_name(o.params);
   const ckks::Params params(pset.params);
-  if (pset.boot && pset.boot->ephemeral_hamming_weight > 0 && !o.estimate_only) {
-    throw Error(ola::mismatch("ola keygen --params " + pset.name, "bootstrapping",
-                              "one without sparse-secret encapsulation (evaluation-key files do not carry "
-                              "encapsulation keys yet; ola bench infer runs this set in one process)",
-                              "encapsulation with an ephemeral secret of weight " +
-                                  std::to_string(pset.boot->ephemeral_hamming_weight)));
-  }
   const he::Program p =
       he::load_program(o.model, o.plan, he::program_options_for(params, pset.boot, o.slots, o.stage_bootstraps));
   const he::KeyPlan kp = he::key_plan(params, pset.boot, p,
@@ -82,6 +76,7 @@ void run(const KeygenOptions& o) {
   he::save_client_secret(o.out_secret, {params, keygen.secret_key(), p.input_layout, p.options.fresh_level, fp});
   he::EvaluationKeys eval{params,    keygen.relin_key(), he::make_galois_keys(keygen, kp), kp.rotation_steps, fp,
                           pset.name, p.options.slots,        o.stage_bootstraps, {}, {}};
+  if (p.bootstraps > 0 && pset.boot) eval.encapsulation = ckks::bootstrap_encapsulation_keys(keygen, *pset.boot);
   for (const auto& [slots, levels] : kp.stage_key_level) eval.stage_slots.push_back(slots);
   // Each stage's set made as its section is written: one set alive at a time.
   he::save_evaluation_keys(o.out_eval, eval, [&](int slots) { return he::make_stage_galois_keys(keygen, kp, slots); });

@@ -100,6 +100,31 @@ TEST(HeCliBoot, ForcedBootstrapsRunEncryptedAndMatchTheSimulation) {
   EXPECT_NE(r.all.find("bootstrap"), std::string::npos) << r.all;
 }
 
+// A dense secret through the four commands: keygen writes the two encapsulation keys (the last
+// two sections of the key file), infer reads them, and the decrypted class is the simulation's.
+TEST(HeCliBoot, DenseSecretWithEncapsulationKeysRunsThroughTheFourCommands) {
+  const Files f;
+  write_text(f("small.onnx"), small_cnn_onnx());
+  write_text(f("plan.json"), plan_json({6.0, 6.0}, {true, false}).dump());
+  const std::string mp = " --model " + f("small.onnx") + " --plan " + f("plan.json");
+  auto r = run_ola("keygen --params test-boot-n13-dense --stage-bootstraps --keys-per-stage" + mp + " --out-secret " +
+                   f("sk.bin") + " --out-eval " + f("evk.bin") + " --json");
+  ASSERT_EQ(r.exit_code, 0) << r.all;
+  r = run_ola("encrypt --secret " + f("sk.bin") + " --index 2 --out " + f("ct.bin"));
+  ASSERT_EQ(r.exit_code, 0) << r.all;
+  r = run_ola("infer" + mp + " --eval " + f("evk.bin") + " --in " + f("ct.bin") + " --out " + f("logits.ct") + " --json");
+  ASSERT_EQ(r.exit_code, 0) << r.all;
+  EXPECT_EQ(nlohmann::json::parse(r.out)["bootstraps"], 2) << r.all;
+  const double bits = expect_decrypted_matches_simulation(f, mp, "test-boot-n13-dense", 2);
+  std::cout << "test-boot-n13-dense, 2 bootstraps: max logit error " << bits << " bits below max |logit|\n";
+  // A key file without its encapsulation sections is refused: the last one cut off.
+  std::filesystem::resize_file(f("evk.bin"), std::filesystem::file_size(f("evk.bin")) - 100);
+  r = run_ola("infer" + mp + " --eval " + f("evk.bin") + " --in " + f("ct.bin") + " --out " + f("logits2.ct"));
+  EXPECT_NE(r.exit_code, 0) << r.all;
+  EXPECT_NE(r.all.find("(truncated)"), std::string::npos) << r.all;
+  EXPECT_FALSE(std::filesystem::exists(f("logits2.ct")));
+}
+
 TEST(HeCliBoot, BenchInferRunsTheUniformCompositeBaselineAndComparesItWithThePlan) {
   const Files f;
   write_text(f("small.onnx"), small_cnn_onnx());

@@ -128,18 +128,9 @@ TEST(HeCli, BenchInferReportsAgreementAndErrorAgainstTheSimulation) {
                                 " --first-image 99 --images 2");
   EXPECT_NE(past_end.exit_code, 0) << past_end.all;
 
-  // Key files do not carry sparse-secret encapsulation keys yet: keygen refuses such a set up front.
-  const auto dense = run_ola("keygen --params n16-dense --model " + f("small.onnx") + " --plan " + f("plan.json") +
-                             " --out-secret " + f("dense-sk.bin") + " --out-eval " + f("dense-evk.bin"));
-  EXPECT_NE(dense.exit_code, 0) << dense.all;
-  EXPECT_NE(dense.all.find("ola keygen --params n16-dense: bootstrapping: expected one without sparse-secret encapsulation"),
-            std::string::npos)
-      << dense.all;
-  EXPECT_FALSE(std::filesystem::exists(f("dense-sk.bin")));
-
   const auto bad = run_ola("bench infer --model " + f("small.onnx") + " --plan " + f("plan.json") + " --params nope");
   EXPECT_EQ(bad.exit_code, 2) << bad.all;
-  EXPECT_NE(bad.all.find("--params: name: expected test-n12, test-n13, test-n14, test-boot-n12, test-boot-n13, n16, n16-dense, n16-deep, got nope"),
+  EXPECT_NE(bad.all.find("--params: name: expected test-n12, test-n13, test-n14, test-boot-n12, test-boot-n13, test-boot-n13-dense, n16, n16-dense, n16-deep, got nope"),
             std::string::npos)
       << bad.all;
 }

@@ -31,8 +31,8 @@ TEST(IoParamSets, NamesAndRefusal) {
 }
 
 TEST(IoParamSets, NameListsAreDerivedFromTheSets) {
-  EXPECT_EQ(param_set_names(), "test-n12, test-n13, test-n14, test-boot-n12, test-boot-n13, n16, n16-dense, n16-deep");
-  EXPECT_EQ(bootstrapping_param_set_names(), "test-boot-n12, test-boot-n13, n16, n16-dense, n16-deep");
+  EXPECT_EQ(param_set_names(), "test-n12, test-n13, test-n14, test-boot-n12, test-boot-n13, test-boot-n13-dense, n16, n16-dense, n16-deep");
+  EXPECT_EQ(bootstrapping_param_set_names(), "test-boot-n12, test-boot-n13, test-boot-n13-dense, n16, n16-dense, n16-deep");
 }
 
 TEST(IoParamSets, DeepSetLeavesFifteenLevelsWithinTheSecurityBound) {

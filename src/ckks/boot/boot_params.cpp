@@ -30,12 +30,6 @@ ParamsLiteral bootstrap_params_n16_dense() {
   return lit;
 }
 
-BootstrapLiteral bootstrap_literal_n16_dense() {
-  BootstrapLiteral b;
-  b.ephemeral_hamming_weight = 32;
-  return b;
-}
-
 ParamsLiteral bootstrap_test_params(int log_n) {
   if (log_n < 12 || log_n > 14) throw ParamError(ola::mismatch("bootstrap_test_params", "log_n", "12..14", log_n));
   ParamsLiteral lit{.log_n = log_n, .log_q = {50, 40, 40, 48, 60}, .log_p = {61, 61, 61, 61}, .dnum = 4,

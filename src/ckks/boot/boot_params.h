@@ -24,11 +24,9 @@ ParamsLiteral bootstrap_params_n16_deep();
 
 /// bootstrap_params_n16() with a uniform ternary secret: 128-bit by the HE-standard table
 /// (log QP 1751 <= 1772) without the sparse-secret caveat. It bootstraps with sparse-secret
-/// encapsulation (bootstrap_literal_n16_dense(): ModRaise under an ephemeral secret of weight 32),
-/// so the same chain and EvalMod range serve. Use with bootstrap_literal_n16_dense().
+/// encapsulation (BootstrapLiteral::ephemeral_hamming_weight = 32: ModRaise under an ephemeral
+/// secret), so the same chain and EvalMod range serve (he/io/param_sets.h, set "n16-dense").
 ParamsLiteral bootstrap_params_n16_dense();
-/// The default BootstrapLiteral with ephemeral_hamming_weight = 32.
-BootstrapLiteral bootstrap_literal_n16_dense();
 
 /// Test-only chains (insecure, marked test_only) with the same layout for log_n = 12 or 13:
 /// q_0 50, 2 compute levels of 40 bits, SlotToCoeff {48, 60}, EvalMod 9 x 60, CoeffToSlot 2 x 60,

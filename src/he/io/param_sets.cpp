@@ -27,6 +27,18 @@ ckks::ParamsLiteral boot_test_literal(int log_n, int compute) {
   return lit;
 }
 
+/// `lit` with a uniform ternary secret.
+ckks::ParamsLiteral dense(ckks::ParamsLiteral lit) {
+  lit.secret = ckks::SecretDistribution::uniform_ternary;
+  return lit;
+}
+
+/// `boot` with sparse-secret encapsulation through an ephemeral secret of weight 32.
+ckks::BootstrapLiteral encapsulated(ckks::BootstrapLiteral boot) {
+  boot.ephemeral_hamming_weight = 32;
+  return boot;
+}
+
 /// Every known set, in the order the name lists give them: the one place a set is defined.
 std::vector<ParamSet> all_param_sets() {
   return {{"test-n12", ckks::test_literal_n12(), std::nullopt},
@@ -34,8 +46,9 @@ std::vector<ParamSet> all_param_sets() {
           {"test-n14", ckks::test_literal_n14(), std::nullopt},
           {"test-boot-n12", boot_test_literal(12, 4), ckks::bootstrap_test_literal()},
           {"test-boot-n13", boot_test_literal(13, 4), ckks::bootstrap_test_literal()},
+          {"test-boot-n13-dense", dense(boot_test_literal(13, 4)), encapsulated(ckks::bootstrap_test_literal())},
           {"n16", ckks::bootstrap_params_n16(), ckks::BootstrapLiteral{}},
-          {"n16-dense", ckks::bootstrap_params_n16_dense(), ckks::bootstrap_literal_n16_dense()},
+          {"n16-dense", ckks::bootstrap_params_n16_dense(), encapsulated(ckks::BootstrapLiteral{})},
           {"n16-deep", ckks::bootstrap_params_n16_deep(), ckks::BootstrapLiteral{}}};
 }
 

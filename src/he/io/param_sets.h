@@ -26,21 +26,23 @@ struct ParamSet {
 ///  * "test-boot-n12", "test-boot-n13": ckks::bootstrap_test_params(log_n) with 4 compute levels of
 ///    40 bits instead of 2 (special primes widened to cover a key-switching digit), the test
 ///    bootstrap literal (2 CoeffToSlot, 2 SlotToCoeff levels); insecure, test_only.
+///  * "test-boot-n13-dense": test-boot-n13 with a uniform ternary secret and sparse-secret
+///    encapsulation (ephemeral weight 32): the n16-dense recipe on a test ring; insecure, test_only.
 ///  * "n16": ckks::bootstrap_params_n16() with the default BootstrapLiteral (what
 ///    `ola bench bootstrap --logn 16` runs): 10 compute levels, 128-bit by the HE-standard table
 ///    (sparse-secret caveat in docs/bootstrapping.md).
 ///  * "n16-dense": ckks::bootstrap_params_n16_dense(), n16's chain with a uniform ternary secret
 ///    (128-bit by the HE-standard table with no sparse-secret caveat) and sparse-secret
-///    encapsulation in its bootstrapping (ckks::bootstrap_literal_n16_dense()).
+///    encapsulation in its bootstrapping (ephemeral weight 32).
 ///  * "n16-deep": ckks::bootstrap_params_n16_deep(), the same bootstrapping with 15 compute levels
 ///    (dnum 8), for plans whose blocks need more than 10 levels between bootstraps.
 /// @throws ola::Error naming the known sets if `name` is none of them.
 ParamSet param_set_by_name(const std::string& name);
 
-/// "test-n12, test-n13, test-n14, test-boot-n12, test-boot-n13, n16, n16-dense, n16-deep" (help texts, errors).
+/// "test-n12, test-n13, test-n14, test-boot-n12, test-boot-n13, test-boot-n13-dense, n16, n16-dense, n16-deep" (help texts, errors).
 std::string param_set_names();
 
-/// The sets with a bootstrapping chain, "test-boot-n12, test-boot-n13, n16, n16-dense, n16-deep" (the
+/// The sets with a bootstrapping chain, "test-boot-n12, test-boot-n13, test-boot-n13-dense, n16, n16-dense, n16-deep" (the
 /// `--params` of `ola bench costs|bootstrap`).
 std::string bootstrapping_param_set_names();
 

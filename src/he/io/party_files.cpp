@@ -275,11 +275,12 @@ namespace {
 /// its section and not used after it, so a maker may keep only one alive (each several GB at n16).
 void write_evaluation_key_file(const std::filesystem::path& path, const EvaluationKeys& k,
                                const std::function<const ckks::GaloisKeys&(int)>& stage) {
-  const nlohmann::json meta{{"rotation_steps", k.rotation_steps}, {"program", k.program},
-                            {"param_set", k.param_set},           {"slots", k.slots},
-                            {"stage_bootstraps", k.stage_bootstraps}, {"stage_slots", k.stage_slots}};
+  nlohmann::json meta{{"rotation_steps", k.rotation_steps}, {"program", k.program},
+                      {"param_set", k.param_set},           {"slots", k.slots},
+                      {"stage_bootstraps", k.stage_bootstraps}, {"stage_slots", k.stage_slots}};
+  if (k.encapsulation) meta["encapsulation_weight"] = k.encapsulation->hamming_weight;
   write_file_atomic_streamed(path, [&](const ByteSink& sink) {
-    sink(container_head(kEvalMagic, 4 + k.stage_slots.size()));
+    sink(container_head(kEvalMagic, 4 + k.stage_slots.size() + (k.encapsulation ? 2 : 0)));
     const auto section = [&sink](const Bytes& b) {
       Bytes size;
       put_u64(size, b.size());
@@ -297,6 +298,11 @@ void write_evaluation_key_file(const std::filesystem::path& path, const Evaluati
     galois_section(k.galois);
     section(json_bytes(meta));
     for (int slots : k.stage_slots) galois_section(stage(slots));
+    if (k.encapsulation) {  // s -> s_e and s_e -> s, each in the relinearisation key's format
+      const ckks::EncapsulationKeys& e = *k.encapsulation;
+      section(ckks::to_bytes(ckks::RelinKey{e.to_sparse, e.params_fingerprint, e.key_id}, k.params));
+      section(ckks::to_bytes(ckks::RelinKey{e.from_sparse, e.params_fingerprint, e.key_id}, k.params));
+    }
   });
 }
 
@@ -327,7 +333,8 @@ void save_evaluation_keys(const std::filesystem::path& path, const EvaluationKey
 
 namespace {
 
-/// The metadata section of an evaluation key file and its stage slot counts (absent in older files).
+/// The metadata section of an evaluation key file and its stage slot counts (absent in older files);
+/// the file holds 4 sections, one per stage set, and 2 more with encapsulation keys.
 std::pair<nlohmann::json, std::vector<int>> evaluation_key_meta(const std::filesystem::path& path,
                                                                 const SectionIndex& index) {
   const std::string where = path.string();
@@ -335,8 +342,9 @@ std::pair<nlohmann::json, std::vector<int>> evaluation_key_meta(const std::files
   nlohmann::json meta = parse_json(read_section(path, index, 3), where);
   std::vector<int> stages = meta.contains("stage_slots") ? field<std::vector<int>>(meta, "stage_slots", where)
                                                          : std::vector<int>{};
-  if (index.sections.size() != 4 + stages.size()) {
-    throw FormatError(ola::mismatch(where, "sections", 4 + stages.size(), index.sections.size()));
+  const std::size_t encapsulation = meta.contains("encapsulation_weight") ? 2 : 0;
+  if (index.sections.size() != 4 + stages.size() + encapsulation) {
+    throw FormatError(ola::mismatch(where, "sections", 4 + stages.size() + encapsulation, index.sections.size()));
   }
   return {std::move(meta), std::move(stages)};
 }
@@ -359,6 +367,24 @@ EvaluationKeys load_evaluation_keys(const std::filesystem::path& path) {
                    field<std::string>(meta, "param_set", where), field<int>(meta, "slots", where),
                    meta.contains("stage_bootstraps") && field<bool>(meta, "stage_bootstraps", where),
                    std::move(stages), {}};
+  if (meta.contains("encapsulation_weight")) {
+    const std::size_t first = 4 + k.stage_slots.size();
+    auto enc = std::make_shared<ckks::EncapsulationKeys>();
+    enc->hamming_weight = field<int>(meta, "encapsulation_weight", where);
+    const std::string names[2] = {": encapsulation key s -> s_e", ": encapsulation key s_e -> s"};
+    ckks::SwitchingKey* slots[2] = {&enc->to_sparse, &enc->from_sparse};
+    for (std::size_t i = 0; i < 2; ++i) {
+      ckks::RelinKey key = ckks::relin_key_from_bytes(read_section(path, index, first + i), k.params, where + names[i]);
+      if (key.key_id.known() && k.relin.key_id.known() && !(key.key_id == k.relin.key_id)) {
+        throw FormatError(ola::mismatch(where + names[i], "key_id", k.relin.key_id.hex() + " (the relinearisation key's key pair)",
+                                        key.key_id.hex()));
+      }
+      *slots[i] = std::move(key.key);
+    }
+    enc->params_fingerprint = k.params.fingerprint();
+    enc->key_id = k.relin.key_id;
+    k.encapsulation = std::move(enc);
+  }
   return k;
 }
 

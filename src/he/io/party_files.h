@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <functional>
 #include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -50,6 +51,9 @@ struct EvaluationKeys {
   /// Those sets, one per stage_slots entry, as the client writes them. load_evaluation_keys leaves
   /// this empty (the server loads a set when its stage starts: load_stage_galois_keys).
   std::map<int, ckks::GaloisKeys> stage_galois = {};
+  /// Sparse-secret encapsulation keys, when the set's bootstrapping uses them (the last two
+  /// sections of the file; meta "encapsulation_weight"); null otherwise.
+  std::shared_ptr<const ckks::EncapsulationKeys> encapsulation = nullptr;
 };
 
 /// Encrypted logits and where they sit in the slots.
