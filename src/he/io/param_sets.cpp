@@ -196,6 +196,9 @@ KeyPlan key_plan(const ckks::Params& params, const std::optional<ckks::Bootstrap
   };
   k.galois_keys = k.rotation_steps.size() + (k.conjugation ? 1 : 0);
   k.bytes = (k.conjugation ? 2.0 : 1.0) * full + set_bytes(k.key_level);  // relin (+ conjugation) at the top
+  if (boot && !k.bootstrap_slots.empty() && boot->ephemeral_hamming_weight > 0) {
+    k.bytes += switching_key_bytes(params, 0) + full;  // encapsulation keys s -> s_e, s_e -> s
+  }
   k.resident_bytes = k.bytes;
   double largest_stage = 0.0;
   for (const auto& [slots, levels] : k.stage_key_level) {

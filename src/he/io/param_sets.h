@@ -102,7 +102,8 @@ struct KeyPlan {
   /// at max_level in every stage set).
   std::map<int, std::map<int, int>> stage_key_level;
   /// Evaluation key memory as made, all sets: relin and conjugation at max_level, each rotation key
-  /// switching_key_bytes(params, its level).
+  /// switching_key_bytes(params, its level), and with sparse-secret encapsulation its two keys
+  /// (level 0 and max_level).
   double bytes = 0.0;
   /// The most of it held at once: `together` all of it; `per_stage` relin, the whole-run set and
   /// the largest stage set.
