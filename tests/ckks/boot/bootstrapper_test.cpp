@@ -9,6 +9,7 @@
 #include <random>
 
 #include "ckks/boot/boot_params.h"
+#include "ckks/boot/boot_test_support.h"
 #include "ckks/boot/mod_raise.h"
 #include "ckks/core/ckks.h"
 
@@ -34,19 +35,8 @@ Ctx& ctx() {
   return c;
 }
 
-std::vector<std::complex<double>> random_slots(std::size_t n, std::uint64_t seed, bool real = false) {
-  std::mt19937_64 rng(seed);
-  std::uniform_real_distribution<double> u(-1, 1);
-  std::vector<std::complex<double>> v(n);
-  for (auto& c : v) c = {u(rng), real ? 0.0 : u(rng)};
-  return v;
-}
-
-double max_error(const std::vector<std::complex<double>>& got, const std::vector<std::complex<double>>& want) {
-  double e = 0;
-  for (std::size_t i = 0; i < want.size(); ++i) e = std::max(e, std::abs(got[i] - want[i]));
-  return e;
-}
+using boot_test::max_error;
+using boot_test::random_slots;
 
 Ciphertext encrypt_at_zero(Ctx& c, const std::vector<std::complex<double>>& z) {
   return c.encryptor.encrypt(c.encoder.encode(std::span<const std::complex<double>>(z), 0, c.params.default_scale(), z.size()));

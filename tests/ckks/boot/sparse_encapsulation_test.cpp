@@ -8,6 +8,7 @@
 #include <random>
 
 #include "ckks/boot/boot_params.h"
+#include "ckks/boot/boot_test_support.h"
 #include "ckks/boot/bootstrapper.h"
 #include "ckks/core/ckks.h"
 
@@ -44,19 +45,8 @@ DenseCtx& ctx() {
   return c;
 }
 
-std::vector<std::complex<double>> random_slots(std::size_t n, std::uint64_t seed) {
-  std::mt19937_64 rng(seed);
-  std::uniform_real_distribution<double> u(-1, 1);
-  std::vector<std::complex<double>> v(n);
-  for (auto& c : v) c = {u(rng), u(rng)};
-  return v;
-}
-
-double max_error(const std::vector<std::complex<double>>& got, const std::vector<std::complex<double>>& want) {
-  double e = 0;
-  for (std::size_t i = 0; i < want.size(); ++i) e = std::max(e, std::abs(got[i] - want[i]));
-  return e;
-}
+using boot_test::max_error;
+using boot_test::random_slots;
 
 Ciphertext encrypt_at_zero(DenseCtx& c, const std::vector<std::complex<double>>& z) {
   return c.encryptor.encrypt(
