@@ -1,7 +1,7 @@
 // `ola demo`: the main job on the bundled default (data/: ResNet-20, 1,000 calibration and 100 test
 // images, the measured N = 2^16 cost table): calibrate, optimize, simulate the plan against the exact
 // model and the uniform alpha = 13 baseline, write the plan and the report, then (--encrypt) keygen,
-// encrypt, infer and decrypt the first test image with the plan at the `n16` parameter set, compared
+// encrypt, infer and decrypt the first test image with the plan at the `n16-dense` parameter set (128-bit), compared
 // with the plaintext simulation of the same program.
 //
 //   ola demo [--out DIR] [--budget 0.5] [--encrypt auto|yes|no] [--assume-mem-gb G] [--json] [--quiet]
@@ -51,10 +51,10 @@ double seconds_since(std::chrono::steady_clock::time_point t0) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 }
 
-/// MemAvailable below which `--encrypt auto` skips the n16 stage (measured peak RSS 14.75 GB for
+/// MemAvailable below which `--encrypt auto` skips the encrypted stage (measured peak RSS 14.75 GB at n16 for
 /// ResNet-20, docs/he-workflow.md, plus room for the rest of the machine).
 constexpr double kEncryptMemGb = 18.0;
-constexpr const char* kEncryptParams = "n16";
+constexpr const char* kEncryptParams = "n16-dense";  // 128-bit by the HE-standard table (docs/security.md)
 
 struct DemoOptions {
   std::string out = "ola-demo";
@@ -299,7 +299,7 @@ OLA_REGISTER_COMMAND("demo", "Calibrate, optimize, simulate ResNet-20 on the bun
                        sub.add_option("--budget", o->budget, "accuracy budget, top-1 percentage points")->capture_default_str();
                        sub.add_option("--threads", o->threads, "threads (0: all cores)")->capture_default_str();
                        sub.add_option("--encrypt", o->encrypt,
-                                      "encrypted stage at n16 (~11 min, ~15 GB): auto (if MemAvailable >= 18 GB), yes or no")
+                                      "encrypted stage at n16-dense (~11 min, ~15 GB): auto (if MemAvailable >= 18 GB), yes or no")
                            ->capture_default_str();
                        sub.add_option("--assume-mem-gb", o->assume_mem_gb,
                                       "use this instead of /proc/meminfo's MemAvailable for --encrypt auto (GB)");

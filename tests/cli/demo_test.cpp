@@ -1,4 +1,4 @@
-// `ola demo` end to end on the bundled data: the README's main command. The encrypted stage at n16
+// `ola demo` end to end on the bundled data: the README's main command. The encrypted stage at n16-dense
 // (11 min, 15 GB) is left out here (--encrypt no); its automatic refusal on a small machine is tested
 // with --assume-mem-gb in place of /proc/meminfo.
 #include <gtest/gtest.h>
@@ -28,7 +28,7 @@ TEST(CliDemo, RunsOnBundledDataAndBeatsTheBaselineWithoutLosingAccuracy) {
   const auto& enc = j["encrypted"];
   EXPECT_FALSE(enc["run"].get<bool>()) << enc;
   EXPECT_EQ(enc["reason"], "skipped (--encrypt no)") << enc;
-  EXPECT_EQ(enc["params"], "n16");
+  EXPECT_EQ(enc["params"], "n16-dense");
   EXPECT_FALSE(enc.contains("logits")) << enc;
   EXPECT_EQ(enc["plaintext_class"].get<int>() >= 0 && enc["plaintext_class"].get<int>() < 10, true) << enc;
   EXPECT_TRUE(std::filesystem::exists(out / "plan.json"));
@@ -47,7 +47,7 @@ TEST(CliDemo, AutoSkipsTheEncryptedStageWithoutEnoughMemoryAndSaysHowToRunIt) {
   EXPECT_NE(r.output.find("[3/3] encrypted stage skipped: 4.0 GB available, needs 18 GB"), std::string::npos) << r.output;
   EXPECT_NE(r.output.find("ola demo --encrypt yes"), std::string::npos) << r.output;
   EXPECT_NE(r.output.find("ola bench infer --model"), std::string::npos) << r.output;
-  EXPECT_NE(r.output.find("--params n16 --images 1"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("--params n16-dense --images 1"), std::string::npos) << r.output;
   EXPECT_EQ(r.output.find("encrypted test image 0"), std::string::npos) << r.output;
 }
 
