@@ -76,7 +76,7 @@ void run(const KeygenOptions& o) {
   he::save_client_secret(o.out_secret, {params, keygen.secret_key(), p.input_layout, p.options.fresh_level, fp});
   he::EvaluationKeys eval{params,    keygen.relin_key(), he::make_galois_keys(keygen, kp), kp.rotation_steps, fp,
                           pset.name, p.options.slots,        o.stage_bootstraps, {}, {}};
-  if (p.bootstraps > 0 && pset.boot) eval.encapsulation = ckks::bootstrap_encapsulation_keys(keygen, *pset.boot);
+  if (kp.encapsulation) eval.encapsulation = ckks::bootstrap_encapsulation_keys(keygen, *pset.boot);
   for (const auto& [slots, levels] : kp.stage_key_level) eval.stage_slots.push_back(slots);
   // Each stage's set made as its section is written: one set alive at a time.
   he::save_evaluation_keys(o.out_eval, eval, [&](int slots) { return he::make_stage_galois_keys(keygen, kp, slots); });

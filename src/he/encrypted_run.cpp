@@ -64,11 +64,9 @@ EncryptedRun run_encrypted(const ckks::Params& params, const std::optional<ckks:
   const ckks::KeyGenerator keygen(params);
   auto relin = std::make_shared<const ckks::RelinKey>(keygen.relin_key());
   auto galois = std::make_shared<const ckks::GaloisKeys>(make_galois_keys(keygen, kp));
-  auto encapsulation = boot ? ckks::bootstrap_encapsulation_keys(keygen, *boot) : nullptr;
+  auto encapsulation = kp.encapsulation ? ckks::bootstrap_encapsulation_keys(keygen, *boot) : nullptr;
   r.eval_key_bytes = galois_key_bytes(*galois) + switching_key_bytes(params);
-  if (encapsulation) {
-    r.eval_key_bytes += switching_key_bytes(params, 0) + switching_key_bytes(params);  // s -> s_e, s_e -> s
-  }
+  if (encapsulation) r.eval_key_bytes += encapsulation_key_bytes(params);
   // Keys per stage: each stage's set goes to a file as the client sends it, and the session loads
   // it with that stage's bootstrapper (he/ckks_session.h).
   std::optional<TempDir> stage_dir;

@@ -382,9 +382,11 @@ TEST(ProgramCkks, RunEncryptedWithADenseSecretBootstrapsThroughEncapsulation) {
   const EncryptedRun r = run_encrypted(params, set.boot, p, kp, images, 1);
   ASSERT_EQ(r.images.size(), 1u);
   EXPECT_EQ(r.bootstrapper_builds, 2);
+  EXPECT_TRUE(kp.encapsulation);
   EXPECT_NEAR(r.eval_key_bytes, kp.bytes, 0.0);  // the key plan counts the two encapsulation keys
-  EXPECT_NEAR(kp.bytes - key_plan(params, param_set_by_name("test-boot-n12").boot, p, KeyResidency::per_stage).bytes,
-              switching_key_bytes(params, 0) + switching_key_bytes(params), 0.0);
+  const KeyPlan plain = key_plan(params, param_set_by_name("test-boot-n12").boot, p, KeyResidency::per_stage);
+  EXPECT_FALSE(plain.encapsulation);
+  EXPECT_NEAR(kp.bytes - plain.bytes, switching_key_bytes(params, 0) + switching_key_bytes(params), 0.0);
   expect_agreement("run_encrypted, dense secret with encapsulation, small CNN, N=2^12", r.images[0].simulated_logits,
                    r.images[0].logits);
 }

@@ -115,6 +115,10 @@ double switching_key_bytes(const ckks::Params& params, int level) {
   return 2.0 * params.digits_at(level) * limbs * static_cast<double>(params.n()) * 8.0;
 }
 
+double encapsulation_key_bytes(const ckks::Params& params) {
+  return switching_key_bytes(params, 0) + switching_key_bytes(params);
+}
+
 std::string describe_key_plan(const ckks::Params& params, const Program& p, const KeyPlan& k) {
   std::ostringstream os;
   os.setf(std::ios::fixed);
@@ -196,9 +200,8 @@ KeyPlan key_plan(const ckks::Params& params, const std::optional<ckks::Bootstrap
   };
   k.galois_keys = k.rotation_steps.size() + (k.conjugation ? 1 : 0);
   k.bytes = (k.conjugation ? 2.0 : 1.0) * full + set_bytes(k.key_level);  // relin (+ conjugation) at the top
-  if (boot && !k.bootstrap_slots.empty() && boot->ephemeral_hamming_weight > 0) {
-    k.bytes += switching_key_bytes(params, 0) + full;  // encapsulation keys s -> s_e, s_e -> s
-  }
+  k.encapsulation = boot && !k.bootstrap_slots.empty() && boot->ephemeral_hamming_weight > 0;
+  if (k.encapsulation) k.bytes += encapsulation_key_bytes(params);
   k.resident_bytes = k.bytes;
   double largest_stage = 0.0;
   for (const auto& [slots, levels] : k.stage_key_level) {

@@ -86,6 +86,9 @@ struct KeyPlan {
   /// Ascending slot counts the program bootstraps at (empty: none): infer builds one
   /// ckks::Bootstrapper per count (he/ckks_session.h).
   std::vector<int> bootstrap_slots;
+  /// The program bootstraps with sparse-secret encapsulation (BootstrapLiteral::
+  /// ephemeral_hamming_weight > 0): keygen makes the two encapsulation keys as well.
+  bool encapsulation = false;
   std::size_t galois_keys = 0;      ///< Galois keys made, over all sets (rotations + conjugation)
   /// Highest level at which the program's own layers (conv, shortcut, pool_fc) rotate.
   int linear_level = 0;
@@ -128,5 +131,7 @@ std::string describe_key_plan(const ckks::Params& params, const Program& p, cons
 /// level + 1 + k primes, N 64-bit words each.
 /// @throws ola::Error if level is outside -1..max_level.
 double switching_key_bytes(const ckks::Params& params, int level = -1);
+/// Memory of the two sparse-secret encapsulation keys: s -> s_e at level 0, s_e -> s at max_level.
+double encapsulation_key_bytes(const ckks::Params& params);
 
 }  // namespace ola::he

@@ -333,6 +333,13 @@ void save_evaluation_keys(const std::filesystem::path& path, const EvaluationKey
 
 namespace {
 
+/// @throws FormatError naming `what` if `got` is of another key pair than the relinearisation key's.
+void check_relin_key_pair(const std::string& what, const ckks::KeyId& relin, const ckks::KeyId& got) {
+  if (!ckks::compatible(relin, got)) {
+    throw FormatError(ola::mismatch(what, "key_id", relin.hex() + " (the relinearisation key's key pair)", got.hex()));
+  }
+}
+
 /// The metadata section of an evaluation key file and its stage slot counts (absent in older files);
 /// the file holds 4 sections, one per stage set, and 2 more with encapsulation keys.
 std::pair<nlohmann::json, std::vector<int>> evaluation_key_meta(const std::filesystem::path& path,
@@ -375,10 +382,7 @@ EvaluationKeys load_evaluation_keys(const std::filesystem::path& path) {
     ckks::SwitchingKey* slots[2] = {&enc->to_sparse, &enc->from_sparse};
     for (std::size_t i = 0; i < 2; ++i) {
       ckks::RelinKey key = ckks::relin_key_from_bytes(read_section(path, index, first + i), k.params, where + names[i]);
-      if (key.key_id.known() && k.relin.key_id.known() && !(key.key_id == k.relin.key_id)) {
-        throw FormatError(ola::mismatch(where + names[i], "key_id", k.relin.key_id.hex() + " (the relinearisation key's key pair)",
-                                        key.key_id.hex()));
-      }
+      check_relin_key_pair(where + names[i], k.relin.key_id, key.key_id);
       *slots[i] = std::move(key.key);
     }
     enc->params_fingerprint = k.params.fingerprint();
@@ -401,9 +405,7 @@ ckks::GaloisKeys load_stage_galois_keys(const std::filesystem::path& path, const
   }
   const std::string what = where + ": stage keys for " + std::to_string(slots) + " slots";
   ckks::GaloisKeys gk = read_galois_section(path, index, 4 + static_cast<std::size_t>(it - stages.begin()), params, what);
-  if (gk.key_id.known() && key_id.known() && !(gk.key_id == key_id)) {
-    throw FormatError(ola::mismatch(what, "key_id", key_id.hex() + " (the relinearisation key's key pair)", gk.key_id.hex()));
-  }
+  check_relin_key_pair(what, key_id, gk.key_id);
   return gk;
 }
 
