@@ -1,14 +1,11 @@
 #include "he/encrypted_run.h"
 
-#include <stdlib.h>
-
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
 #include <map>
 #include <memory>
 #include <string>
-#include <system_error>
 #include <utility>
 
 #include "ckks/core/serialization.h"
@@ -20,6 +17,7 @@
 #include "he/program/program_files.h"
 #include "he/slot_sim_backend.h"
 #include "util/error.h"
+#include "util/scratch_dir.h"
 
 namespace ola::he {
 namespace {
@@ -27,28 +25,6 @@ namespace {
 double seconds_since(std::chrono::steady_clock::time_point t0) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 }
-
-/// A fresh private directory under the system's temporary directory, removed with its files.
-class TempDir {
- public:
-  TempDir() {
-    std::string pattern = (std::filesystem::temp_directory_path() / "ola-stage-keys-XXXXXX").string();
-    if (::mkdtemp(pattern.data()) == nullptr) {
-      throw Error("run_encrypted: cannot create a temporary directory for the stage keys: " + pattern);
-    }
-    path_ = pattern;
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  ~TempDir() {
-    std::error_code ec;  // best effort: never throw from a destructor
-    std::filesystem::remove_all(path_, ec);
-  }
-  const std::filesystem::path& path() const { return path_; }
-
- private:
-  std::filesystem::path path_;
-};
 
 }  // namespace
 
@@ -69,11 +45,11 @@ EncryptedRun run_encrypted(const ckks::Params& params, const std::optional<ckks:
   if (encapsulation) r.eval_key_bytes += encapsulation_key_bytes(params);
   // Keys per stage: each stage's set goes to a file as the client sends it, and the session loads
   // it with that stage's bootstrapper (he/ckks_session.h).
-  std::optional<TempDir> stage_dir;
+  std::optional<ScratchDir> stage_dir;
   std::map<int, std::filesystem::path> stage_files;
   StageKeyLoader stage_keys;
   if (!kp.stage_key_level.empty()) {
-    stage_dir.emplace();
+    stage_dir.emplace("ola-stage-keys");
     for (const auto& [slots, levels] : kp.stage_key_level) {
       const ckks::GaloisKeys stage = make_stage_galois_keys(keygen, kp, slots);
       r.eval_key_bytes += galois_key_bytes(stage);

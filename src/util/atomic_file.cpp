@@ -11,6 +11,7 @@
 #include <random>
 
 #include "util/error.h"
+#include "util/removal_on_signal.h"
 
 namespace ola {
 namespace {
@@ -43,6 +44,7 @@ void write_file_atomic_streamed(const std::filesystem::path& path, const std::fu
   const auto tmp = dir / ("." + path.filename().string() + ".tmp" + std::to_string(rd()));
   const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
   if (fd < 0) throw Error(path.string() + ": cannot create temporary file: " + errno_text());
+  const RemovalOnSignal hold(tmp, RemovalOnSignal::Kind::file);  // Ctrl-C leaves no temporary
   // Permissions exactly as asked, whatever the umask (secret keys: 0600).
   ::fchmod(fd, mode);
   bool removed = false;  // the temporary file, by fail()
