@@ -115,7 +115,7 @@ void run(const BootstrapBenchOptions& o) {
   const double keygen_seconds = seconds_since(t0);
   double key_bytes = switching_key_bytes(relin->key);
   for (const auto& [g, k] : galois->keys) key_bytes += switching_key_bytes(k);
-  if (encapsulation) key_bytes += switching_key_bytes(encapsulation->to_sparse) + switching_key_bytes(encapsulation->from_sparse);
+  if (encapsulation) key_bytes += he::encapsulation_key_bytes(params);
 
   const ckks::Encoder encoder(params);
   const ckks::Evaluator evaluator(params, ckks::EvaluationKeys{relin, galois, encapsulation});

@@ -101,7 +101,7 @@ TEST(HeCliBoot, ForcedBootstrapsRunEncryptedAndMatchTheSimulation) {
 }
 
 // A dense secret through the four commands: keygen writes the two encapsulation keys (the last
-// two sections of the key file), infer reads them, and the decrypted class is the simulation's.
+// section of the key file), infer reads them, and the decrypted class is the simulation's.
 TEST(HeCliBoot, DenseSecretWithEncapsulationKeysRunsThroughTheFourCommands) {
   const Files f;
   write_text(f("small.onnx"), small_cnn_onnx());
@@ -117,7 +117,7 @@ TEST(HeCliBoot, DenseSecretWithEncapsulationKeysRunsThroughTheFourCommands) {
   EXPECT_EQ(nlohmann::json::parse(r.out)["bootstraps"], 2) << r.all;
   const double bits = expect_decrypted_matches_simulation(f, mp, "test-boot-n13-dense", 2);
   std::cout << "test-boot-n13-dense, 2 bootstraps: max logit error " << bits << " bits below max |logit|\n";
-  // A key file without its encapsulation sections is refused: the last one cut off.
+  // A key file with its encapsulation section cut short is refused.
   std::filesystem::resize_file(f("evk.bin"), std::filesystem::file_size(f("evk.bin")) - 100);
   r = run_ola("infer" + mp + " --eval " + f("evk.bin") + " --in " + f("ct.bin") + " --out " + f("logits2.ct"));
   EXPECT_NE(r.exit_code, 0) << r.all;

@@ -386,7 +386,8 @@ TEST(ProgramCkks, RunEncryptedWithADenseSecretBootstrapsThroughEncapsulation) {
   EXPECT_NEAR(r.eval_key_bytes, kp.bytes, 0.0);  // the key plan counts the two encapsulation keys
   const KeyPlan plain = key_plan(params, param_set_by_name("test-boot-n12").boot, p, KeyResidency::per_stage);
   EXPECT_FALSE(plain.encapsulation);
-  EXPECT_NEAR(kp.bytes - plain.bytes, switching_key_bytes(params, 0) + switching_key_bytes(params), 0.0);
+  // s -> s_e over q_0 p_0 (b and a: 2 x 2 limbs) and s_e -> s at the top level.
+  EXPECT_NEAR(kp.bytes - plain.bytes, 4.0 * 8.0 * static_cast<double>(params.n()) + switching_key_bytes(params), 0.0);
   expect_agreement("run_encrypted, dense secret with encapsulation, small CNN, N=2^12", r.images[0].simulated_logits,
                    r.images[0].logits);
 }

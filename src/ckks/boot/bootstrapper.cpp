@@ -166,10 +166,9 @@ Bootstrapper::Bootstrapper(const Evaluator& evaluator, const Encoder& encoder, B
       throw OperandError(ola::mismatch("Bootstrapper", "hamming weight of the encapsulation keys",
                                        literal.ephemeral_hamming_weight, enc->hamming_weight));
     }
-    if (enc->to_sparse.level != 0 || enc->from_sparse.level != top) {
-      throw OperandError(ola::mismatch("Bootstrapper", "levels of the encapsulation keys", "0 and " + std::to_string(top),
-                                       std::to_string(enc->to_sparse.level) + " and " +
-                                           std::to_string(enc->from_sparse.level)));
+    if (enc->from_sparse.level != top) {
+      throw OperandError(ola::mismatch("Bootstrapper", "level of the encapsulation key s_e -> s", top,
+                                       enc->from_sparse.level));
     }
   }
   for (int s : bootstrap_rotation_steps(params, literal, slots)) {

@@ -573,6 +573,17 @@ Ciphertext Evaluator::switch_key(const Ciphertext& a, const SwitchingKey& key) c
   return r;
 }
 
+Ciphertext Evaluator::switch_key(const Ciphertext& a, const Level0SwitchingKey& key) const {
+  constexpr const char* where = "Evaluator::switch_key";
+  if (a.degree() != 1) throw OperandError(ola::mismatch(where, "ciphertext degree", 1, a.degree()));
+  if (a.level != 0) throw OperandError(ola::mismatch(where, "ciphertext level (a level-0 key)", 0, a.level));
+  auto [d0, d1] = detail::level0_key_switch(a.parts[1], key, params_);
+  Ciphertext r = a;
+  poly_add(r.parts[0], d0, r.parts[0], params_.q_moduli(), 1);
+  r.parts[1] = std::move(d1);
+  return r;
+}
+
 namespace {
 /// The Galois key of g, checked against a (key pair, level). @throws OperandError if missing or unfit.
 const SwitchingKey& galois_key_or_throw(const EvaluationKeys& keys, std::uint64_t g, const std::string& what,

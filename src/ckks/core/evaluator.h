@@ -165,6 +165,10 @@ class Evaluator {
   /// (c0 + d0, d1) with (d0, d1) = key_switch(c1). Used by sparse-secret encapsulation.
   /// @throws OperandError if a has degree other than 1 or the key was made for a level below a's.
   Ciphertext switch_key(const Ciphertext& a, const SwitchingKey& key) const;
+  /// As above with a key over q_0 p_0 (Level0SwitchingKey).
+  /// @throws OperandError if a has degree other than 1 or a level above 0; ParamError if the
+  ///         parameters have no special prime p_0 > q_0.
+  Ciphertext switch_key(const Ciphertext& a, const Level0SwitchingKey& key) const;
 
  private:
   /// The NTT-domain slot permutation of Galois element g: precomputed for the Galois keys held

@@ -126,11 +126,47 @@ SwitchingKey KeyGenerator::switching_key(const RnsPoly& s_from_full, int level_i
   return key;
 }
 
+Level0SwitchingKey KeyGenerator::level0_switching_key(const RnsPoly& s_from_full) const {
+  const detail::ParamsContext& ctx = params_.context();
+  const std::array<Modulus, 2> mods = level0_key_moduli(params_);
+  const std::size_t n = params_.n(), p0_limb = params_.q_count();  // p_0's limb in a full QP poly
+  const auto on_q0_p0 = [&](const RnsPoly& full) {
+    RnsPoly out(n, 2);
+    std::copy(full.limb(0), full.limb(0) + n, out.limb(0));
+    std::copy(full.limb(p0_limb), full.limb(p0_limb) + n, out.limb(1));
+    return out;
+  };
+  RnsPoly s = on_q0_p0(sk_.s_qp);
+  WipeOnExit wipe_s(s.data);
+  Level0SwitchingKey key;
+  key.seed = random_seed();
+  key.a = RnsPoly(n, 2);
+  sample_uniform(derive_seed(key.seed, 0), mods, key.a);
+  {
+    auto e = sample_gaussian(n, kSigma);
+    WipeOnExit wipe_e(e);
+    key.b = RnsPoly(n, 2);
+    signed_to_rns(e, mods, key.b);
+  }
+  ctx.q_ntt[0].forward(key.b.limb(0));
+  ctx.p_ntt[0].forward(key.b.limb(1));
+  RnsPoly as(n, 2);
+  WipeOnExit wipe_as(as.data);
+  poly_mul(key.a, s, as, mods, 2);
+  poly_sub(key.b, as, key.b, mods, 2);
+  // + p_0 s_from: (p_0 mod q_0) s_from on q_0's limb, nothing on p_0's.
+  const u64 q = mods[0].value, w = mods[1].value % q, ws = shoup(w, q);
+  u64* b0 = key.b.limb(0);
+  const u64* from = s_from_full.limb(0);
+  for (std::size_t c = 0; c < n; ++c) b0[c] = add_mod(b0[c], mul_shoup(from[c], w, ws, q), q);
+  return key;
+}
+
 EncapsulationKeys KeyGenerator::encapsulation_keys(int hamming_weight) const {
   const SecretKey sparse = sample_secret_key(params_, SecretDistribution::fixed_hamming, hamming_weight);
   EncapsulationKeys keys;
-  // s -> s_e is a key of the ephemeral pair: b = -a s_e + e + P s over q_0 and P only.
-  keys.to_sparse = KeyGenerator(params_, sparse).switching_key(sk_.s_qp, 0);
+  // s -> s_e is a key of the ephemeral pair: b = -a s_e + e + p_0 s over q_0 p_0 only.
+  keys.to_sparse = KeyGenerator(params_, sparse).level0_switching_key(sk_.s_qp);
   keys.from_sparse = switching_key(sparse.s_qp, params_.max_level());
   keys.hamming_weight = hamming_weight;
   keys.params_fingerprint = params_.fingerprint();

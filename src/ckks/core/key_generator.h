@@ -46,6 +46,9 @@ class KeyGenerator {
   /// for ciphertexts up to `level` (-1 means max_level).
   /// @throws OperandError if level is outside 0..max_level.
   SwitchingKey switching_key(const RnsPoly& s_from_qp, int level = -1) const;
+  /// A level-0 switching key s_from -> this secret key over q_0 p_0 only (Level0SwitchingKey).
+  /// @throws ParamError if the parameters have no special prime p_0 > q_0.
+  Level0SwitchingKey level0_switching_key(const RnsPoly& s_from_qp) const;
   /// Samples an ephemeral secret s_e of Hamming weight `hamming_weight` and returns the
   /// sparse-secret encapsulation keys s -> s_e (level 0) and s_e -> s (max_level) of this key
   /// pair; s_e is wiped before returning. @throws OperandError if hamming_weight is outside 1..N.

@@ -1,5 +1,7 @@
 #include "ckks/core/key_switch.h"
 
+#include <array>
+
 #include "ckks/core/params_context.h"
 #include "ckks/core/poly_transform.h"
 #include "ckks/ring/threads.h"
@@ -169,6 +171,39 @@ void mod_down(RnsPoly& x0, RnsPoly& x1, int level, const Params& params) {
   }
   x0.truncate(nq);
   x1.truncate(nq);
+}
+
+std::pair<RnsPoly, RnsPoly> level0_key_switch(const RnsPoly& c, const Level0SwitchingKey& key, const Params& params) {
+  const ParamsContext& ctx = params.context();
+  const std::array<Modulus, 2> mods = level0_key_moduli(params);
+  const Modulus& q0 = mods[0];
+  const Modulus& p0 = mods[1];
+  const std::size_t n = ctx.n;
+  OLA_CHECK(c.n == n && c.limbs >= 1 && key.b.limbs == 2 && key.a.limbs == 2, "level0_key_switch: shapes");
+  // c in p_0: the centred lift of c mod q_0 (|c| < q_0 / 2 < p_0 / 2), in NTT form.
+  std::vector<u64> cp(c.limb(0), c.limb(0) + n);
+  ctx.q_ntt[0].inverse(cp.data());
+  for (auto& v : cp) v = from_signed(center(v, q0.value), p0);
+  ctx.p_ntt[0].forward(cp.data());
+  const u64 p0_inv = inv_mod(p0.value % q0.value, q0);
+  const u64 p0_inv_s = shoup(p0_inv, q0.value);
+  std::pair<RnsPoly, RnsPoly> out{RnsPoly::uninitialized(n, 1), RnsPoly::uninitialized(n, 1)};
+  RnsPoly* const parts[2] = {&out.first, &out.second};
+  const RnsPoly* const keys[2] = {&key.b, &key.a};
+  std::vector<u64> on_p(n), back(n);
+  for (int x = 0; x < 2; ++x) {
+    u64* on_q = parts[x]->limb(0);
+    for (std::size_t i = 0; i < n; ++i) {
+      on_q[i] = mul_mod(c.limb(0)[i], keys[x]->limb(0)[i], q0);
+      on_p[i] = mul_mod(cp[i], keys[x]->limb(1)[i], p0);
+    }
+    // round(y / p_0) = (y - [y]_{p_0}) / p_0 with [y]_{p_0} centred (a zero-mean rounding error).
+    ctx.p_ntt[0].inverse(on_p.data());
+    for (std::size_t i = 0; i < n; ++i) back[i] = from_signed(center(on_p[i], p0.value), q0);
+    ctx.q_ntt[0].forward(back.data());
+    for (std::size_t i = 0; i < n; ++i) on_q[i] = mul_shoup(sub_mod(on_q[i], back[i], q0.value), p0_inv, p0_inv_s, q0.value);
+  }
+  return out;
 }
 
 }  // namespace ola::ckks::detail

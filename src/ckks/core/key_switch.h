@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <utility>
 #include <vector>
 
 #include "ckks/core/keys.h"
@@ -25,5 +26,11 @@ void inner_product(const std::vector<RnsPoly>& digits, const SwitchingKey& key, 
 /// round(x / P) over Q_level (NTT form), in place for x0 and x1 (each keeps level + 1 limbs
 /// afterwards). @pre x0 and x1 are distinct.
 void mod_down(RnsPoly& x0, RnsPoly& x1, int level, const Params& params);
+
+/// Switches c (level 0: one limb, NTT form) with a Level0SwitchingKey: extends c centred from q_0
+/// to p_0, multiplies by (b, a) over q_0 p_0 and divides by p_0 with rounding (centred):
+/// returns (d0, d1) over q_0 (NTT form) with d0 + d1 s ~= c s'.
+/// @throws ParamError as level0_key_moduli.
+std::pair<RnsPoly, RnsPoly> level0_key_switch(const RnsPoly& c, const Level0SwitchingKey& key, const Params& params);
 
 }  // namespace ola::ckks::detail

@@ -1,8 +1,19 @@
 #include "ckks/core/keys.h"
 
+#include "ckks/core/errors.h"
 #include "util/secure_memory.h"
 
 namespace ola::ckks {
+
+std::array<Modulus, 2> level0_key_moduli(const Params& params) {
+  if (params.p_count() == 0 || params.q_moduli()[0].value >= params.p_moduli()[0].value) {
+    throw ParamError(ola::mismatch("level0_key_moduli", "q_0 and p_0", "a special prime p_0 > q_0",
+                                   params.p_count() == 0 ? std::string("no special prime")
+                                                         : "q_0 = " + std::to_string(params.q_moduli()[0].value) +
+                                                               ", p_0 = " + std::to_string(params.p_moduli()[0].value)));
+  }
+  return {params.q_moduli()[0], params.p_moduli()[0]};
+}
 
 void SecretKey::wipe() noexcept {
   secure_wipe(coeffs);

@@ -2,6 +2,7 @@
 // and Galois keys), plus the Galois elements of rotations and conjugation.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <map>
 #include <vector>
@@ -73,17 +74,36 @@ struct GaloisKeys {
   bool has(std::uint64_t galois_element) const { return keys.count(galois_element) != 0; }
 };
 
+/// A key that switches ciphertexts at level 0 only, over the two primes q_0 and p_0 (the first
+/// special prime) instead of q_0 and all of P:
+///   b = -a s + e + p_0 s'  mod q_0 p_0,   a = sample_uniform(derive_seed(seed, 0)) over q_0, p_0.
+/// Its RLWE sample lives at modulus q_0 p_0 (109 bits in n16) where a sparse secret s is still
+/// 128-bit secure (Bossuat, Troncoso-Pastoriza, Hubaux, ACNS 2022, section 4.3: the key s -> s_e is
+/// made at "Q_0 P_0" for that reason); switching computes round(c (b, a) / p_0) mod q_0
+/// (detail::level0_key_switch), whose error is |c e| / p_0 <= q_0 / p_0 |e| N plus the rounding, so the
+/// parameters must have q_0 < p_0. Thread safety: value type.
+struct Level0SwitchingKey {
+  RnsPoly b;  ///< 2 limbs, q_0 then p_0, NTT form
+  RnsPoly a;  ///< as b (expanded from seed)
+  Seed seed{};
+};
+
+/// The moduli {q_0, p_0} of a Level0SwitchingKey.
+/// @throws ParamError if `params` has no special prime or q_0 >= p_0 (the switch's error would
+///         not be small).
+std::array<Modulus, 2> level0_key_moduli(const Params& params);
+
 /// Sparse-secret encapsulation keys (Bossuat, Troncoso-Pastoriza, Hubaux, "Bootstrapping for
 /// approximate homomorphic encryption with negligible failure-probability by using sparse-secret
 /// encapsulation", ACNS 2022, eprint 2022/024, section 4): the main secret s may be dense (secure
 /// at the HE-standard modulus), while ModRaise runs under an ephemeral sparse secret s_e of
 /// Hamming weight h, so its overflow I = round(<ct, s_e> / q_0) stays within a small EvalMod range.
-///  * to_sparse: s -> s_e, made at level 0 (over q_0 and P, as a key of the ephemeral key pair: an
-///    RLWE sample under s_e with the small modulus q_0 P);
+///  * to_sparse: s -> s_e at level 0, a key of the ephemeral key pair over q_0 p_0 only (an RLWE
+///    sample under s_e at that small modulus, see Level0SwitchingKey);
 ///  * from_sparse: s_e -> s at max_level (an RLWE sample under the dense s, like a Galois key).
 /// s_e itself is discarded after key generation. Thread safety: value type.
 struct EncapsulationKeys {
-  SwitchingKey to_sparse;
+  Level0SwitchingKey to_sparse;
   SwitchingKey from_sparse;
   int hamming_weight = 0;  ///< of s_e
   std::string params_fingerprint;

@@ -1,5 +1,6 @@
 #include "ckks/core/serialization.h"
 
+#include <array>
 #include <cmath>
 #include <cstring>
 #include <fstream>
@@ -27,6 +28,7 @@ const char* kind_name(FileKind k) {
     case FileKind::relin_key: return "relin_key";
     case FileKind::galois_keys: return "galois_keys";
     case FileKind::ciphertext: return "ciphertext";
+    case FileKind::encapsulation_keys: return "encapsulation_keys";
   }
   return "unknown";
 }
@@ -326,6 +328,15 @@ std::vector<std::uint8_t> to_bytes(const Ciphertext& ct, const Params& params) {
   return with_header(FileKind::ciphertext, params.fingerprint(), ct.key_id, std::move(w.bytes()));
 }
 
+std::vector<std::uint8_t> to_bytes(const EncapsulationKeys& keys, const Params& params) {
+  Writer w;
+  w.put<std::int32_t>(keys.hamming_weight);
+  w.put_bytes(keys.to_sparse.seed.data(), keys.to_sparse.seed.size());
+  w.put_poly(keys.to_sparse.b);
+  write_switching_key(w, keys.from_sparse);
+  return with_header(FileKind::encapsulation_keys, params.fingerprint(), keys.key_id, std::move(w.bytes()));
+}
+
 // ------------------------------------------------------------------ readers
 
 Params params_from_bytes(std::span<const std::uint8_t> bytes, const std::string& where, ParamsFileOptions options) {
@@ -417,6 +428,32 @@ RelinKey relin_key_from_bytes(std::span<const std::uint8_t> bytes, const Params&
   RelinKey rk{read_switching_key(r, params, "key"), params.fingerprint(), o.key_id};
   r.expect_end();
   return rk;
+}
+
+EncapsulationKeys encapsulation_keys_from_bytes(std::span<const std::uint8_t> bytes, const Params& params,
+                                                const std::string& where) {
+  const Opened o = open_for(bytes, FileKind::encapsulation_keys, params, where);
+  Reader r(o.payload, where);
+  EncapsulationKeys keys;
+  keys.hamming_weight = r.get<std::int32_t>("hamming_weight");
+  if (keys.hamming_weight < 1 || static_cast<std::size_t>(keys.hamming_weight) > params.n()) {
+    throw FormatError(ola::mismatch(where, "hamming_weight", "1..N = " + std::to_string(params.n()), keys.hamming_weight));
+  }
+  std::array<Modulus, 2> mods{};
+  try {
+    mods = level0_key_moduli(params);
+  } catch (const ParamError& e) {
+    throw FormatError(where + ": encapsulation keys need " + e.what());
+  }
+  r.get_bytes(keys.to_sparse.seed.data(), keys.to_sparse.seed.size(), "to_sparse.seed");
+  keys.to_sparse.b = r.get_poly(params.n(), 2, mods, "to_sparse.b");
+  keys.to_sparse.a = RnsPoly(params.n(), 2);
+  sample_uniform(derive_seed(keys.to_sparse.seed, 0), mods, keys.to_sparse.a);  // as level0_switching_key
+  keys.from_sparse = read_switching_key(r, params, "from_sparse");
+  r.expect_end();
+  keys.params_fingerprint = params.fingerprint();
+  keys.key_id = o.key_id;
+  return keys;
 }
 
 namespace {

@@ -25,6 +25,7 @@ enum class FileKind : std::uint32_t {
   relin_key = 4,
   galois_keys = 5,
   ciphertext = 6,
+  encapsulation_keys = 7,
 };
 
 inline constexpr std::uint32_t kFormatVersion = 2;
@@ -56,6 +57,9 @@ std::vector<std::uint8_t> to_bytes(const PublicKey& pk, const Params& params);
 std::vector<std::uint8_t> to_bytes(const RelinKey& rk, const Params& params);
 std::vector<std::uint8_t> to_bytes(const GaloisKeys& gk, const Params& params);
 std::vector<std::uint8_t> to_bytes(const Ciphertext& ct, const Params& params);
+/// Payload: the ephemeral Hamming weight, s -> s_e (seed and b over q_0, p_0), s_e -> s (a
+/// switching key as in a relinearisation-key file).
+std::vector<std::uint8_t> to_bytes(const EncapsulationKeys& keys, const Params& params);
 
 /// Reads a params file. Order: header; sizes against the caps above; test_only against `options`;
 /// the fingerprint of the literal's primes (ckks::literal_fingerprint) against the header; only
@@ -73,6 +77,9 @@ RelinKey relin_key_from_bytes(std::span<const std::uint8_t> bytes, const Params&
 GaloisKeys galois_keys_from_bytes(std::span<const std::uint8_t> bytes, const Params& params,
                                   const std::string& where);
 Ciphertext ciphertext_from_bytes(std::span<const std::uint8_t> bytes, const Params& params, const std::string& where);
+/// Also refuses a Hamming weight outside 1..N and parameters without a special prime p_0 > q_0.
+EncapsulationKeys encapsulation_keys_from_bytes(std::span<const std::uint8_t> bytes, const Params& params,
+                                                const std::string& where);
 /// to_bytes(gk, params)'s size, and its bytes passed to `sink` in order, one key at a time (a
 /// container of several key sets is written without holding any set's bytes whole).
 std::uint64_t serialized_size(const GaloisKeys& gk);

@@ -116,7 +116,8 @@ double switching_key_bytes(const ckks::Params& params, int level) {
 }
 
 double encapsulation_key_bytes(const ckks::Params& params) {
-  return switching_key_bytes(params, 0) + switching_key_bytes(params);
+  // s -> s_e: b and a over q_0, p_0; s_e -> s: a switching key at max_level.
+  return 2.0 * 2.0 * static_cast<double>(params.n()) * 8.0 + switching_key_bytes(params);
 }
 
 std::string describe_key_plan(const ckks::Params& params, const Program& p, const KeyPlan& k) {

@@ -280,7 +280,7 @@ void write_evaluation_key_file(const std::filesystem::path& path, const Evaluati
                       {"stage_bootstraps", k.stage_bootstraps}, {"stage_slots", k.stage_slots}};
   if (k.encapsulation) meta["encapsulation_weight"] = k.encapsulation->hamming_weight;
   write_file_atomic_streamed(path, [&](const ByteSink& sink) {
-    sink(container_head(kEvalMagic, 4 + k.stage_slots.size() + (k.encapsulation ? 2 : 0)));
+    sink(container_head(kEvalMagic, 4 + k.stage_slots.size() + (k.encapsulation ? 1 : 0)));
     const auto section = [&sink](const Bytes& b) {
       Bytes size;
       put_u64(size, b.size());
@@ -298,11 +298,7 @@ void write_evaluation_key_file(const std::filesystem::path& path, const Evaluati
     galois_section(k.galois);
     section(json_bytes(meta));
     for (int slots : k.stage_slots) galois_section(stage(slots));
-    if (k.encapsulation) {  // s -> s_e and s_e -> s, each in the relinearisation key's format
-      const ckks::EncapsulationKeys& e = *k.encapsulation;
-      section(ckks::to_bytes(ckks::RelinKey{e.to_sparse, e.params_fingerprint, e.key_id}, k.params));
-      section(ckks::to_bytes(ckks::RelinKey{e.from_sparse, e.params_fingerprint, e.key_id}, k.params));
-    }
+    if (k.encapsulation) section(ckks::to_bytes(*k.encapsulation, k.params));  // s -> s_e and s_e -> s
   });
 }
 
@@ -341,7 +337,7 @@ void check_relin_key_pair(const std::string& what, const ckks::KeyId& relin, con
 }
 
 /// The metadata section of an evaluation key file and its stage slot counts (absent in older files);
-/// the file holds 4 sections, one per stage set, and 2 more with encapsulation keys.
+/// the file holds 4 sections, one per stage set, and one more with encapsulation keys.
 std::pair<nlohmann::json, std::vector<int>> evaluation_key_meta(const std::filesystem::path& path,
                                                                 const SectionIndex& index) {
   const std::string where = path.string();
@@ -349,7 +345,7 @@ std::pair<nlohmann::json, std::vector<int>> evaluation_key_meta(const std::files
   nlohmann::json meta = parse_json(read_section(path, index, 3), where);
   std::vector<int> stages = meta.contains("stage_slots") ? field<std::vector<int>>(meta, "stage_slots", where)
                                                          : std::vector<int>{};
-  const std::size_t encapsulation = meta.contains("encapsulation_weight") ? 2 : 0;
+  const std::size_t encapsulation = meta.contains("encapsulation_weight") ? 1 : 0;
   if (index.sections.size() != 4 + stages.size() + encapsulation) {
     throw FormatError(ola::mismatch(where, "sections", 4 + stages.size() + encapsulation, index.sections.size()));
   }
@@ -375,18 +371,14 @@ EvaluationKeys load_evaluation_keys(const std::filesystem::path& path) {
                    meta.contains("stage_bootstraps") && field<bool>(meta, "stage_bootstraps", where),
                    std::move(stages), {}};
   if (meta.contains("encapsulation_weight")) {
-    const std::size_t first = 4 + k.stage_slots.size();
-    auto enc = std::make_shared<ckks::EncapsulationKeys>();
-    enc->hamming_weight = field<int>(meta, "encapsulation_weight", where);
-    const std::string names[2] = {": encapsulation key s -> s_e", ": encapsulation key s_e -> s"};
-    ckks::SwitchingKey* slots[2] = {&enc->to_sparse, &enc->from_sparse};
-    for (std::size_t i = 0; i < 2; ++i) {
-      ckks::RelinKey key = ckks::relin_key_from_bytes(read_section(path, index, first + i), k.params, where + names[i]);
-      check_relin_key_pair(where + names[i], k.relin.key_id, key.key_id);
-      *slots[i] = std::move(key.key);
+    const std::string name = where + ": encapsulation keys";
+    auto enc = std::make_shared<ckks::EncapsulationKeys>(ckks::encapsulation_keys_from_bytes(
+        read_section(path, index, 4 + k.stage_slots.size()), k.params, name));
+    check_relin_key_pair(name, k.relin.key_id, enc->key_id);
+    const int weight = field<int>(meta, "encapsulation_weight", where);
+    if (enc->hamming_weight != weight) {
+      throw FormatError(ola::mismatch(name, "hamming_weight", std::to_string(weight) + " (the metadata's)", enc->hamming_weight));
     }
-    enc->params_fingerprint = k.params.fingerprint();
-    enc->key_id = k.relin.key_id;
     k.encapsulation = std::move(enc);
   }
   return k;

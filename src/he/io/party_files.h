@@ -51,8 +51,8 @@ struct EvaluationKeys {
   /// Those sets, one per stage_slots entry, as the client writes them. load_evaluation_keys leaves
   /// this empty (the server loads a set when its stage starts: load_stage_galois_keys).
   std::map<int, ckks::GaloisKeys> stage_galois = {};
-  /// Sparse-secret encapsulation keys, when the set's bootstrapping uses them (the last two
-  /// sections of the file; meta "encapsulation_weight"); null otherwise.
+  /// Sparse-secret encapsulation keys, when the set's bootstrapping uses them (the last
+  /// section of the file; meta "encapsulation_weight"); null otherwise.
   std::shared_ptr<const ckks::EncapsulationKeys> encapsulation = nullptr;
 };
 

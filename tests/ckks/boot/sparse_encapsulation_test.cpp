@@ -62,7 +62,12 @@ BootstrapLiteral encapsulated_literal() {
 TEST(SparseEncapsulation, KeysAreMadeForLevelZeroAndTheTop) {
   const DenseCtx& c = ctx();
   EXPECT_EQ(c.params.secret(), SecretDistribution::uniform_ternary);
-  EXPECT_EQ(c.encapsulation->to_sparse.level, 0);
+  // s -> s_e lives over q_0 p_0 only (111 bits here), not q_0 P (294 bits).
+  EXPECT_EQ(c.encapsulation->to_sparse.b.limbs, 2u);
+  EXPECT_EQ(c.encapsulation->to_sparse.a.limbs, 2u);
+  const auto mods = level0_key_moduli(c.params);
+  EXPECT_EQ(mods[0].value, c.params.q_moduli()[0].value);
+  EXPECT_EQ(mods[1].value, c.params.p_moduli()[0].value);
   EXPECT_EQ(c.encapsulation->from_sparse.level, c.params.max_level());
   EXPECT_EQ(c.encapsulation->hamming_weight, kEphemeralWeight);
   EXPECT_EQ(c.encapsulation->key_id, c.keygen.secret_key().key_id);
