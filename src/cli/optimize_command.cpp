@@ -42,7 +42,7 @@ struct OptimizeOptions {
   std::string select = "simulate", select_images;
   std::size_t select_count = 2000;
   double max_disagreement = 2.0;
-  std::vector<int> degrees, alphas;
+  std::vector<int> degrees, alphas, per_channel_degrees;
   bool json = false, quiet = false, estimate_linear = false;
 };
 
@@ -80,6 +80,7 @@ void run(const OptimizeOptions& o) {
   s.candidates.margin = o.margin;
   if (!o.degrees.empty()) s.candidates.wls_degrees = o.degrees;
   if (!o.alphas.empty()) s.candidates.alphas = o.alphas;
+  s.candidates.per_channel_degrees = o.per_channel_degrees;
   s.impact.exec.threads = o.threads;
   s.impact.cache_dir = o.cache_dir;
   s.optimizer.budget = o.budget;
@@ -180,6 +181,10 @@ OLA_REGISTER_COMMAND("optimize", "Choose a polynomial per activation site and bo
                        sub.add_option("--margin", o->margin, "range margin, fraction of the calibrated width per side")->capture_default_str();
                        sub.add_option("--degrees", o->degrees, "WLS degrees (default 2..15,19,23,27,31)")->delimiter(',');
                        sub.add_option("--alphas", o->alphas, "composite ReLU precisions, 4..14 (default all)")->delimiter(',');
+                       sub.add_option("--per-channel-degrees", o->per_channel_degrees,
+                                      "also per-channel WLS candidates of these degrees (--calib: a calibration JSON "
+                                      "made with --channel-bins; the encrypted executor runs degree <= 3)")
+                           ->delimiter(',');
                        sub.add_option("--units", o->units, "DP quantisation: units per budget")->capture_default_str();
                        sub.add_option("--select", o->select, "plan choice: simulate (fastest front plan passing a whole-model simulation) or model (loss model only)")->capture_default_str();
                        sub.add_option("--select-count", o->select_count, "images for --select simulate (records after the held-out ones)")->capture_default_str();

@@ -92,6 +92,13 @@ std::vector<approx::Approximation> make_candidates(const nn::SiteStatistics& s, 
     approx::Approximation a = approx::make_wls(s.activation, d, lo, hi, dist, wo);
     if (a.counts.depth <= settings.max_depth) out.push_back(std::move(a));
   }
+  if (!settings.per_channel_degrees.empty()) {
+    const std::vector<approx::ChannelDistribution> channels = channel_distributions(s, settings.margin);
+    for (int d : settings.per_channel_degrees) {
+      approx::Approximation a = approx::make_wls_per_channel(s.activation, d, lo, hi, dist, channels, wo);
+      if (a.counts.depth <= settings.max_depth) out.push_back(std::move(a));
+    }
+  }
   if (s.activation == approx::Activation::relu) {
     for (int alpha : settings.alphas) {
       approx::Approximation a = approx::make_composite_relu(alpha, lo, hi);

@@ -23,6 +23,11 @@ std::vector<int> default_wls_degrees();
 struct CandidateSettings {
   std::vector<int> wls_degrees = default_wls_degrees();
   std::vector<int> alphas = {4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14};  ///< composite ReLU (ReLU sites only)
+  /// Degrees of per-channel WLS candidates (approx::make_wls_per_channel: one polynomial per input
+  /// channel on that channel's calibrated distribution and interval; our extension of the method,
+  /// docs/optimizer.md "Per-channel candidates"). Empty (default): none. Needs a calibration with
+  /// per-channel histograms (`ola calibrate --channel-bins`).
+  std::vector<int> per_channel_degrees = {};
   /// The range is [min - margin * w, max + margin * w], w = max - min of the calibration, so
   /// held-out inputs slightly beyond the calibration extremes stay inside (docs/optimizer.md).
   double margin = 0.2;
@@ -50,7 +55,8 @@ std::vector<approx::ChannelDistribution> channel_distributions(const nn::SiteSta
 
 /// Every candidate of one site, each with counts and metrics (weighted MSE on the calibrated
 /// distribution, max error on the interval) from approx/. Composite ReLUs only for ReLU sites.
-/// @throws PlanError as site_interval / site_distribution, or if settings ask for no candidate.
+/// @throws PlanError as site_interval / site_distribution / channel_distributions (per-channel
+///         degrees without per-channel histograms), or if settings ask for no candidate.
 /// @throws approx::FitError if a fit fails (degree out of range, alpha out of 4..14).
 std::vector<approx::Approximation> make_candidates(const nn::SiteStatistics& s, const CandidateSettings& settings);
 

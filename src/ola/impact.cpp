@@ -6,6 +6,7 @@
 #include <map>
 #include <memory>
 #include <numeric>
+#include <utility>
 
 #include "nn/sim/approximation_json.h"
 #include "nn/sim/site_cache.h"
@@ -104,19 +105,18 @@ ImpactTable measure_impacts(const nn::Graph& g, const nn::Tensor& heldout, std::
     table[s].resize(cands.size());
     std::vector<std::size_t> order(cands.size());
     std::iota(order.begin(), order.end(), 0);
+    // Families (kind, and per-channel or not), each from the dearest candidate down: within a
+    // family a cheaper candidate is no more accurate, so the rest of it is skipped past the cutoff.
+    const auto family_of = [&](std::size_t c) { return std::pair{cands[c].kind, cands[c].has_channel_polys()}; };
     std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
-      if (cands[a].kind != cands[b].kind) return cands[a].kind < cands[b].kind;
+      if (family_of(a) != family_of(b)) return family_of(a) < family_of(b);
       return cost_rank(cands[a]) > cost_rank(cands[b]);
     });
     bool skipping = false;
-    approx::Kind family = approx::Kind::exact;
     for (std::size_t oi = 0; oi < order.size(); ++oi) {
       const std::size_t c = order[oi];
       const approx::Approximation& cand = cands[c];
-      if (oi == 0 || cand.kind != family) {
-        family = cand.kind;
-        skipping = false;
-      }
+      if (oi == 0 || family_of(c) != family_of(order[oi - 1])) skipping = false;
       report(progress, done++, total, "impact");
       if (skipping) continue;  // table[s][c].measured stays false
       const std::string key = entry_key(static_cast<int>(s), candidate_fingerprint(cand));

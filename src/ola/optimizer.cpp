@@ -14,16 +14,6 @@ namespace ola::opt {
 
 namespace {
 
-bool dominates(const approx::OpCounts& a, int ua, const approx::OpCounts& b, int ub) {
-  return a.depth <= b.depth && a.nonscalar_mults <= b.nonscalar_mults && a.scalar_mults <= b.scalar_mults &&
-         a.additions <= b.additions && ua <= ub;
-}
-
-bool same(const approx::OpCounts& a, const approx::OpCounts& b) {
-  return a.depth == b.depth && a.nonscalar_mults == b.nonscalar_mults && a.scalar_mults == b.scalar_mults &&
-         a.additions == b.additions;
-}
-
 std::string fmt(double v, int prec = 3) {
   std::ostringstream os;
   os.setf(std::ios::fixed);
@@ -172,20 +162,34 @@ std::vector<DpChoice> price_candidates(const SiteCandidates& site, const TimeMod
     if (!(u <= max_units)) continue;
     items.push_back({static_cast<int>(c), std::max(0, static_cast<int>(u))});
   }
+  // Priced first, so that candidates of equal counts but different prices (a per-channel
+  // polynomial pays plaintext products where a per-site one pays constant products) compare by
+  // what they cost at every level.
+  std::vector<std::vector<double>> ms(items.size());
+  std::vector<int> depth(items.size());
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    const approx::Approximation& a = site.approximations[static_cast<std::size_t>(items[i].index)];
+    ms[i] = activation_ms_at_levels(a, tm, cts);
+    depth[i] = a.counts.depth;
+  }
+  const auto no_dearer = [&](std::size_t j, std::size_t i) {
+    for (std::size_t l = 0; l < ms[i].size(); ++l) {
+      if (ms[j][l] > ms[i][l]) return false;
+    }
+    return true;
+  };
   std::vector<DpChoice> out;
   kept.clear();
   for (std::size_t i = 0; i < items.size(); ++i) {
-    const auto& ci = site.approximations[static_cast<std::size_t>(items[i].index)].counts;
     bool dominated = false;
     for (std::size_t j = 0; j < items.size() && !dominated; ++j) {
-      if (j == i) continue;
-      const auto& cj = site.approximations[static_cast<std::size_t>(items[j].index)].counts;
-      if (!dominates(cj, items[j].units, ci, items[i].units)) continue;
+      if (j == i || depth[j] > depth[i] || items[j].units > items[i].units || !no_dearer(j, i)) continue;
       // Strictly better somewhere, or an exact tie broken by index.
-      dominated = !(same(cj, ci) && items[j].units == items[i].units) || j < i;
+      const bool tie = depth[j] == depth[i] && items[j].units == items[i].units && ms[j] == ms[i];
+      dominated = !tie || j < i;
     }
     if (dominated) continue;
-    out.push_back({ci.depth, polynomial_ms_at_levels(ci, tm, cts), items[i].units});
+    out.push_back({depth[i], ms[i], items[i].units});
     kept.push_back(items[i].index);
   }
   return out;
@@ -335,6 +339,20 @@ OptimizerOutput run_optimizer(const Network& net, const TimeModel& tm, const std
       "polynomials: priced at their input level (upper bound)",
       "bootstrap: " + tm.bootstrap.formula,
       "choice: " + out.selection};
+  int per_channel = 0, above_cubic = 0;
+  for (const PlanSite& ps : plan.sites) {
+    if (!ps.approximation.has_channel_polys()) continue;
+    ++per_channel;
+    if (ps.approximation.degree() > 3) ++above_cubic;
+  }
+  if (per_channel > 0) {
+    plan.notes.push_back("per-channel polynomials at " + std::to_string(per_channel) +
+                         " sites: priced with a plaintext product and an encode per constant product (per-slot "
+                         "coefficients); the encrypted executor runs per-channel polynomials of degree <= 3 only" +
+                         (above_cubic > 0 ? ", so this plan (" + std::to_string(above_cubic) +
+                                                " sites above degree 3) is not yet executable encrypted"
+                                          : std::string()));
+  }
   return out;
 }
 

@@ -77,9 +77,9 @@ struct OptimizerOutput {
 };
 
 /// DP choices of a site: every measured candidate whose loss fits the front, with
-/// ms_at_level[r] = polynomial_ms(counts, level r) x ciphertexts, loss_units = ceil(KL / quantum).
-/// Candidates dominated by another (no deeper, no more operations of any kind, no more loss units)
-/// are dropped. `kept` receives the index into `site.approximations` of each choice.
+/// ms_at_level[r] = activation_ms(candidate, level r) x ciphertexts, loss_units = ceil(KL / quantum).
+/// Candidates dominated by another (no deeper, no dearer at any level, no more loss units) are
+/// dropped. `kept` receives the index into `site.approximations` of each choice.
 std::vector<DpChoice> price_candidates(const SiteCandidates& site, const TimeModel& tm, std::int64_t ciphertexts,
                                        double quantum, int max_units, std::vector<int>& kept);
 

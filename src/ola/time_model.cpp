@@ -108,18 +108,39 @@ double bootstrap_ms(const TimeModel& tm, std::int64_t elements) {
   return e.back().seconds * 1000.0 * static_cast<double>(ciphertexts(elements, e.back().slots));
 }
 
-std::vector<double> polynomial_ms_at_levels(const approx::OpCounts& counts, const TimeModel& tm, std::int64_t cts) {
+namespace {
+
+/// one_ms(level cost) x ciphertexts at every level a polynomial can start from.
+template <typename OneMs>
+std::vector<double> ms_at_levels(const TimeModel& tm, std::int64_t cts, const OneMs& one_ms) {
   const int top = tm.bootstrap.levels_after;
   std::vector<double> ms(static_cast<std::size_t>(top + 1), kInfMs);
   for (int l = tm.table.min_level(); l <= top; ++l) {
-    ms[static_cast<std::size_t>(l)] = polynomial_ms(counts, tm.table.at(l)) * static_cast<double>(cts);
+    ms[static_cast<std::size_t>(l)] = one_ms(tm.table.at(l)) * static_cast<double>(cts);
   }
   return ms;
+}
+
+}  // namespace
+
+std::vector<double> polynomial_ms_at_levels(const approx::OpCounts& counts, const TimeModel& tm, std::int64_t cts) {
+  return ms_at_levels(tm, cts, [&](const LevelCost& c) { return polynomial_ms(counts, c); });
 }
 
 double polynomial_ms(const approx::OpCounts& n, const LevelCost& c) {
   return n.nonscalar_mults * (c.mul_relin_ms + c.rescale_ms) + n.scalar_mults * c.mul_const_ms +
          n.additions * c.add_ms;
+}
+
+double activation_ms(const approx::Approximation& a, const LevelCost& c) {
+  if (!a.has_channel_polys()) return polynomial_ms(a.counts, c);
+  const approx::OpCounts& n = a.counts;
+  return n.nonscalar_mults * (c.mul_relin_ms + c.rescale_ms) + n.scalar_mults * (c.mul_plain_ms + c.encode_ms) +
+         n.additions * c.add_ms;
+}
+
+std::vector<double> activation_ms_at_levels(const approx::Approximation& a, const TimeModel& tm, std::int64_t cts) {
+  return ms_at_levels(tm, cts, [&](const LevelCost& c) { return activation_ms(a, c); });
 }
 
 LinearOps operator+(const LinearOps& a, const LinearOps& b) {

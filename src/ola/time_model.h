@@ -105,6 +105,17 @@ double polynomial_ms(const approx::OpCounts& counts, const LevelCost& level);
 /// tm.bootstrap.levels_after; levels below the table's first are kInfMs): a DpChoice's ms_at_level.
 std::vector<double> polynomial_ms_at_levels(const approx::OpCounts& counts, const TimeModel& tm, std::int64_t ciphertexts);
 
+/// One evaluation of the activation approximation `a` on one ciphertext starting at `level`:
+/// polynomial_ms of its counts, except that a per-channel approximation (a.has_channel_polys())
+/// has a coefficient per slot, so each of its constant products is a plaintext product plus the
+/// encoding of that coefficient vector (mul_plain + encode instead of mul_const; its constant
+/// additions are counted as additions). Same depth: a constant and a plaintext product both take
+/// one rescale.
+double activation_ms(const approx::Approximation& a, const LevelCost& level);
+
+/// activation_ms x ciphertexts at every level, as polynomial_ms_at_levels.
+std::vector<double> activation_ms_at_levels(const approx::Approximation& a, const TimeModel& tm, std::int64_t ciphertexts);
+
 /// Shape of a linear layer as the time model sees it (input tensor C_in x H x W).
 struct LinearShape {
   enum class Op { conv, global_average_pool, fully_connected, affine };

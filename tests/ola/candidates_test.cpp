@@ -63,6 +63,39 @@ TEST(Candidates, WlsAndCompositeWithCountsFromApprox) {
   EXPECT_LT(c[5].metrics.weighted_mse, c[4].metrics.weighted_mse);
 }
 
+TEST(Candidates, PerChannelWlsCandidatesFitEachChannelOnItsOwnInterval) {
+  // Two channels: one on the lower half of the site's range, one on the upper half.
+  nn::SiteStatistics s = site();
+  s.channel_histograms.assign(2, std::vector<std::uint64_t>(64, 0));
+  for (int i = 0; i < 64; ++i) s.channel_histograms[i < 32 ? 0 : 1][static_cast<std::size_t>(i)] = s.histogram[static_cast<std::size_t>(i)];
+  CandidateSettings cs;
+  cs.margin = 0.0;
+  cs.wls_degrees = {7};
+  cs.alphas = {};
+  cs.per_channel_degrees = {3, 7};
+  const auto c = make_candidates(s, cs);
+  ASSERT_EQ(c.size(), 3U);
+  EXPECT_FALSE(c[0].has_channel_polys());
+  for (std::size_t i : {1U, 2U}) {
+    EXPECT_EQ(c[i].kind, approx::Kind::wls);
+    ASSERT_TRUE(c[i].has_channel_polys());
+    EXPECT_EQ(c[i].channels.size(), 2U);
+    EXPECT_EQ(c[i].degree(), cs.per_channel_degrees[i - 1]);
+    EXPECT_DOUBLE_EQ(c[i].channels[0].lo, -3.0);  // channel 0's inputs span [-3, 0.5]
+    EXPECT_DOUBLE_EQ(c[i].channels[1].hi, 4.0);
+  }
+  // Same degree, same counts; each channel's own narrower interval fits better than the site's.
+  EXPECT_EQ(c[2].counts.depth, c[0].counts.depth);
+  EXPECT_LT(c[2].metrics.weighted_mse, c[0].metrics.weighted_mse);
+  // Asked for without per-channel histograms: refused, naming the calibration option.
+  try {
+    make_candidates(site(), cs);
+    FAIL() << "no error";
+  } catch (const PlanError& e) {
+    EXPECT_NE(std::string(e.what()).find("--channel-bins"), std::string::npos) << e.what();
+  }
+}
+
 TEST(Candidates, DepthFilterAndGeluHasNoComposite) {
   CandidateSettings cs;
   cs.wls_degrees = {3, 7, 31};

@@ -314,5 +314,21 @@ TEST(Optimizer, PricingDropsDominatedCandidates) {
   EXPECT_DOUBLE_EQ(choices[0].ms_at_level[5], polynomial_ms(s.approximations[0].counts, tm.table.at(5)));
 }
 
+TEST(Optimizer, PerChannelCandidatesArePricedAsSuchAndKeptWhenMoreAccurate) {
+  const TimeModel tm = make_time_model(table(20, 16));
+  SiteCandidates s;
+  approx::Approximation per_channel = poly(approx::Kind::wls, 3, 5);
+  per_channel.channels = {per_channel.stages[0], per_channel.stages[0]};
+  // Same counts: the per-channel one is dearer (plaintext products) but loses less, so both stay;
+  // a per-channel one losing as much as the per-site one is dominated by it.
+  s.approximations = {poly(approx::Kind::wls, 3, 5), per_channel, per_channel};
+  s.impacts = {{true, 1e-3, 0, 0, 0}, {true, 1e-5, 0, 0, 0}, {true, 1e-3, 0, 0, 0}};
+  std::vector<int> kept;
+  const auto choices = price_candidates(s, tm, 1, 1e-4, 100, kept);
+  ASSERT_EQ(kept, (std::vector<int>{0, 1}));
+  EXPECT_GT(choices[1].ms_at_level[5], choices[0].ms_at_level[5]);
+  EXPECT_DOUBLE_EQ(choices[1].ms_at_level[5], activation_ms(per_channel, tm.table.at(5)));
+}
+
 }  // namespace
 }  // namespace ola::opt

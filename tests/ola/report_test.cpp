@@ -79,6 +79,13 @@ TEST(Charts, SiteShowsHistogramExactAndPolynomial) {
   EXPECT_EQ(count(s, "<polyline"), 2U);
   EXPECT_GE(count(s, "fill=\"#c6dbef\""), 5U);
   EXPECT_NE(s.find("wls d=2"), std::string::npos);
+  // A per-channel approximation (which approx::evaluate refuses element-wise) is drawn by its
+  // site-wide fit, and the chart says so.
+  site.approximation.channels = {{-2.5, 0.0, {0.1, 0.2, 0.3}}, {0.0, 3.5, {1.0, 1.1, 0.2}}};
+  const std::string pc = site_svg(st, site);
+  EXPECT_EQ(count(pc, "<polyline"), 2U);
+  EXPECT_NE(pc.find("per-channel"), std::string::npos);
+  EXPECT_NE(pc.find("site-wide fit of the chosen 2 per-channel polynomials"), std::string::npos);
 }
 
 }  // namespace

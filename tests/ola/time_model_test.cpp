@@ -40,6 +40,21 @@ TEST(TimeModel, PolynomialCostIsCountsTimesLevelPrices) {
   EXPECT_LT(polynomial_ms(n, t.at(3)), polynomial_ms(n, t.at(4)));
 }
 
+TEST(TimeModel, PerChannelPolynomialsPayPlaintextProductsForConstants) {
+  const CostTable t = table(20, true);
+  approx::Approximation a;
+  a.kind = approx::Kind::wls;
+  a.stages = {{-1, 1, std::vector<double>(8, 0.1)}};
+  a.counts = {3, 4, 7, 9};
+  EXPECT_DOUBLE_EQ(activation_ms(a, t.at(5)), polynomial_ms(a.counts, t.at(5)));
+  a.channels = {a.stages[0], a.stages[0]};
+  // level 5: mul_relin 60, rescale 6, mul_plain 3, encode 4.5, add 0.75
+  EXPECT_DOUBLE_EQ(activation_ms(a, t.at(5)), 4 * 66.0 + 7 * (3.0 + 4.5) + 9 * 0.75);
+  const TimeModel tm = make_time_model(t);
+  const auto ms = activation_ms_at_levels(a, tm, 2);
+  EXPECT_DOUBLE_EQ(ms[5], 2 * activation_ms(a, t.at(5)));
+}
+
 TEST(TimeModel, CiphertextCountFromMultiplexedPacking) {
   EXPECT_EQ(ciphertexts(16 * 32 * 32, kDefaultSlots), 1);
   EXPECT_EQ(ciphertexts(64 * 32 * 32, kDefaultSlots), 2);

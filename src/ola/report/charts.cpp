@@ -70,7 +70,11 @@ std::string pareto_svg(const std::vector<FrontPoint>& front, const Plan& plan) {
 
 std::string site_svg(const nn::SiteStatistics& st, const PlanSite& site) {
   svg::Svg s;
-  const approx::Approximation& ap = site.approximation;
+  // A per-channel approximation is drawn by its site-wide fit (stages[0], fitted on the whole
+  // site's distribution alongside the channels' own polynomials).
+  approx::Approximation ap = site.approximation;
+  const std::size_t channels = ap.channels.size();
+  ap.channels.clear();
   const double lo = std::min(ap.lo, st.min), hi = std::max(ap.hi, st.max);
   constexpr int kPoints = 400;
   double ymin = 0.0, ymax = 0.0;
@@ -85,7 +89,7 @@ std::string site_svg(const nn::SiteStatistics& st, const PlanSite& site) {
   svg::Axes a;
   std::tie(a.xmin, a.xmax) = svg::nice_range(lo, hi);
   std::tie(a.ymin, a.ymax) = svg::nice_range(ymin, ymax);
-  svg::draw_axes(s, a, "input x", "activation", site.name + ": " + ap.label());
+  svg::draw_axes(s, a, "input x", "activation", site.name + ": " + site.approximation.label());
   // Histogram, scaled to the plot height (its own scale, not the y axis).
   if (!st.histogram.empty()) {
     const double peak = static_cast<double>(*std::max_element(st.histogram.begin(), st.histogram.end()));
@@ -107,7 +111,11 @@ std::string site_svg(const nn::SiteStatistics& st, const PlanSite& site) {
   }
   svg::polyline(s, pe, "black", 1.5);
   svg::polyline(s, pp, "#d62728", 1.5);
-  svg::text(s, a.left + 8, a.top + 14, "blue: input histogram (sqrt scale); black: exact; red: chosen", 10);
+  svg::text(s, a.left + 8, a.top + 14,
+            channels == 0 ? std::string("blue: input histogram (sqrt scale); black: exact; red: chosen")
+                          : "blue: input histogram (sqrt scale); black: exact; red: the site-wide fit of the chosen " +
+                                std::to_string(channels) + " per-channel polynomials",
+            10);
   return svg::to_string(s);
 }
 
