@@ -183,7 +183,7 @@ OLA_REGISTER_COMMAND("optimize", "Choose a polynomial per activation site and bo
                        sub.add_option("--alphas", o->alphas, "composite ReLU precisions, 4..14 (default all)")->delimiter(',');
                        sub.add_option("--per-channel-degrees", o->per_channel_degrees,
                                       "also per-channel WLS candidates of these degrees (--calib: a calibration JSON "
-                                      "made with --channel-bins; the encrypted executor runs degree <= 3)")
+                                      "made with --channel-bins; the encrypted executor runs degree <= 7)")
                            ->delimiter(',');
                        sub.add_option("--units", o->units, "DP quantisation: units per budget")->capture_default_str();
                        sub.add_option("--select", o->select, "plan choice: simulate (fastest front plan passing a whole-model simulation) or model (loss model only)")->capture_default_str();

@@ -339,18 +339,19 @@ OptimizerOutput run_optimizer(const Network& net, const TimeModel& tm, const std
       "polynomials: priced at their input level (upper bound)",
       "bootstrap: " + tm.bootstrap.formula,
       "choice: " + out.selection};
-  int per_channel = 0, above_cubic = 0;
+  int per_channel = 0, beyond_executor = 0;
   for (const PlanSite& ps : plan.sites) {
     if (!ps.approximation.has_channel_polys()) continue;
     ++per_channel;
-    if (ps.approximation.degree() > 3) ++above_cubic;
+    if (ps.approximation.degree() > 7) ++beyond_executor;
   }
   if (per_channel > 0) {
     plan.notes.push_back("per-channel polynomials at " + std::to_string(per_channel) +
                          " sites: priced with a plaintext product and an encode per constant product (per-slot "
-                         "coefficients); the encrypted executor runs per-channel polynomials of degree <= 3 only" +
-                         (above_cubic > 0 ? ", so this plan (" + std::to_string(above_cubic) +
-                                                " sites above degree 3) is not yet executable encrypted"
+                         "coefficients, he/per_slot_cubic.h); the encrypted executor runs per-channel polynomials "
+                         "of degree <= 7" +
+                         (beyond_executor > 0 ? ", so this plan (" + std::to_string(beyond_executor) +
+                                                " sites above degree 7) is not executable encrypted"
                                           : std::string()));
   }
   return out;

@@ -42,5 +42,39 @@ TEST(PerSlotCubic, EverySlotEvaluatesItsOwnCoefficientsAtDepthTwo) {
   EXPECT_THROW(evaluate_slot_cubic(be, in, short_one), Error);
 }
 
+double chebyshev(const SlotPoly& p, std::size_t i, double t) {
+  double prev = 1.0, cur = t, sum = p.c[0][i];
+  for (std::size_t k = 1; k < p.c.size(); ++k) {
+    sum += p.c[k][i] * cur;
+    const double next = 2.0 * t * cur - prev;
+    prev = cur;
+    cur = next;
+  }
+  return sum;
+}
+
+TEST(PerSlotPoly, DegreeSevenEvaluatesEverySlotsOwnCoefficientsAtDepthThree) {
+  SlotSimBackend be({64, 5, 5, 40, std::nullopt});
+  std::mt19937 rng(5);
+  std::uniform_real_distribution<double> u(-1.0, 1.0);
+  for (const std::size_t terms : {8U, 6U, 3U}) {
+    SlotPoly p;
+    p.c.assign(terms, std::vector<double>(64));
+    for (auto& v : p.c) {
+      for (double& x : v) x = 2.0 * u(rng);
+    }
+    std::vector<double> t(64);
+    for (double& x : t) x = u(rng);
+    const SimCiphertext out = evaluate_slot_poly(be, be.encrypt(t), p);
+    EXPECT_EQ(out.level, terms > 4 ? 2 : 3) << terms;
+    for (std::size_t i = 0; i < 64; ++i) EXPECT_NEAR(out.slots[i], chebyshev(p, i, t[i]), 1e-11) << terms << " " << i;
+  }
+  SlotPoly p;
+  p.c.assign(8, std::vector<double>(64, 0.5));
+  EXPECT_THROW(evaluate_slot_poly(be, be.drop_to_level(be.encrypt(std::vector<double>(64, 0.1)), 2), p), Error);
+  p.c.assign(9, std::vector<double>(64, 0.5));  // degree 8
+  EXPECT_THROW(evaluate_slot_poly(be, be.encrypt(std::vector<double>(64, 0.1)), p), Error);
+}
+
 }  // namespace
 }  // namespace ola::he

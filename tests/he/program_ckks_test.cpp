@@ -434,12 +434,16 @@ TEST(ProgramCkks, RunEncryptedWithKeysPerStageLoadsEachStagesKeysWithItsBootstra
 }
 
 /// A degree-3 minimax GELU per site on the image's observed range plus 20%.
-std::vector<approx::Approximation> cubic_gelu_sites(const nn::Graph& g, const FeatureMap& image) {
+std::vector<approx::Approximation> gelu_sites(const nn::Graph& g, const FeatureMap& image, int degree) {
   std::vector<approx::Approximation> sites;
   for (const auto& [lo, hi] : site_ranges(g, image)) {
-    sites.push_back(approx::make_minimax(approx::Activation::gelu, 3, 1.2 * lo - 1e-3, 1.2 * hi + 1e-3));
+    sites.push_back(approx::make_minimax(approx::Activation::gelu, degree, 1.2 * lo - 1e-3, 1.2 * hi + 1e-3));
   }
   return sites;
+}
+
+std::vector<approx::Approximation> cubic_gelu_sites(const nn::Graph& g, const FeatureMap& image) {
+  return gelu_sites(g, image, 3);
 }
 
 /// A 3x16x16 input for the tiny ConvNeXt: pixel i is f(i).
@@ -487,6 +491,15 @@ TEST(ProgramCkks, TinyConvNextWithPerChannelCubicsMatchesTheSimulation) {
   const FeatureMap image = tiny_convnext_image([](double i) { return std::sin(0.29 * i + 1.0); });
   const Program p = expect_boot_n12_agreement(g, testing::per_channel_sites(g, cubic_gelu_sites(g, image)), image, 1024,
                                               "tiny ConvNeXt with per-channel cubics, N=2^12, 1024 slots");
+  EXPECT_GE(p.bootstraps, 3);
+}
+
+TEST(ProgramCkks, TinyConvNextWithPerChannelDegreeSevenPolynomialsMatchesTheSimulation) {
+  // Degree 7 per channel: q T_4 + r with two per-slot cubics, depth 3 (one level more than a cubic).
+  const nn::Graph g = nn::test::tiny_convnext(8);
+  const FeatureMap image = tiny_convnext_image([](double i) { return std::sin(0.29 * i + 1.0); });
+  const Program p = expect_boot_n12_agreement(g, testing::per_channel_sites(g, gelu_sites(g, image, 7)), image, 1024,
+                                              "tiny ConvNeXt with per-channel degree-7 polynomials, N=2^12, 1024 slots");
   EXPECT_GE(p.bootstraps, 3);
 }
 

@@ -7,6 +7,8 @@
 #include <iostream>
 #include <map>
 #include <set>
+#include <string>
+#include <utility>
 
 #include "approx/wls.h"
 #include "he/program/activations.h"
@@ -247,15 +249,17 @@ TEST(ProgramSim, TinyConvNextMatchesTheFloatExecutorWithTheSameApproximations) {
   }
 }
 
-TEST(ProgramSim, PerChannelCubicsMatchTheFloatExecutorAtTheDepthOfOneCubic) {
-  // Each GELU channel its own cubic (per-slot coefficients on the site's t): the same levels as one
-  // cubic per site, the values nn computes channel by channel; also with the expansion split over
-  // two registers (the second part's slots hold channels 16..31).
-  for (const int expansion : {4, 8}) {
+TEST(ProgramSim, PerChannelPolynomialsMatchTheFloatExecutorAtTheDepthOfOneSitePolynomial) {
+  // Each GELU channel its own cubic or degree-7 polynomial (per-slot coefficients on the site's t):
+  // the same levels as one such polynomial per site, the values nn computes channel by channel;
+  // also with the expansion split over two registers (the second part's slots hold channels 16..31).
+  for (const auto& [expansion, degree] : {std::pair{4, 3}, std::pair{8, 3}, std::pair{4, 7}, std::pair{8, 7}}) {
+    SCOPED_TRACE("expansion " + std::to_string(expansion) + ", degree " + std::to_string(degree));
     const nn::Graph g = nn::test::tiny_convnext(expansion);
     const nn::Tensor images = random_images(2, 3, 16, 16, 23);
-    const auto sites = testing::per_channel_sites(g, fit_gelu_sites(g, images, 3));
-    const Program p = compile_program(g, sites, options(1 << 10, 13, 13, false));
+    const auto sites = testing::per_channel_sites(g, fit_gelu_sites(g, images, degree));
+    const int levels = degree == 3 ? 13 : 15;  // one level more per site at degree 7
+    const Program p = compile_program(g, sites, options(1 << 10, levels, levels, false));
     EXPECT_EQ(p.steps.back().level_after, 0);
     EXPECT_EQ(p.activations.size(), expansion == 8 ? 3u : 2u);
     EXPECT_EQ(p.activations.back().first_channel, 0);
@@ -269,7 +273,7 @@ TEST(ProgramSim, PerChannelCubicsMatchTheFloatExecutorAtTheDepthOfOneCubic) {
       ASSERT_GT(scale, 1e-3);
       for (std::size_t j = 0; j < want.size(); ++j) EXPECT_NEAR(got[j], want[j], 1e-4 * (1.0 + scale)) << i << "," << j;
       // A site polynomial in place of the channels' gives other logits: the channels are used.
-      const auto site_level = float_logits(g, nn::slice_batch(images, i, 1), fit_gelu_sites(g, images, 3));
+      const auto site_level = float_logits(g, nn::slice_batch(images, i, 1), fit_gelu_sites(g, images, degree));
       double diff = 0.0;
       for (std::size_t j = 0; j < want.size(); ++j) diff = std::max(diff, std::abs(site_level[j] - want[j]));
       EXPECT_GT(diff, 1e-2 * (1.0 + scale));  // 100x the tolerance above
@@ -281,8 +285,8 @@ TEST(ProgramSim, PerChannelCubicsMatchTheFloatExecutorAtTheDepthOfOneCubic) {
   auto fewer = sites;
   fewer[0].channels.pop_back();
   EXPECT_THROW(compile_program(g, fewer, options(1 << 11, 13, 13, false)), Error);
-  auto quintic = testing::per_channel_sites(g, fit_gelu_sites(g, images, 5));
-  EXPECT_THROW(compile_program(g, quintic, options(1 << 11, 15, 15, false)), Error);
+  auto nonic = testing::per_channel_sites(g, fit_gelu_sites(g, images, 9));  // above degree 7: refused
+  EXPECT_THROW(compile_program(g, nonic, options(1 << 11, 17, 17, false)), Error);
 }
 
 TEST(ProgramSim, AnExpansionWiderThanTheSlotsIsSplitOverRegisters) {

@@ -1,5 +1,6 @@
 #include "he/program/activations.h"
 
+#include <algorithm>
 #include <string>
 
 #include "approx/chebyshev.h"
@@ -8,10 +9,10 @@
 
 namespace ola::he {
 
-SlotCubic channel_slot_cubic(const ProgramActivation& a) {
+SlotPoly channel_slot_poly(const ProgramActivation& a) {
   const approx::Approximation& ap = a.approximation;
   const Layout& l = a.layout;
-  const std::string where = "channel_slot_cubic(site " + std::to_string(a.site) + ")";
+  const std::string where = "channel_slot_poly(site " + std::to_string(a.site) + ")";
   if (!ap.has_channel_polys() || ap.stages.empty()) {
     throw Error(ola::mismatch(where, "approximation", "per-channel polynomials", ap.label()));
   }
@@ -19,14 +20,21 @@ SlotCubic channel_slot_cubic(const ProgramActivation& a) {
     throw Error(ola::mismatch(where, "per-channel polynomials", ">= " + std::to_string(a.first_channel + l.channels),
                               ap.channels.size()));
   }
-  SlotCubic out;
-  for (auto& v : out.c) v.assign(static_cast<std::size_t>(l.slots), 0.0);
   const approx::ChebPoly& site = ap.stages[0];
+  std::vector<approx::ChebPoly> polys;
+  std::size_t terms = 1;
   for (int c = 0; c < l.channels; ++c) {
-    const approx::ChebPoly q = approx::on_interval(ap.channels[static_cast<std::size_t>(a.first_channel + c)], site.lo, site.hi);
-    if (q.coeffs.size() > out.c.size()) {
-      throw Error(ola::mismatch(where + ": channel " + std::to_string(a.first_channel + c), "degree", "<= 3", q.degree()));
+    polys.push_back(approx::on_interval(ap.channels[static_cast<std::size_t>(a.first_channel + c)], site.lo, site.hi));
+    if (polys.back().coeffs.size() > 8) {
+      throw Error(ola::mismatch(where + ": channel " + std::to_string(a.first_channel + c), "degree", "<= 7",
+                                polys.back().degree()));
     }
+    terms = std::max(terms, polys.back().coeffs.size());
+  }
+  SlotPoly out;
+  out.c.assign(terms, std::vector<double>(static_cast<std::size_t>(l.slots), 0.0));
+  for (int c = 0; c < l.channels; ++c) {
+    const approx::ChebPoly& q = polys[static_cast<std::size_t>(c)];
     for (int y = 0; y < l.height; ++y) {
       for (int x = 0; x < l.width; ++x) {
         for (int copy = 0; copy < l.copies(); ++copy) {
@@ -41,10 +49,10 @@ SlotCubic channel_slot_cubic(const ProgramActivation& a) {
 
 namespace {
 
-/// evaluate_slot_cubic with a's per-slot coefficients, for backend B.
+/// evaluate_slot_poly with a's per-slot coefficients, for backend B.
 template <SlotBackend B>
-ActivationFn<B> slot_cubic_activation(const ProgramActivation& a) {
-  return [p = channel_slot_cubic(a)](B& be, const typename B::Ciphertext& t) { return evaluate_slot_cubic(be, t, p); };
+ActivationFn<B> slot_poly_activation(const ProgramActivation& a) {
+  return [p = channel_slot_poly(a)](B& be, const typename B::Ciphertext& t) { return evaluate_slot_poly(be, t, p); };
 }
 
 }  // namespace
@@ -53,7 +61,7 @@ std::vector<ActivationFn<SlotSimBackend>> sim_program_activations(const Program&
   std::vector<ActivationFn<SlotSimBackend>> fns;
   for (const ProgramActivation& a : p.activations) {
     if (a.approximation.has_channel_polys()) {
-      fns.push_back(slot_cubic_activation<SlotSimBackend>(a));
+      fns.push_back(slot_poly_activation<SlotSimBackend>(a));
       continue;
     }
     if (a.split > 0) {
@@ -98,7 +106,7 @@ std::vector<ActivationFn<CkksBackend>> ckks_program_activations(const Program& p
   std::vector<ActivationFn<CkksBackend>> fns;
   for (const ProgramActivation& a : p.activations) {
     if (a.approximation.has_channel_polys()) {
-      fns.push_back(slot_cubic_activation<CkksBackend>(a));
+      fns.push_back(slot_poly_activation<CkksBackend>(a));
       continue;
     }
     if (a.split > 0) {

@@ -149,9 +149,9 @@ class Compiler {
         throw Error(ola::mismatch(where() + ": site " + g_.sites[i].short_name, "approximation",
                                   "a polynomial", approx::to_string(a.kind)));
       }
-      if (a.has_channel_polys() && (a.kind != approx::Kind::wls || a.degree() < 2 || a.degree() > 3)) {
+      if (a.has_channel_polys() && (a.kind != approx::Kind::wls || a.degree() < 2 || a.degree() > 7)) {
         throw Error(ola::mismatch(where() + ": site " + g_.sites[i].short_name, "per-channel approximation",
-                                  "wls of degree 2 or 3 (per-slot coefficients, depth 2)", a.label()));
+                                  "wls of degree 2..7 (per-slot coefficients, depth 2-3)", a.label()));
       }
       const auto [lo, hi] = poly_interval(a);
       if (!(std::isfinite(lo) && std::isfinite(hi) && lo < hi)) {
