@@ -1,9 +1,11 @@
 // Names, exact activations, labels and plain evaluation of the Approximation value type.
 #include "approx/approximation.h"
 
+#include <algorithm>
 #include <cmath>
 #include <sstream>
 
+#include "approx/chebyshev.h"
 #include "approx/compiled.h"
 #include "approx/fit_error.h"
 
@@ -77,6 +79,18 @@ std::string Approximation::label() const {
     }
   }
   return os.str();
+}
+
+double per_channel_error_gain(const Approximation& a) {
+  if (a.channels.empty() || a.stages.empty()) return 0.0;
+  double worst = 0.0;
+  for (const ChebPoly& c : a.channels) {
+    const ChebPoly q = on_interval(c, a.stages[0].lo, a.stages[0].hi);
+    double gain = 0.0;
+    for (std::size_t k = 1; k < q.coeffs.size(); ++k) gain += static_cast<double>(k * k) * std::abs(q.coeffs[k]);
+    worst = std::max(worst, gain);
+  }
+  return worst;
 }
 
 Approximation channel_approximation(const Approximation& a, std::size_t c) {

@@ -84,6 +84,18 @@ struct Approximation {
 /// @throws FitError if `a` has no channel polynomials or c >= a.channels.size().
 Approximation channel_approximation(const Approximation& a, std::size_t c);
 
+/// How much a per-channel approximation, evaluated as the encrypted executor does (every channel's
+/// polynomial rewritten on the site polynomial's interval, approx::on_interval, per-slot
+/// coefficients), can amplify an error in its input t in [-1, 1]: the largest over channels of
+/// sum_k k^2 |c_k| (|T_k'| <= k^2 on [-1, 1]). A channel whose interval is a small part of the
+/// site's needs large coefficients there (growing like the width ratio to the degree), and CKKS's
+/// ~2^-20 input error then swamps the result. 0 for an approximation without channels.
+double per_channel_error_gain(const Approximation& a);
+
+/// The largest per_channel_error_gain the encrypted executor accepts (he compile_program) and the
+/// optimizer offers (ola candidates): an input error of 2^-20 stays below 2^-10 in the output.
+inline constexpr double kMaxPerChannelErrorGain = 1024.0;
+
 /// Plain evaluation in the same Chebyshev order as the encrypted evaluator.
 /// @throws FitError if `a` has per-channel polynomials (evaluate channel_approximation(a, c)).
 double evaluate(const Approximation& a, double x);

@@ -96,7 +96,10 @@ std::vector<approx::Approximation> make_candidates(const nn::SiteStatistics& s, 
     const std::vector<approx::ChannelDistribution> channels = channel_distributions(s, settings.margin);
     for (int d : settings.per_channel_degrees) {
       approx::Approximation a = approx::make_wls_per_channel(s.activation, d, lo, hi, dist, channels, wo);
-      if (a.counts.depth <= settings.max_depth) out.push_back(std::move(a));
+      // Not offered where CKKS could not evaluate it precisely (channels too narrow for the site).
+      if (a.counts.depth <= settings.max_depth && approx::per_channel_error_gain(a) <= approx::kMaxPerChannelErrorGain) {
+        out.push_back(std::move(a));
+      }
     }
   }
   if (s.activation == approx::Activation::relu) {

@@ -26,7 +26,9 @@ struct CandidateSettings {
   /// Degrees of per-channel WLS candidates (approx::make_wls_per_channel: one polynomial per input
   /// channel on that channel's calibrated distribution and interval; our extension of the method,
   /// docs/optimizer.md "Per-channel candidates"). Empty (default): none. Needs a calibration with
-  /// per-channel histograms (`ola calibrate --channel-bins`).
+  /// per-channel histograms (`ola calibrate --channel-bins`). A candidate whose channels the
+  /// executor could not evaluate precisely (approx::per_channel_error_gain above
+  /// approx::kMaxPerChannelErrorGain) is not offered.
   std::vector<int> per_channel_degrees = {};
   /// The range is [min - margin * w, max + margin * w], w = max - min of the calibration, so
   /// held-out inputs slightly beyond the calibration extremes stay inside (docs/optimizer.md).

@@ -287,6 +287,17 @@ TEST(ProgramSim, PerChannelPolynomialsMatchTheFloatExecutorAtTheDepthOfOneSitePo
   EXPECT_THROW(compile_program(g, fewer, options(1 << 11, 13, 13, false)), Error);
   auto nonic = testing::per_channel_sites(g, fit_gelu_sites(g, images, 9));  // above degree 7: refused
   EXPECT_THROW(compile_program(g, nonic, options(1 << 11, 17, 17, false)), Error);
+  // A channel on 2% of the site's interval: its degree-7 polynomial rewritten on the site's
+  // interval has coefficients CKKS cannot evaluate precisely; refused, not run into garbage.
+  auto narrow = testing::per_channel_sites(g, fit_gelu_sites(g, images, 7));
+  const double w = narrow[0].hi - narrow[0].lo;
+  narrow[0].channels[0] = approx::ChebPoly{-0.01 * w, 0.01 * w, {0, 0, 0, 0, 0, 0, 0, 1}};  // T_7 on that interval
+  try {
+    compile_program(g, narrow, options(1 << 11, 15, 15, false));
+    ADD_FAILURE() << "no error";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("per-channel error gain"), std::string::npos) << e.what();
+  }
 }
 
 TEST(ProgramSim, AnExpansionWiderThanTheSlotsIsSplitOverRegisters) {

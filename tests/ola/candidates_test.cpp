@@ -70,9 +70,9 @@ TEST(Candidates, PerChannelWlsCandidatesFitEachChannelOnItsOwnInterval) {
   for (int i = 0; i < 64; ++i) s.channel_histograms[i < 32 ? 0 : 1][static_cast<std::size_t>(i)] = s.histogram[static_cast<std::size_t>(i)];
   CandidateSettings cs;
   cs.margin = 0.0;
-  cs.wls_degrees = {7};
+  cs.wls_degrees = {3};
   cs.alphas = {};
-  cs.per_channel_degrees = {3, 7};
+  cs.per_channel_degrees = {2, 3};
   const auto c = make_candidates(s, cs);
   ASSERT_EQ(c.size(), 3U);
   EXPECT_FALSE(c[0].has_channel_polys());
@@ -83,10 +83,20 @@ TEST(Candidates, PerChannelWlsCandidatesFitEachChannelOnItsOwnInterval) {
     EXPECT_EQ(c[i].degree(), cs.per_channel_degrees[i - 1]);
     EXPECT_DOUBLE_EQ(c[i].channels[0].lo, -3.0);  // channel 0's inputs span [-3, 0.5]
     EXPECT_DOUBLE_EQ(c[i].channels[1].hi, 4.0);
+    EXPECT_LE(approx::per_channel_error_gain(c[i]), approx::kMaxPerChannelErrorGain);
   }
   // Same degree, same counts; each channel's own narrower interval fits better than the site's.
   EXPECT_EQ(c[2].counts.depth, c[0].counts.depth);
   EXPECT_LT(c[2].metrics.weighted_mse, c[0].metrics.weighted_mse);
+  // A channel on 1/16 of the site's range around ReLU's kink needs coefficients ~16^7 on the site's interval at
+  // degree 7: CKKS could not evaluate it precisely, so it is not offered.
+  nn::SiteStatistics narrow = s;
+  narrow.channel_histograms.assign(2, std::vector<std::uint64_t>(64, 0));
+  for (int i = 0; i < 64; ++i) {
+    narrow.channel_histograms[i >= 26 && i < 30 ? 0 : 1][static_cast<std::size_t>(i)] = s.histogram[static_cast<std::size_t>(i)];
+  }
+  cs.per_channel_degrees = {7};
+  EXPECT_EQ(make_candidates(narrow, cs).size(), 1U);
   // Asked for without per-channel histograms: refused, naming the calibration option.
   try {
     make_candidates(site(), cs);

@@ -153,6 +153,13 @@ class Compiler {
         throw Error(ola::mismatch(where() + ": site " + g_.sites[i].short_name, "per-channel approximation",
                                   "wls of degree 2..7 (per-slot coefficients, depth 2-3)", a.label()));
       }
+      if (a.has_channel_polys() && approx::per_channel_error_gain(a) > approx::kMaxPerChannelErrorGain) {
+        throw Error(ola::mismatch(where() + ": site " + g_.sites[i].short_name,
+                                  "per-channel error gain (sum k^2 |c_k| on the site's interval, approx/approximation.h)",
+                                  "<= " + std::to_string(static_cast<int>(approx::kMaxPerChannelErrorGain)) +
+                                      " (a channel's interval too narrow for the site's: CKKS precision would be lost)",
+                                  approx::per_channel_error_gain(a)));
+      }
       const auto [lo, hi] = poly_interval(a);
       if (!(std::isfinite(lo) && std::isfinite(hi) && lo < hi)) {
         throw Error(ola::mismatch(where() + ": site " + g_.sites[i].short_name, "interval", "finite lo < hi",
