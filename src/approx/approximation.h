@@ -96,6 +96,10 @@ double per_channel_error_gain(const Approximation& a);
 /// optimizer offers (ola candidates): an input error of 2^-20 stays below 2^-10 in the output.
 inline constexpr double kMaxPerChannelErrorGain = 1024.0;
 
+/// The largest degree of per-channel polynomials the encrypted executor evaluates (he/per_slot_cubic.h:
+/// q T_4 + r with two per-slot cubics, depth 3).
+inline constexpr int kMaxPerChannelDegree = 7;
+
 /// Plain evaluation in the same Chebyshev order as the encrypted evaluator.
 /// @throws FitError if `a` has per-channel polynomials (evaluate channel_approximation(a, c)).
 double evaluate(const Approximation& a, double x);

@@ -18,6 +18,7 @@
 #include <string>
 #include <vector>
 
+#include "approx/approximation.h"
 #include "he/backend.h"
 #include "util/error.h"
 
@@ -88,6 +89,7 @@ typename B::Ciphertext evaluate_slot_cubic(B& be, const typename B::Ciphertext& 
 template <SlotBackend B>
 typename B::Ciphertext evaluate_slot_poly(B& be, const typename B::Ciphertext& t, const SlotPoly& p) {
   const auto n = static_cast<std::size_t>(be.slots());
+  static_assert(approx::kMaxPerChannelDegree == 7, "q T_4 + r covers degree 7 at most");
   if (p.c.empty() || p.c.size() > 8) {
     throw Error(ola::mismatch("evaluate_slot_poly", "coefficient vectors", "1..8 (degree <= 7)", p.c.size()));
   }

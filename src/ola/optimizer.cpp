@@ -343,15 +343,15 @@ OptimizerOutput run_optimizer(const Network& net, const TimeModel& tm, const std
   for (const PlanSite& ps : plan.sites) {
     if (!ps.approximation.has_channel_polys()) continue;
     ++per_channel;
-    if (ps.approximation.degree() > 7) ++beyond_executor;
+    if (ps.approximation.degree() > approx::kMaxPerChannelDegree) ++beyond_executor;
   }
   if (per_channel > 0) {
     plan.notes.push_back("per-channel polynomials at " + std::to_string(per_channel) +
                          " sites: priced with a plaintext product and an encode per constant product (per-slot "
                          "coefficients, he/per_slot_cubic.h); the encrypted executor runs per-channel polynomials "
-                         "of degree <= 7" +
-                         (beyond_executor > 0 ? ", so this plan (" + std::to_string(beyond_executor) +
-                                                " sites above degree 7) is not executable encrypted"
+                         "of degree <= " + std::to_string(approx::kMaxPerChannelDegree) +
+                         (beyond_executor > 0 ? ", so this plan (" + std::to_string(beyond_executor) + " sites above degree " +
+                                                std::to_string(approx::kMaxPerChannelDegree) + ") is not executable encrypted"
                                           : std::string()));
   }
   return out;

@@ -134,9 +134,9 @@ double polynomial_ms(const approx::OpCounts& n, const LevelCost& c) {
 
 double activation_ms(const approx::Approximation& a, const LevelCost& c) {
   if (!a.has_channel_polys()) return polynomial_ms(a.counts, c);
-  const approx::OpCounts& n = a.counts;
-  return n.nonscalar_mults * (c.mul_relin_ms + c.rescale_ms) + n.scalar_mults * (c.mul_plain_ms + c.encode_ms) +
-         n.additions * c.add_ms;
+  LevelCost per_slot = c;  // a constant product becomes a plaintext product and its encoding
+  per_slot.mul_const_ms = c.mul_plain_ms + c.encode_ms;
+  return polynomial_ms(a.counts, per_slot);
 }
 
 std::vector<double> activation_ms_at_levels(const approx::Approximation& a, const TimeModel& tm, std::int64_t cts) {

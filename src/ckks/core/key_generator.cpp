@@ -140,8 +140,7 @@ Level0SwitchingKey KeyGenerator::level0_switching_key(const RnsPoly& s_from_full
   WipeOnExit wipe_s(s.data);
   Level0SwitchingKey key;
   key.seed = random_seed();
-  key.a = RnsPoly(n, 2);
-  sample_uniform(derive_seed(key.seed, 0), mods, key.a);
+  key.a = level0_key_a(params_, key.seed);
   {
     auto e = sample_gaussian(n, kSigma);
     WipeOnExit wipe_e(e);

@@ -15,6 +15,12 @@ std::array<Modulus, 2> level0_key_moduli(const Params& params) {
   return {params.q_moduli()[0], params.p_moduli()[0]};
 }
 
+RnsPoly level0_key_a(const Params& params, const Seed& seed) {
+  RnsPoly a(params.n(), 2);
+  sample_uniform(derive_seed(seed, 0), level0_key_moduli(params), a);
+  return a;
+}
+
 void SecretKey::wipe() noexcept {
   secure_wipe(coeffs);
   secure_wipe(s_qp.data);

@@ -93,6 +93,10 @@ struct Level0SwitchingKey {
 ///         not be small).
 std::array<Modulus, 2> level0_key_moduli(const Params& params);
 
+/// The uniform a of a Level0SwitchingKey, expanded from its seed (what key generation samples and
+/// a key file's reader re-expands). @throws ParamError as level0_key_moduli.
+RnsPoly level0_key_a(const Params& params, const Seed& seed);
+
 /// Sparse-secret encapsulation keys (Bossuat, Troncoso-Pastoriza, Hubaux, "Bootstrapping for
 /// approximate homomorphic encryption with negligible failure-probability by using sparse-secret
 /// encapsulation", ACNS 2022, eprint 2022/024, section 4): the main secret s may be dense (secure

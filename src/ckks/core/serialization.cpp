@@ -447,8 +447,7 @@ EncapsulationKeys encapsulation_keys_from_bytes(std::span<const std::uint8_t> by
   }
   r.get_bytes(keys.to_sparse.seed.data(), keys.to_sparse.seed.size(), "to_sparse.seed");
   keys.to_sparse.b = r.get_poly(params.n(), 2, mods, "to_sparse.b");
-  keys.to_sparse.a = RnsPoly(params.n(), 2);
-  sample_uniform(derive_seed(keys.to_sparse.seed, 0), mods, keys.to_sparse.a);  // as level0_switching_key
+  keys.to_sparse.a = level0_key_a(params, keys.to_sparse.seed);
   keys.from_sparse = read_switching_key(r, params, "from_sparse");
   r.expect_end();
   keys.params_fingerprint = params.fingerprint();

@@ -25,9 +25,9 @@ SlotPoly channel_slot_poly(const ProgramActivation& a) {
   std::size_t terms = 1;
   for (int c = 0; c < l.channels; ++c) {
     polys.push_back(approx::on_interval(ap.channels[static_cast<std::size_t>(a.first_channel + c)], site.lo, site.hi));
-    if (polys.back().coeffs.size() > 8) {
-      throw Error(ola::mismatch(where + ": channel " + std::to_string(a.first_channel + c), "degree", "<= 7",
-                                polys.back().degree()));
+    if (polys.back().degree() > approx::kMaxPerChannelDegree) {
+      throw Error(ola::mismatch(where + ": channel " + std::to_string(a.first_channel + c), "degree",
+                                "<= " + std::to_string(approx::kMaxPerChannelDegree), polys.back().degree()));
     }
     terms = std::max(terms, polys.back().coeffs.size());
   }

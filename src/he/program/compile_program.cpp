@@ -149,16 +149,19 @@ class Compiler {
         throw Error(ola::mismatch(where() + ": site " + g_.sites[i].short_name, "approximation",
                                   "a polynomial", approx::to_string(a.kind)));
       }
-      if (a.has_channel_polys() && (a.kind != approx::Kind::wls || a.degree() < 2 || a.degree() > 7)) {
+      if (a.has_channel_polys() &&
+          (a.kind != approx::Kind::wls || a.degree() < 2 || a.degree() > approx::kMaxPerChannelDegree)) {
         throw Error(ola::mismatch(where() + ": site " + g_.sites[i].short_name, "per-channel approximation",
-                                  "wls of degree 2..7 (per-slot coefficients, depth 2-3)", a.label()));
+                                  "wls of degree 2.." + std::to_string(approx::kMaxPerChannelDegree) +
+                                      " (per-slot coefficients, depth 2-3)",
+                                  a.label()));
       }
-      if (a.has_channel_polys() && approx::per_channel_error_gain(a) > approx::kMaxPerChannelErrorGain) {
+      if (const double gain = approx::per_channel_error_gain(a); gain > approx::kMaxPerChannelErrorGain) {
         throw Error(ola::mismatch(where() + ": site " + g_.sites[i].short_name,
                                   "per-channel error gain (sum k^2 |c_k| on the site's interval, approx/approximation.h)",
                                   "<= " + std::to_string(static_cast<int>(approx::kMaxPerChannelErrorGain)) +
                                       " (a channel's interval too narrow for the site's: CKKS precision would be lost)",
-                                  approx::per_channel_error_gain(a)));
+                                  gain));
       }
       const auto [lo, hi] = poly_interval(a);
       if (!(std::isfinite(lo) && std::isfinite(hi) && lo < hi)) {
