@@ -81,11 +81,11 @@ std::string Approximation::label() const {
   return os.str();
 }
 
-double per_channel_error_gain(const Approximation& a) {
+double per_channel_error_gain(const Approximation& a, ChannelBasis basis) {
   if (a.channels.empty() || a.stages.empty()) return 0.0;
   double worst = 0.0;
   for (const ChebPoly& c : a.channels) {
-    const ChebPoly q = on_interval(c, a.stages[0].lo, a.stages[0].hi);
+    const ChebPoly q = basis == ChannelBasis::site_interval ? on_interval(c, a.stages[0].lo, a.stages[0].hi) : c;
     double gain = 0.0;
     for (std::size_t k = 1; k < q.coeffs.size(); ++k) gain += static_cast<double>(k * k) * std::abs(q.coeffs[k]);
     worst = std::max(worst, gain);

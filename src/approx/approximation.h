@@ -84,13 +84,22 @@ struct Approximation {
 /// @throws FitError if `a` has no channel polynomials or c >= a.channels.size().
 Approximation channel_approximation(const Approximation& a, std::size_t c);
 
-/// How much a per-channel approximation, evaluated as the encrypted executor does (every channel's
-/// polynomial rewritten on the site polynomial's interval, approx::on_interval, per-slot
-/// coefficients), can amplify an error in its input t in [-1, 1]: the largest over channels of
-/// sum_k k^2 |c_k| (|T_k'| <= k^2 on [-1, 1]). A channel whose interval is a small part of the
-/// site's needs large coefficients there (growing like the width ratio to the degree), and CKKS's
-/// ~2^-20 input error then swamps the result. 0 for an approximation without channels.
-double per_channel_error_gain(const Approximation& a);
+/// Where the encrypted executor writes each channel's polynomial of a per-channel approximation.
+enum class ChannelBasis {
+  /// On the site polynomial's interval (approx::on_interval): the input is the site's t in [-1, 1].
+  site_interval,
+  /// On the channel's own interval: the layers before the site map each channel's input onto its
+  /// own t_c in [-1, 1] (he compile_program, where nn::channel_affine_foldable holds).
+  own_interval,
+};
+
+/// How much a per-channel approximation, evaluated as the encrypted executor does in `basis`
+/// (per-slot coefficients), can amplify an error in its input t in [-1, 1]: the largest over
+/// channels of sum_k k^2 |c_k| (|T_k'| <= k^2 on [-1, 1]). On the site's interval a channel whose
+/// interval is a small part of the site's needs large coefficients (growing like the width ratio
+/// to the degree), and CKKS's ~2^-20 input error then swamps the result; on its own interval the
+/// coefficients are those of the fit. 0 for an approximation without channels.
+double per_channel_error_gain(const Approximation& a, ChannelBasis basis);
 
 /// The largest per_channel_error_gain the encrypted executor accepts (he compile_program) and the
 /// optimizer offers (ola candidates): an input error of 2^-20 stays below 2^-10 in the output.

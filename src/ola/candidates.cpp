@@ -97,7 +97,8 @@ std::vector<approx::Approximation> make_candidates(const nn::SiteStatistics& s, 
     for (int d : settings.per_channel_degrees) {
       approx::Approximation a = approx::make_wls_per_channel(s.activation, d, lo, hi, dist, channels, wo);
       // Not offered where CKKS could not evaluate it precisely (channels too narrow for the site).
-      if (a.counts.depth <= settings.max_depth && approx::per_channel_error_gain(a) <= approx::kMaxPerChannelErrorGain) {
+      if (a.counts.depth <= settings.max_depth &&
+          approx::per_channel_error_gain(a, settings.channel_basis) <= approx::kMaxPerChannelErrorGain) {
         out.push_back(std::move(a));
       }
     }

@@ -27,9 +27,13 @@ struct CandidateSettings {
   /// channel on that channel's calibrated distribution and interval; our extension of the method,
   /// docs/optimizer.md "Per-channel candidates"). Empty (default): none. Needs a calibration with
   /// per-channel histograms (`ola calibrate --channel-bins`). A candidate whose channels the
-  /// executor could not evaluate precisely (approx::per_channel_error_gain above
-  /// approx::kMaxPerChannelErrorGain) is not offered.
+  /// executor could not evaluate precisely (approx::per_channel_error_gain in `channel_basis`
+  /// above approx::kMaxPerChannelErrorGain) is not offered.
   std::vector<int> per_channel_degrees = {};
+  /// Where the executor writes the site's per-channel polynomials: own_interval where the layers
+  /// before the site absorb a per-channel affine map (nn::channel_affine_foldable; the pipeline
+  /// sets it per site), else the site's interval.
+  approx::ChannelBasis channel_basis = approx::ChannelBasis::site_interval;
   /// The range is [min - margin * w, max + margin * w], w = max - min of the calibration, so
   /// held-out inputs slightly beyond the calibration extremes stay inside (docs/optimizer.md).
   double margin = 0.2;

@@ -156,6 +156,9 @@ PipelineResult run_pipeline(const PipelineSettings& s, const Progress& progress)
   for (std::size_t i = 0; i < g.sites.size(); ++i) {
     const nn::SiteStatistics& st = r.calibration.sites[i];
     report(progress, i, g.sites.size(), "candidates");
+    cand_settings.channel_basis = nn::channel_affine_foldable(g, static_cast<int>(i))
+                                      ? approx::ChannelBasis::own_interval
+                                      : approx::ChannelBasis::site_interval;
     cands[i] = make_candidates(st, cand_settings);
     if (st.activation == approx::Activation::relu) {
       const auto [lo, hi] = site_interval(st, s.candidates.margin);

@@ -123,17 +123,19 @@ TEST(Approximation, OnIntervalWritesTheSamePolynomialOnAnotherInterval) {
   EXPECT_THROW(on_interval(ChebPoly{}, -1.0, 1.0), FitError);
 }
 
-TEST(PerChannelErrorGain, IsTheLargestSumOfKSquaredCoefficientsOnTheSiteInterval) {
+TEST(PerChannelErrorGain, IsTheLargestSumOfKSquaredCoefficientsInTheExecutorsBasis) {
   Approximation a;
   a.kind = Kind::wls;
   a.stages = {{-2.0, 2.0, {0.0, 1.0, 0.5}}};
-  EXPECT_DOUBLE_EQ(per_channel_error_gain(a), 0.0);  // no channels
+  EXPECT_DOUBLE_EQ(per_channel_error_gain(a, ChannelBasis::site_interval), 0.0);  // no channels
   // A channel on the site's own interval: 1 * |1| + 4 * |0.5| = 3.
   a.channels = {{-2.0, 2.0, {0.0, 1.0, 0.5}}};
-  EXPECT_NEAR(per_channel_error_gain(a), 3.0, 1e-12);
+  EXPECT_NEAR(per_channel_error_gain(a, ChannelBasis::site_interval), 3.0, 1e-12);
   // T_2 on a quarter of the interval, [-0.5, 0.5]: 2 (4 t)^2 - 1 = 32 t^2 - 1 = 16 T_2(t) + 15, gain 4 x 16.
   a.channels.push_back({-0.5, 0.5, {0.0, 0.0, 1.0}});
-  EXPECT_NEAR(per_channel_error_gain(a), 64.0, 1e-9);
+  EXPECT_NEAR(per_channel_error_gain(a, ChannelBasis::site_interval), 64.0, 1e-9);
+  // On its own interval the narrow channel is T_2 itself: gain 4; the wide one's 3 stays.
+  EXPECT_NEAR(per_channel_error_gain(a, ChannelBasis::own_interval), 4.0, 1e-12);
 }
 
 }  // namespace

@@ -34,6 +34,7 @@
 #include "he/program/run_program.h"
 #include "nn/tiny_convnext.h"
 #include "per_channel_sites.h"
+#include "residual_cnn.h"
 #include "he/slot_sim_backend.h"
 #include "nn/exec/executor.h"
 #include "nn/onnx/onnx_import.h"
@@ -501,6 +502,28 @@ TEST(ProgramCkks, TinyConvNextWithPerChannelDegreeSevenPolynomialsMatchesTheSimu
   const Program p = expect_boot_n12_agreement(g, testing::per_channel_sites(g, gelu_sites(g, image, 7)), image, 1024,
                                               "tiny ConvNeXt with per-channel degree-7 polynomials, N=2^12, 1024 slots");
   EXPECT_GE(p.bootstraps, 3);
+}
+
+TEST(ProgramCkks, NarrowChannelsOnTheirOwnIntervalsAfterAResidualAddMatchTheSimulation) {
+  // Output channel 0 of both convolutions at 2% of the others: channel 0 of relu_0 and relu_1 spans
+  // a small part of its site's interval, where its degree-7 polynomial's coefficients would be far
+  // too large for CKKS (the error gain the compiler refuses); the convolutions map every channel
+  // onto its own interval instead (relu_1's other addend scaled per channel), and the encrypted
+  // logits are the simulation's. relu_2 (reading two activations) has one polynomial.
+  const nn::Graph g = testing::residual_cnn(0.02f);
+  const FeatureMap image = test_image();
+  nn::Tensor t = nn::zeros({1, image.channels, image.height, image.width});
+  std::copy(image.data.begin(), image.data.end(), t.data.begin());
+  auto sites = testing::fit_channel_sites(g, t, 7);
+  sites[2].channels.clear();
+  for (std::size_t s : {0U, 1U}) {
+    EXPECT_GT(approx::per_channel_error_gain(sites[s], approx::ChannelBasis::site_interval),
+              100 * approx::kMaxPerChannelErrorGain);
+  }
+  const Program p = expect_boot_n12_agreement(g, sites, image, 0, "narrow channels on their own intervals, N=2^12");
+  EXPECT_TRUE(p.activations[0].channel_basis);
+  EXPECT_TRUE(p.activations[1].channel_basis);
+  EXPECT_GE(p.bootstraps, 2);
 }
 
 TEST(ProgramCkks, CompositeReluSplitByABootstrapMatchesTheSimulationAndTheUnsplitProgram) {

@@ -23,6 +23,7 @@
 #include "nn/onnx_builder.h"
 #include "util/data_paths.h"
 #include "per_channel_sites.h"
+#include "residual_cnn.h"
 #include "program_options.h"
 #include "nn/tiny_convnext.h"
 #include "util/error.h"
@@ -287,16 +288,63 @@ TEST(ProgramSim, PerChannelPolynomialsMatchTheFloatExecutorAtTheDepthOfOneSitePo
   EXPECT_THROW(compile_program(g, fewer, options(1 << 11, 13, 13, false)), Error);
   auto nonic = testing::per_channel_sites(g, fit_gelu_sites(g, images, 9));  // above degree 7: refused
   EXPECT_THROW(compile_program(g, nonic, options(1 << 11, 17, 17, false)), Error);
-  // A channel on 2% of the site's interval: its degree-7 polynomial rewritten on the site's
-  // interval has coefficients CKKS cannot evaluate precisely; refused, not run into garbage.
+  // A channel on 2% of the site's interval: the GELU's input comes from a convolution, which maps
+  // each channel onto its own interval, so its polynomial keeps its own coefficients.
   auto narrow = testing::per_channel_sites(g, fit_gelu_sites(g, images, 7));
   const double w = narrow[0].hi - narrow[0].lo;
   narrow[0].channels[0] = approx::ChebPoly{-0.01 * w, 0.01 * w, {0, 0, 0, 0, 0, 0, 0, 1}};  // T_7 on that interval
-  try {
-    compile_program(g, narrow, options(1 << 11, 15, 15, false));
-    ADD_FAILURE() << "no error";
-  } catch (const Error& e) {
-    EXPECT_NE(std::string(e.what()).find("per-channel error gain"), std::string::npos) << e.what();
+  const Program p = compile_program(g, narrow, options(1 << 11, 15, 15, false));
+  EXPECT_TRUE(p.activations[0].channel_basis);
+}
+
+TEST(ProgramSim, PerChannelSitesAfterConvolutionsAndResidualAddsRunOnEachChannelsOwnInterval) {
+  // relu_0 and relu_1 take t_c = a_c x + b_c from the convolution before them (relu_1's other
+  // addend, relu_0's output, multiplied by a_c / s first: one conv step named after the add);
+  // relu_2 reads two activations, so its channels are written on the site's interval.
+  const nn::Graph g = testing::residual_cnn();
+  const nn::Tensor images = random_images(2, 3, 8, 8, 31);
+  auto sites = testing::fit_channel_sites(g, images, 7);
+  sites[2] = testing::fit_channel_sites(g, images, 3)[2];  // cubics: small enough on the site's interval
+  ASSERT_LE(approx::per_channel_error_gain(sites[2], approx::ChannelBasis::site_interval),
+            approx::kMaxPerChannelErrorGain);
+  // conv 1, relu_0 3, conv 1 (the scale of relu_0's output at the same level), add of equal levels
+  // 1, relu_1 3, add 0, relu_2 2, pool_fc 1: 12 levels
+  const Program p = compile_program(g, sites, options(1 << 10, 12, 12, false));
+  ASSERT_EQ(p.activations.size(), 3u);
+  EXPECT_TRUE(p.activations[0].channel_basis);
+  EXPECT_TRUE(p.activations[1].channel_basis);
+  EXPECT_FALSE(p.activations[2].channel_basis);
+  EXPECT_EQ(std::count_if(p.steps.begin(), p.steps.end(),
+                          [](const ProgramStep& s) { return s.op == ProgramOp::conv && s.name == "/a1"; }),
+            1);
+  EXPECT_EQ(p.steps.back().level_after, 0);
+  EXPECT_THROW(compile_program(g, sites, options(1 << 10, 11, 11, false)), Error);  // one level short
+  for (std::int64_t i = 0; i < 2; ++i) {
+    const auto want = float_logits(g, nn::slice_batch(images, i, 1), sites);
+    const auto got = run_sim(p, to_map(images, i), true).logits;
+    const double scale = max_abs(want);
+    ASSERT_GT(scale, 1e-3);
+    for (std::size_t j = 0; j < want.size(); ++j) EXPECT_NEAR(got[j], want[j], 1e-6 * (1.0 + scale)) << i << "," << j;
+  }
+  // A channel on 2% of the site's interval: accepted where the channel has its own interval; at
+  // relu_2 its polynomial rewritten on the site's interval has coefficients CKKS cannot
+  // evaluate precisely, so it is refused, not run into garbage.
+  for (std::size_t site : {1U, 2U}) {
+    auto narrow = sites;
+    const double w = narrow[site].hi - narrow[site].lo;
+    narrow[site].channels[0] = approx::ChebPoly{-0.01 * w, 0.01 * w, {0, 0, 0, 1}};  // T_3 there
+    if (site == 1) {
+      EXPECT_NO_THROW(compile_program(g, narrow, options(1 << 10, 12, 12, false)));
+      continue;
+    }
+    try {
+      compile_program(g, narrow, options(1 << 10, 12, 12, false));
+      ADD_FAILURE() << "no error";
+    } catch (const Error& e) {
+      EXPECT_NE(std::string(e.what()).find("per-channel error gain (sum k^2 |c_k| on the site's interval"),
+                std::string::npos)
+          << e.what();
+    }
   }
 }
 

@@ -83,7 +83,8 @@ TEST(Candidates, PerChannelWlsCandidatesFitEachChannelOnItsOwnInterval) {
     EXPECT_EQ(c[i].degree(), cs.per_channel_degrees[i - 1]);
     EXPECT_DOUBLE_EQ(c[i].channels[0].lo, -3.0);  // channel 0's inputs span [-3, 0.5]
     EXPECT_DOUBLE_EQ(c[i].channels[1].hi, 4.0);
-    EXPECT_LE(approx::per_channel_error_gain(c[i]), approx::kMaxPerChannelErrorGain);
+    EXPECT_LE(approx::per_channel_error_gain(c[i], approx::ChannelBasis::site_interval),
+              approx::kMaxPerChannelErrorGain);
   }
   // Same degree, same counts; each channel's own narrower interval fits better than the site's.
   EXPECT_EQ(c[2].counts.depth, c[0].counts.depth);
@@ -97,6 +98,15 @@ TEST(Candidates, PerChannelWlsCandidatesFitEachChannelOnItsOwnInterval) {
   }
   cs.per_channel_degrees = {7};
   EXPECT_EQ(make_candidates(narrow, cs).size(), 1U);
+  // Where the layers before the site map each channel onto its own interval, it is offered.
+  cs.channel_basis = approx::ChannelBasis::own_interval;
+  const auto own = make_candidates(narrow, cs);
+  ASSERT_EQ(own.size(), 2U);
+  EXPECT_GT(approx::per_channel_error_gain(own[1], approx::ChannelBasis::site_interval),
+            approx::kMaxPerChannelErrorGain);
+  EXPECT_LE(approx::per_channel_error_gain(own[1], approx::ChannelBasis::own_interval),
+            approx::kMaxPerChannelErrorGain);
+  cs.channel_basis = approx::ChannelBasis::site_interval;
   // Asked for without per-channel histograms: refused, naming the calibration option.
   try {
     make_candidates(site(), cs);

@@ -24,7 +24,8 @@ SlotPoly channel_slot_poly(const ProgramActivation& a) {
   std::vector<approx::ChebPoly> polys;
   std::size_t terms = 1;
   for (int c = 0; c < l.channels; ++c) {
-    polys.push_back(approx::on_interval(ap.channels[static_cast<std::size_t>(a.first_channel + c)], site.lo, site.hi));
+    const approx::ChebPoly& own = ap.channels[static_cast<std::size_t>(a.first_channel + c)];
+    polys.push_back(a.channel_basis ? own : approx::on_interval(own, site.lo, site.hi));
     if (polys.back().degree() > approx::kMaxPerChannelDegree) {
       throw Error(ola::mismatch(where + ": channel " + std::to_string(a.first_channel + c), "degree",
                                 "<= " + std::to_string(approx::kMaxPerChannelDegree), polys.back().degree()));

@@ -13,9 +13,9 @@ namespace ola::he {
 
 /// The per-slot coefficients of an activation with per-channel polynomials: every slot of a.layout's
 /// channel c (in every copy) holds out_factor times the Chebyshev coefficients of
-/// approximation.channels[first_channel + c] written on the site polynomial's interval
-/// (approx::on_interval), so evaluate_slot_poly on t computes each channel's own polynomial;
-/// unused slots hold 0. One coefficient vector per degree up to the highest channel's.
+/// approximation.channels[first_channel + c], as they are with a.channel_basis (t is that
+/// channel's own t_c), else written on the site polynomial's interval (approx::on_interval), so
+/// evaluate_slot_poly on t computes each channel's own polynomial; unused slots hold 0. One coefficient vector per degree up to the highest channel's.
 /// @throws ola::Error if the approximation has no per-channel polynomials, one of degree > 7, or
 ///         fewer than first_channel + layout.channels of them.
 SlotPoly channel_slot_poly(const ProgramActivation& a);

@@ -80,6 +80,50 @@ int activation_depth(const approx::Approximation& a) {
 
 bool same_scale(double x, double y) { return std::abs(x - y) <= 1e-12 * std::max(std::abs(x), std::abs(y)); }
 
+/// What a register holds in channel c: scale[c] * x + shift[c], x its true value (program.h).
+struct ChannelAffine {
+  std::vector<double> scale, shift;
+
+  static ChannelAffine uniform(std::size_t channels, double s) {
+    return {std::vector<double>(channels, s), std::vector<double>(channels, 0.0)};
+  }
+  bool shifted() const {
+    return std::any_of(shift.begin(), shift.end(), [](double b) { return b != 0.0; });
+  }
+  bool uniform_scale() const {
+    return std::all_of(scale.begin(), scale.end(), [this](double a) { return same_scale(a, scale.front()); });
+  }
+  /// Channels [first, first + count).
+  ChannelAffine slice(int first, int count) const {
+    const auto b = static_cast<std::ptrdiff_t>(first), e = b + count;
+    return {{scale.begin() + b, scale.begin() + e}, {shift.begin() + b, shift.begin() + e}};
+  }
+  ChannelAffine unshifted() const { return {scale, std::vector<double>(scale.size(), 0.0)}; }
+};
+
+bool same_scales(const std::vector<double>& a, const std::vector<double>& b) {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    if (!same_scale(a[i], b[i])) return false;
+  }
+  return true;
+}
+
+bool same_affine(const ChannelAffine& a, const ChannelAffine& b) {
+  if (!same_scales(a.scale, b.scale) || a.shift.size() != b.shift.size()) return false;
+  for (std::size_t i = 0; i < a.shift.size(); ++i) {
+    if (std::abs(a.shift[i] - b.shift[i]) > 1e-12 * std::max(1.0, std::abs(b.shift[i]))) return false;
+  }
+  return true;
+}
+
+std::string to_string(const ChannelAffine& a) {
+  std::string out = "scale " + std::to_string(a.scale.empty() ? 0.0 : a.scale.front());
+  if (!a.uniform_scale()) out += " (per channel)";
+  if (a.shifted()) out += ", shifted per channel";
+  return out;
+}
+
 enum class PendingKind { none, subsample, pool };
 struct Pending {
   PendingKind kind = PendingKind::none;
@@ -90,7 +134,7 @@ struct Pending {
 class Compiler {
  public:
   Compiler(const nn::Graph& g, std::span<const approx::Approximation> sites, const ProgramOptions& o)
-      : g_(g), sites_(sites), n_(g.values.size()), req_(n_), scale_(n_, 0.0), level_(n_, -1), layout_(n_),
+      : g_(g), sites_(sites), n_(g.values.size()), req_(n_), scale_(n_), level_(n_, -1), layout_(n_),
         pending_(n_) {
     p_.model = g.source;
     p_.options = o;
@@ -105,10 +149,10 @@ class Compiler {
     p_.input_layout = make_layout(c, h, w, 1, p_.options.slots);
     p_.input_register = g_.input;
     const auto v_in = static_cast<std::size_t>(g_.input);
-    if (req_[v_in] && !same_scale(*req_[v_in], 1.0)) {
+    scale_[v_in] = ChannelAffine::uniform(static_cast<std::size_t>(c), 1.0);
+    if (req_[v_in] && !same_affine(*req_[v_in], scale_[v_in])) {
       throw Error(where() + ": input: expected to feed convolutions or additions, got an activation site directly");
     }
-    scale_[v_in] = 1.0;
     level_[v_in] = p_.options.fresh_level;
     layout_[v_in] = p_.input_layout;
     for (const nn::Node& node : g_.nodes) compile_node(node);
@@ -144,6 +188,9 @@ class Compiler {
                                 o.bootstrap_before.size()));
     }
     for (std::size_t i = 0; i < sites_.size(); ++i) {
+      own_basis_.push_back(sites_[i].has_channel_polys() && nn::channel_affine_foldable(g_, static_cast<int>(i)));
+    }
+    for (std::size_t i = 0; i < sites_.size(); ++i) {
       const auto& a = sites_[i];
       if (a.kind == approx::Kind::exact || a.stages.empty()) {
         throw Error(ola::mismatch(where() + ": site " + g_.sites[i].short_name, "approximation",
@@ -156,9 +203,12 @@ class Compiler {
                                       " (per-slot coefficients, depth 2-3)",
                                   a.label()));
       }
-      if (const double gain = approx::per_channel_error_gain(a); gain > approx::kMaxPerChannelErrorGain) {
+      const approx::ChannelBasis basis = own_basis_[i] ? approx::ChannelBasis::own_interval
+                                                       : approx::ChannelBasis::site_interval;
+      if (const double gain = approx::per_channel_error_gain(a, basis); gain > approx::kMaxPerChannelErrorGain) {
         throw Error(ola::mismatch(where() + ": site " + g_.sites[i].short_name,
-                                  "per-channel error gain (sum k^2 |c_k| on the site's interval, approx/approximation.h)",
+                                  std::string("per-channel error gain (sum k^2 |c_k| on the ") +
+                                      (own_basis_[i] ? "channel's" : "site's") + " interval, approx/approximation.h)",
                                   "<= " + std::to_string(static_cast<int>(approx::kMaxPerChannelErrorGain)) +
                                       " (a channel's interval too narrow for the site's: CKKS precision would be lost)",
                                   gain));
@@ -175,27 +225,82 @@ class Compiler {
     }
   }
 
-  void require(int v, double s, const std::string& by) {
+  void require(int v, const ChannelAffine& s, const std::string& by) {
     auto& r = req_[static_cast<std::size_t>(v)];
-    if (r && !same_scale(*r, s)) {
+    if (r && !same_affine(*r, s)) {
       throw Error(ola::mismatch(where() + ": value " + g_.value(v).name + " (needed by " + by + ")", "scale",
-                                std::to_string(*r), std::to_string(s)));
+                                to_string(*r), to_string(s)));
     }
     r = s;
   }
 
-  /// Backward pass: the factor each value must carry for the activation or add that reads it.
+  std::size_t channels(int v) const {
+    const auto& shape = g_.value(v).shape;
+    return shape.size() >= 2 ? static_cast<std::size_t>(shape[1]) : 1;
+  }
+
+  /// Value v is written by a node the compiler runs as a convolution (conv, or pad: the option-A
+  /// shortcut), which takes any per-channel output scale and shift in its weights and bias.
+  bool conv_output(int v) const {
+    for (const nn::Node& n : g_.nodes) {
+      if (n.output == v) return n.op == nn::OpKind::conv || n.op == nn::OpKind::pad;
+    }
+    return false;
+  }
+
+  int readers(int v) const {
+    int count = 0;
+    for (const nn::Node& n : g_.nodes) count += static_cast<int>(std::count(n.inputs.begin(), n.inputs.end(), v));
+    return count;
+  }
+
+  /// What activation site `site`'s input register must hold: a x on the site's interval (b is
+  /// added before the polynomial); with own_basis_, t_c = a_c x + b_c on each channel's interval.
+  ChannelAffine site_input_affine(int site, std::size_t c) const {
+    const approx::Approximation& a = sites_[static_cast<std::size_t>(site)];
+    if (!own_basis_[static_cast<std::size_t>(site)]) {
+      const auto [lo, hi] = poly_interval(a);
+      return ChannelAffine::uniform(c, 2.0 / (hi - lo));
+    }
+    if (a.channels.size() != c) {
+      throw Error(ola::mismatch(where() + ": site " + g_.sites[static_cast<std::size_t>(site)].short_name,
+                                "per-channel polynomials", c, a.channels.size()));
+    }
+    ChannelAffine out;
+    for (const approx::ChebPoly& p : a.channels) {
+      out.scale.push_back(2.0 / (p.hi - p.lo));
+      out.shift.push_back(-(p.lo + p.hi) / (p.hi - p.lo));
+    }
+    return out;
+  }
+
+  /// Backward pass: the factor each value must carry for the activation or add that reads it. An
+  /// add asked for per-channel scales or shifts passes them to its inputs written by convolutions
+  /// (the shift to the first only); another input keeps its own scale, and compile_add multiplies
+  /// it by the per-channel ratio.
   void required_scales() {
     for (auto it = g_.nodes.rbegin(); it != g_.nodes.rend(); ++it) {
       const nn::Node& n = *it;
       if (n.op == nn::OpKind::activation) {
         const int site = std::get<nn::ActivationAttrs>(n.attrs).site;
-        const auto [lo, hi] = poly_interval(sites_[static_cast<std::size_t>(site)]);
-        require(n.inputs.at(0), 2.0 / (hi - lo), n.name);
+        require(n.inputs.at(0), site_input_affine(site, channels(n.inputs.at(0))), n.name);
       } else if (n.op == nn::OpKind::add) {
         auto& r = req_[static_cast<std::size_t>(n.output)];
-        if (!r) r = 1.0;
-        for (int v : n.inputs) require(v, *r, n.name);
+        if (!r) r = ChannelAffine::uniform(channels(n.output), 1.0);
+        const ChannelAffine want = *r;
+        if (want.uniform_scale() && !want.shifted()) {
+          for (int v : n.inputs) require(v, want, n.name);
+          continue;
+        }
+        // The shift goes to a convolution read by this add alone (no other reader sees it).
+        int shifted = -1;
+        for (int v : n.inputs) {
+          if (shifted < 0 && conv_output(v) && readers(v) == 1) shifted = v;
+        }
+        OLA_CHECK(shifted >= 0 || !want.shifted(), "per-channel shift without a convolution before " << n.name);
+        for (int v : n.inputs) {
+          if (conv_output(v)) require(v, v == shifted ? want : want.unshifted(), n.name);
+        }
       }
     }
   }
@@ -237,27 +342,50 @@ class Compiler {
     ++p_.bootstraps;
   }
 
-  double out_scale(int v) const { return req_[static_cast<std::size_t>(v)].value_or(1.0); }
+  /// The per-channel affine map value v's register must hold (1 when nothing asks).
+  ChannelAffine out_affine(int v) const {
+    return req_[static_cast<std::size_t>(v)].value_or(ChannelAffine::uniform(channels(v), 1.0));
+  }
+
+  /// The factor an activation's output register holds: its polynomial's coefficients take one
+  /// number for all channels.
+  double out_scale(int v) const {
+    const ChannelAffine a = out_affine(v);
+    OLA_CHECK(a.uniform_scale() && !a.shifted(), "per-channel scale asked of activation output " << g_.value(v).name);
+    return a.scale.front();
+  }
 
   void emit_conv(const nn::Node& n, ProgramOp op, int in, Conv2d c) {
-    const Layout out = emit_conv_to(n, op, in, std::move(c), n.output);
+    const Layout out = emit_conv_to(n, op, in, std::move(c), n.output, out_affine(n.output));
     if (out.channels != g_.value(n.output).shape[1] || out.height != g_.value(n.output).shape[2]) {
       throw Error(ola::mismatch(where(n), "output shape", nn::to_string(g_.value(n.output).shape, true),
                                 std::to_string(out.channels) + "x" + std::to_string(out.height)));
     }
   }
 
-  /// Compiles `c` on register `in` into register `out` (one level) at node n's output scale.
-  Layout emit_conv_to(const nn::Node& n, ProgramOp op, int in, Conv2d c, int out) {
+  /// Compiles `c` on register `in` into register `out` (one level), which then holds `target`:
+  /// output channel o's weights times target.scale[o] / (input channel's scale), its bias times
+  /// target.scale[o] plus target.shift[o].
+  Layout emit_conv_to(const nn::Node& n, ProgramOp op, int in, Conv2d c, int out, const ChannelAffine& target) {
     const auto ui = static_cast<std::size_t>(in);
     const auto uo = static_cast<std::size_t>(out);
-    const double so = out_scale(n.output);
-    for (double& w : c.weights) w *= so / scale_[ui];
-    for (double& b : c.bias) b *= so;
+    const ChannelAffine& si = scale_[ui];
+    OLA_CHECK(!si.shifted(), "convolution " << n.name << " reads a shifted register");
+    OLA_CHECK(si.scale.size() == static_cast<std::size_t>(c.c_in) &&
+                  target.scale.size() == static_cast<std::size_t>(c.c_out),
+              "channel scales of " << n.name);
+    const auto taps = static_cast<std::size_t>(c.kernel * c.kernel);
+    for (std::size_t o = 0; o < target.scale.size(); ++o) {
+      for (std::size_t i = 0; i < si.scale.size(); ++i) {
+        for (std::size_t t = 0; t < taps; ++t) c.weights[(o * si.scale.size() + i) * taps + t] *= target.scale[o] / si.scale[i];
+      }
+    }
+    if (c.bias.empty() && target.shifted()) c.bias.assign(target.scale.size(), 0.0);
+    for (std::size_t o = 0; o < c.bias.size(); ++o) c.bias[o] = c.bias[o] * target.scale[o] + target.shift[o];
     CompiledConv cc = compile_conv(layout_[ui], c);
     ensure(in, 1, where(n));
     layout_[uo] = cc.out;
-    scale_[uo] = so;
+    scale_[uo] = target;
     level_[uo] = level_[ui] - 1;
     p_.steps.push_back({op, n.name, in, -1, out, static_cast<int>(p_.convs.size()), level_[ui], level_[uo]});
     p_.convs.push_back(std::move(cc));
@@ -265,10 +393,10 @@ class Compiler {
   }
 
   /// A register of its own (not a graph value), e.g. a part of a split feature map.
-  int new_register(int level, const Layout& layout, double scale) {
+  int new_register(int level, const Layout& layout, ChannelAffine scale) {
     const int r = p_.registers++;
     req_.emplace_back();
-    scale_.push_back(scale);
+    scale_.push_back(std::move(scale));
     level_.push_back(level);
     layout_.push_back(layout);
     pending_.emplace_back();
@@ -311,6 +439,7 @@ class Compiler {
     }
     const int k_parts = output_parts(n, in0, Conv2d{c.c_out, in0.channels, c.kernel, c.stride, c.pad, {}, {}});
     const int cin = c.c_in / p, cout = c.c_out / k_parts, taps = c.kernel * c.kernel;
+    const ChannelAffine want = out_affine(n.output);
     std::vector<int> outs;
     for (int k = 0; k < k_parts; ++k) {
       int acc = -1;
@@ -328,17 +457,18 @@ class Compiler {
           part.bias.assign(c.bias.begin() + k * cout, c.bias.begin() + (k + 1) * cout);
         }
         const bool last = j + 1 == p;
-        const int target = (k_parts == 1 && last && p == 1) ? n.output : new_register(0, in0, 1.0);
-        emit_conv_to(n, ProgramOp::conv, ins[static_cast<std::size_t>(j)], std::move(part), target);
+        const ChannelAffine part_affine = j == 0 ? want.slice(k * cout, cout) : want.slice(k * cout, cout).unshifted();
+        const int target = (k_parts == 1 && last && p == 1) ? n.output : new_register(0, in0, part_affine);
+        emit_conv_to(n, ProgramOp::conv, ins[static_cast<std::size_t>(j)], std::move(part), target, part_affine);
         if (acc < 0) {
           acc = target;
           continue;
         }
-        const int s = (k_parts == 1 && last) ? n.output : new_register(0, in0, 1.0);
+        const int s = (k_parts == 1 && last) ? n.output : new_register(0, in0, part_affine);
         const auto ua = static_cast<std::size_t>(acc), ut = static_cast<std::size_t>(target), us = static_cast<std::size_t>(s);
         level_[us] = std::min(level_[ua], level_[ut]);
         layout_[us] = layout_[ua];
-        scale_[us] = scale_[ua];
+        scale_[us] = scale_[ua];  // the shift is in the first partial convolution's bias
         p_.steps.push_back({ProgramOp::sum, n.name, acc, target, s, -1, std::max(level_[ua], level_[ut]), level_[us]});
         acc = s;
       }
@@ -412,7 +542,8 @@ class Compiler {
     const int in = reg(n, n.inputs.at(0));
     const auto ui = static_cast<std::size_t>(in);
     const auto uo = static_cast<std::size_t>(n.output);
-    OLA_CHECK(same_scale(scale_[ui], pa.t_scale), "activation scale " << scale_[ui] << " vs " << pa.t_scale);
+    OLA_CHECK(same_affine(scale_[ui], *req_[static_cast<std::size_t>(n.inputs.at(0))]),
+              "activation " << n.name << " input: " << to_string(scale_[ui]));
     if (pa.approximation.kind == approx::Kind::composite_relu && pa.depth > p_.options.boot_level &&
         p_.options.allow_bootstrap) {
       return compile_split_activation(n, std::move(pa), in, forced);
@@ -420,7 +551,7 @@ class Compiler {
     ensure(in, pa.depth, where(n), forced);
     pa.layout = layout_[ui];
     layout_[uo] = layout_[ui];
-    scale_[uo] = pa.out_factor;
+    scale_[uo] = ChannelAffine::uniform(channels(n.output), pa.out_factor);
     level_[uo] = level_[ui] - pa.depth;
     p_.steps.push_back({ProgramOp::activation, n.name, in, -1, n.output, static_cast<int>(p_.activations.size()),
                         level_[ui], level_[uo]});
@@ -432,9 +563,10 @@ class Compiler {
     ProgramActivation pa;
     pa.site = std::get<nn::ActivationAttrs>(n.attrs).site;
     pa.approximation = sites_[static_cast<std::size_t>(pa.site)];
+    pa.channel_basis = own_basis_[static_cast<std::size_t>(pa.site)];
     const auto [lo, hi] = poly_interval(pa.approximation);
-    pa.t_scale = 2.0 / (hi - lo);
-    pa.t_shift = -(lo + hi) / (hi - lo);
+    pa.t_scale = pa.channel_basis ? 1.0 : 2.0 / (hi - lo);
+    pa.t_shift = pa.channel_basis ? 0.0 : -(lo + hi) / (hi - lo);
     pa.out_factor = out_scale(n.output);
     pa.depth = activation_depth(pa.approximation);
     const auto& shape = g_.value(n.inputs.at(0)).shape;
@@ -458,11 +590,14 @@ class Compiler {
                                 "<= " + std::to_string(p_.options.boot_level) + " (no split composite)", pa.depth));
     }
     std::vector<int> outs;
+    const ChannelAffine& want = *req_[static_cast<std::size_t>(n.inputs.at(0))];
     for (int in : ins) {
-      OLA_CHECK(same_scale(scale_[static_cast<std::size_t>(in)], pa.t_scale), "activation scale on a part");
-      ensure(in, pa.depth, where(n), forced);
       const auto ui = static_cast<std::size_t>(in);
-      const int out = new_register(level_[ui] - pa.depth, layout_[ui], pa.out_factor);
+      OLA_CHECK(same_affine(scale_[ui], want.slice(pa.first_channel, layout_[ui].channels)),
+                "activation " << n.name << " input part: " << to_string(scale_[ui]));
+      ensure(in, pa.depth, where(n), forced);
+      const int out = new_register(level_[ui] - pa.depth, layout_[ui],
+                                   ChannelAffine::uniform(static_cast<std::size_t>(layout_[ui].channels), pa.out_factor));
       p_.steps.push_back({ProgramOp::activation, n.name, in, -1, out, static_cast<int>(p_.activations.size()),
                           level_[ui], level_[static_cast<std::size_t>(out)]});
       pa.layout = layout_[ui];
@@ -501,7 +636,7 @@ class Compiler {
     pa.head_depth = head;
     const int s = p_.registers++;
     req_.emplace_back();
-    scale_.push_back(1.0);
+    scale_.push_back(ChannelAffine::uniform(channels(n.output), 1.0));
     level_.push_back(level_[ui] - head);
     layout_.push_back(layout_[ui]);
     pending_.emplace_back();
@@ -514,26 +649,50 @@ class Compiler {
     ++p_.bootstraps;
     level_[us] = p_.options.boot_level;
     layout_[uo] = layout_[ui];
-    scale_[uo] = pa.out_factor;
+    scale_[uo] = ChannelAffine::uniform(channels(n.output), pa.out_factor);
     level_[uo] = p_.options.boot_level - tail;
     p_.steps.push_back({ProgramOp::activation_tail, n.name, s, in, n.output, index, level_[us], level_[uo]});
     p_.activations.push_back(std::move(pa));
   }
 
+  /// Register `in` times a per-channel factor, so that it holds `scale` (one level: a 1x1
+  /// diagonal convolution, i.e. one plaintext product) into a register of its own.
+  int emit_channel_scale(const nn::Node& n, int in, const std::vector<double>& scale) {
+    const auto ui = static_cast<std::size_t>(in);
+    const int c = layout_[ui].channels;
+    Conv2d diagonal{c, c, 1, 1, 0, std::vector<double>(static_cast<std::size_t>(c) * static_cast<std::size_t>(c), 0.0), {}};
+    for (int i = 0; i < c; ++i) diagonal.weights[static_cast<std::size_t>(i * c + i)] = 1.0;
+    const ChannelAffine target{scale, std::vector<double>(scale.size(), 0.0)};
+    const int out = new_register(0, layout_[ui], target);
+    emit_conv_to(n, ProgramOp::conv, in, std::move(diagonal), out, target);
+    return out;
+  }
+
   void compile_add(const nn::Node& n) {
-    const int a = reg(n, n.inputs.at(0));
-    const int b = reg(n, n.inputs.at(1));
-    const auto ua = static_cast<std::size_t>(a), ub = static_cast<std::size_t>(b);
-    if (!(layout_[ua] == layout_[ub])) {
+    int a = reg(n, n.inputs.at(0));
+    int b = reg(n, n.inputs.at(1));
+    if (!(layout_[static_cast<std::size_t>(a)] == layout_[static_cast<std::size_t>(b)])) {
       throw Error(ola::mismatch(where(n), "layouts of the two inputs", "equal", "different packings"));
     }
-    OLA_CHECK(same_scale(scale_[ua], scale_[ub]), "add scales " << scale_[ua] << " vs " << scale_[ub]);
+    // An input that does not hold the per-channel scales the output must have (an activation's
+    // output before a site evaluated per channel, required_scales) is multiplied by the ratio.
+    const ChannelAffine want = out_affine(n.output);
+    for (int* x : {&a, &b}) {
+      const ChannelAffine& have = scale_[static_cast<std::size_t>(*x)];
+      if (same_scales(have.scale, want.scale)) continue;
+      OLA_CHECK(!have.shifted(), "add " << n.name << ": shifted input of other scales");
+      *x = emit_channel_scale(n, *x, want.scale);
+    }
+    const auto ua = static_cast<std::size_t>(a), ub = static_cast<std::size_t>(b);
+    OLA_CHECK(same_scales(scale_[ua].scale, scale_[ub].scale), "add " << n.name << " scales differ");
     if (level_[ua] == 0 && level_[ub] == 0) ensure(a, 1, where(n), true);
     const int la = level_[ua], lb = level_[ub];
     const auto uo = static_cast<std::size_t>(n.output);
     level_[uo] = la == lb ? la - 1 : std::min(la, lb);
     layout_[uo] = layout_[ua];
     scale_[uo] = scale_[ua];
+    for (std::size_t c = 0; c < scale_[uo].shift.size(); ++c) scale_[uo].shift[c] += scale_[ub].shift[c];
+    OLA_CHECK(same_affine(scale_[uo], want), "add " << n.name << " output: " << to_string(scale_[uo]));
     p_.steps.push_back({ProgramOp::add, n.name, a, b, n.output, -1, std::max(la, lb), level_[uo]});
   }
 
@@ -582,13 +741,17 @@ class Compiler {
     Dense d{static_cast<int>(a.weight.shape.at(0)), static_cast<int>(a.weight.shape.at(1)),
             std::vector<double>(a.weight.data.begin(), a.weight.data.end()),
             std::vector<double>(a.bias.data.begin(), a.bias.data.end())};
-    for (double& w : d.weights) w /= scale_[us];
+    const ChannelAffine& si = scale_[us];
+    OLA_CHECK(!si.shifted() && si.scale.size() == static_cast<std::size_t>(d.in_features), "pooled scales of " << n.name);
+    for (std::size_t o = 0; o < static_cast<std::size_t>(d.out_features); ++o) {
+      for (std::size_t i = 0; i < si.scale.size(); ++i) d.weights[o * si.scale.size() + i] /= si.scale[i];
+    }
     p_.head = compile_pool_fc(layout_[us], d);
     p_.classes = d.out_features;
     ensure(p.src, 1, where(n));
     const auto uo = static_cast<std::size_t>(n.output);
     level_[uo] = level_[us] - 1;
-    scale_[uo] = 1.0;
+    scale_[uo] = ChannelAffine::uniform(static_cast<std::size_t>(d.out_features), 1.0);
     p_.steps.push_back({ProgramOp::pool_fc, n.name, p.src, -1, n.output, -1, level_[us], level_[uo]});
     p_.output_register = n.output;
   }
@@ -625,8 +788,10 @@ class Compiler {
   const nn::Graph& g_;
   std::span<const approx::Approximation> sites_;
   std::size_t n_;
-  std::vector<std::optional<double>> req_;
-  std::vector<double> scale_;
+  std::vector<std::optional<ChannelAffine>> req_;
+  std::vector<ChannelAffine> scale_;
+  /// Per site: per-channel polynomials each on its own channel's interval (nn::channel_affine_foldable).
+  std::vector<bool> own_basis_;
   std::vector<int> level_;
   std::vector<Layout> layout_;
   std::vector<Pending> pending_;

@@ -7,6 +7,12 @@
 // true value; convolutions, shortcuts and activation polynomials absorb any input/output factor
 // for free (weights, bias and Chebyshev coefficients are rescaled at compile time), so the value
 // reaching an activation already holds a x, and b is added as a constant plaintext (no level).
+// Per-channel polynomials whose site's input comes from a convolution, or from an add of a
+// convolution's output (nn::channel_affine_foldable), are evaluated each on its own channel's
+// interval: the register holds t_c = a_c x + b_c per channel c, a_c in the convolution's output
+// weights, b_c in its bias; an add's other input (an activation's output, one factor for all
+// channels) is multiplied by a_c / s first, one plaintext product on the shortcut branch (a 1x1
+// diagonal convolution step, usually on levels the branch has to spare).
 #pragma once
 
 #include <map>
@@ -81,6 +87,10 @@ struct ProgramActivation {
   /// are, for per-channel polynomials (approx::Approximation::channels, he/per_slot_cubic.h).
   Layout layout{};
   int first_channel = 0;
+  /// Per-channel polynomials each on its own channel's interval: the register entering holds
+  /// t_c = a_c x + b_c per channel (t_scale 1, t_shift 0); else each channel's polynomial is
+  /// written on the site polynomial's interval.
+  bool channel_basis = false;
 };
 
 /// Compile-time settings: the slot count and the level model of the target parameters.

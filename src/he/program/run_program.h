@@ -76,6 +76,10 @@ typename B::Ciphertext run_program(B& be, const Program& p, const typename B::Ci
       case ProgramOp::activation: {
         const ProgramActivation& a = p.activations.at(static_cast<std::size_t>(s.index));
         const Ct& in = get(s.input);
+        if (a.t_shift == 0.0) {  // e.g. channel_basis: the shift is in the convolution's bias
+          out = activations[static_cast<std::size_t>(s.index)](be, in);
+          break;
+        }
         const std::vector<double> shift(static_cast<std::size_t>(be.slots()), a.t_shift);
         out = activations[static_cast<std::size_t>(s.index)](be, be.add_plain(in, be.encode_like(shift, in)));
         break;

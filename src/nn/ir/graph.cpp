@@ -1,5 +1,6 @@
 #include "nn/ir/graph.h"
 
+#include <algorithm>
 #include <array>
 
 #include "nn/error.h"
@@ -43,6 +44,44 @@ int find_site(const Graph& g, const std::string& key) {
   }
   throw Error(ola::mismatch("site", "key", "an index 0.." + std::to_string(count - 1) + " or a site name",
                        "'" + key + "'"));
+}
+
+namespace {
+
+/// The nodes reading value v.
+int readers(const Graph& g, int v) {
+  int count = 0;
+  for (const Node& n : g.nodes) count += static_cast<int>(std::count(n.inputs.begin(), n.inputs.end(), v));
+  return count;
+}
+
+/// The node writing value v, or null (graph input, constant).
+const Node* producer(const Graph& g, int v) {
+  for (const Node& n : g.nodes) {
+    if (n.output == v) return &n;
+  }
+  return nullptr;
+}
+
+/// v is written by a conv or per-channel affine and read once.
+bool channel_linear_output(const Graph& g, int v) {
+  const Node* p = producer(g, v);
+  return p != nullptr && (p->op == OpKind::conv || p->op == OpKind::affine) && readers(g, v) == 1;
+}
+
+}  // namespace
+
+bool channel_affine_foldable(const Graph& g, int site) {
+  const Node& n = g.nodes.at(static_cast<std::size_t>(g.sites.at(static_cast<std::size_t>(site)).node));
+  const int x = n.inputs.at(0);
+  if (g.value(x).shape.size() != 4 || x == g.output) return false;
+  if (channel_linear_output(g, x)) return true;
+  const Node* p = producer(g, x);
+  if (p == nullptr || p->op != OpKind::add || readers(g, x) != 1 || p->inputs.size() != 2) return false;
+  for (int v : p->inputs) {
+    if (g.value(v).is_constant || g.value(v).shape != g.value(x).shape) return false;
+  }
+  return channel_linear_output(g, p->inputs[0]) || channel_linear_output(g, p->inputs[1]);
 }
 
 void number_sites(Graph& g) {

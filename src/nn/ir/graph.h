@@ -132,6 +132,16 @@ std::int64_t parameter_count(const Graph& g);
 /// @throws ola::Error "site: expected an index 0..L-1 or a site name, got X" if none matches.
 int find_site(const Graph& g, const std::string& key);
 
+/// True when activation site `site`'s input x can arrive as a_c x + b_c, with a scale a_c and shift
+/// b_c per channel c, at no cost from the layers before it (the encrypted compiler then evaluates
+/// per-channel polynomials each on its own interval): x is a 4-D value read by the site alone and
+/// is the output of a conv or per-channel affine (a_c and b_c go into its weights and bias), or of
+/// an add of two same-shape values of which one is such an output read by the add alone (it takes
+/// a_c and b_c; the other input gets a_c from its own producer or a per-channel product).
+/// False for anything else, e.g. a site reading the graph input. @throws std::out_of_range for
+/// an invalid site index.
+bool channel_affine_foldable(const Graph& g, int site);
+
 /// Renumbers activation sites in topological order and names them.
 void number_sites(Graph& g);
 
