@@ -62,12 +62,7 @@ nn::Graph small_cnn() {
   nn::test::OnnxBuilder::attr(c2, "pads", std::vector<std::int64_t>{1, 1, 1, 1});
   nn::test::OnnxBuilder::attr(c2, "strides", std::vector<std::int64_t>{2, 2});
   b.node("Relu", {"c2"}, "r2", "/r2");
-  b.node("GlobalAveragePool", {"r2"}, "p");
-  auto& fl = b.node("Flatten", {"p"}, "f");
-  nn::test::OnnxBuilder::attr(fl, "axis", std::int64_t{1});
-  auto& gemm = b.node("Gemm", {"f", "fc", "fc_b"}, "logits");
-  nn::test::OnnxBuilder::attr(gemm, "transB", std::int64_t{1});
-  b.output("logits");
+  b.classifier_head("r2");
   return nn::import_onnx_bytes(b.bytes(), "small_cnn.onnx");
 }
 

@@ -44,12 +44,7 @@ inline nn::Graph residual_cnn(float channel0 = 1.0f) {
   b.node("Relu", {"a1"}, "r2", "/r2");
   b.node("Add", {"r2", "r1"}, "a2", "/a2");
   b.node("Relu", {"a2"}, "r3", "/r3");
-  b.node("GlobalAveragePool", {"r3"}, "p");
-  auto& fl = b.node("Flatten", {"p"}, "f");
-  nn::test::OnnxBuilder::attr(fl, "axis", std::int64_t{1});
-  auto& gemm = b.node("Gemm", {"f", "fc", "fc_b"}, "logits");
-  nn::test::OnnxBuilder::attr(gemm, "transB", std::int64_t{1});
-  b.output("logits");
+  b.classifier_head("r3");
   return nn::import_onnx_bytes(b.bytes(), "residual_cnn.onnx");
 }
 

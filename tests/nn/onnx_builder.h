@@ -99,6 +99,15 @@ class OnnxBuilder {
     for (auto x : v) a->add_ints(x);
   }
 
+  /// GlobalAveragePool of `in` -> Flatten -> Gemm with initializers "fc" and "fc_b" (transB) into
+  /// "logits", the graph's output.
+  void classifier_head(const std::string& in) {
+    node("GlobalAveragePool", {in}, "p");
+    attr(node("Flatten", {"p"}, "f"), "axis", std::int64_t{1});
+    attr(node("Gemm", {"f", "fc", "fc_b"}, "logits"), "transB", std::int64_t{1});
+    output("logits");
+  }
+
   void output(const std::string& name) {
     auto* o = model_.mutable_graph()->add_output();
     o->set_name(name);
