@@ -41,7 +41,7 @@ struct OptimizeOptions {
   int units = 200, threads = 0, front_factor = 16, what_if_levels_after = 0;
   std::string select = "simulate", select_images;
   std::size_t select_count = 2000;
-  double max_disagreement = 2.0;
+  double max_disagreement = 2.0, channel_min_width = 0.0;
   std::vector<int> degrees, alphas, per_channel_degrees;
   bool json = false, quiet = false, estimate_linear = false;
 };
@@ -81,6 +81,7 @@ void run(const OptimizeOptions& o) {
   if (!o.degrees.empty()) s.candidates.wls_degrees = o.degrees;
   if (!o.alphas.empty()) s.candidates.alphas = o.alphas;
   s.candidates.per_channel_degrees = o.per_channel_degrees;
+  s.candidates.channel_min_width = o.channel_min_width;
   s.impact.exec.threads = o.threads;
   s.impact.cache_dir = o.cache_dir;
   s.optimizer.budget = o.budget;
@@ -185,6 +186,11 @@ OLA_REGISTER_COMMAND("optimize", "Choose a polynomial per activation site and bo
                                       "also per-channel WLS candidates of these degrees (--calib: a calibration JSON "
                                       "made with --channel-bins; the encrypted executor runs degree <= 7)")
                            ->delimiter(',');
+                       sub.add_option("--channel-min-width", o->channel_min_width,
+                                      "per-channel candidates: each channel's interval at least this fraction of "
+                                      "the site's width (0: none)")
+                           ->check(CLI::Range(0.0, 1.0))
+                           ->capture_default_str();
                        sub.add_option("--units", o->units, "DP quantisation: units per budget")->capture_default_str();
                        sub.add_option("--select", o->select, "plan choice: simulate (fastest front plan passing a whole-model simulation) or model (loss model only)")->capture_default_str();
                        sub.add_option("--select-count", o->select_count, "images for --select simulate (records after the held-out ones)")->capture_default_str();

@@ -51,7 +51,8 @@ approx::Distribution site_distribution(const nn::SiteStatistics& s) {
   return over_site_range(s, s.histogram);
 }
 
-std::vector<approx::ChannelDistribution> channel_distributions(const nn::SiteStatistics& s, double margin) {
+std::vector<approx::ChannelDistribution> channel_distributions(const nn::SiteStatistics& s, double margin,
+                                                               double min_width) {
   const approx::Distribution site_dist = site_distribution(s);
   const auto [site_lo, site_hi] = site_interval(s, margin);
   if (s.channel_histograms.empty()) {
@@ -77,7 +78,14 @@ std::vector<approx::ChannelDistribution> channel_distributions(const nn::SiteSta
     }
     approx::Distribution dist = over_site_range(s, h);
     const double lo = dist.edges[first], hi = dist.edges[last + 1], w = hi - lo;
-    out.push_back({std::move(dist), lo - margin * w, hi + margin * w, weight});
+    double a = lo - margin * w, b = hi + margin * w;
+    const double floor = min_width * (site_hi - site_lo);
+    if (b - a < floor) {
+      const double centre = std::clamp(0.5 * (a + b), site_lo + 0.5 * floor, site_hi - 0.5 * floor);
+      a = centre - 0.5 * floor;
+      b = centre + 0.5 * floor;
+    }
+    out.push_back({std::move(dist), a, b, weight});
   }
   return out;
 }
@@ -93,7 +101,8 @@ std::vector<approx::Approximation> make_candidates(const nn::SiteStatistics& s, 
     if (a.counts.depth <= settings.max_depth) out.push_back(std::move(a));
   }
   if (!settings.per_channel_degrees.empty()) {
-    const std::vector<approx::ChannelDistribution> channels = channel_distributions(s, settings.margin);
+    const std::vector<approx::ChannelDistribution> channels =
+        channel_distributions(s, settings.margin, settings.channel_min_width);
     for (int d : settings.per_channel_degrees) {
       approx::Approximation a = approx::make_wls_per_channel(s.activation, d, lo, hi, dist, channels, wo);
       // Not offered where CKKS could not evaluate it precisely (channels too narrow for the site).

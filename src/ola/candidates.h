@@ -34,6 +34,8 @@ struct CandidateSettings {
   /// before the site absorb a per-channel affine map (nn::channel_affine_foldable; the pipeline
   /// sets it per site), else the site's interval.
   approx::ChannelBasis channel_basis = approx::ChannelBasis::site_interval;
+  /// channel_distributions' min_width for the per-channel candidates (0: none).
+  double channel_min_width = 0.0;
   /// The range is [min - margin * w, max + margin * w], w = max - min of the calibration, so
   /// held-out inputs slightly beyond the calibration extremes stay inside (docs/optimizer.md).
   double margin = 0.2;
@@ -54,10 +56,14 @@ approx::Distribution site_distribution(const nn::SiteStatistics& s);
 /// Each input channel's calibrated distribution (its histogram over the site's [min, max]) and
 /// interval (the span of its non-empty bins widened by `margin` of that span per side), weighted
 /// by its input count. A channel whose inputs fill fewer than 2 bins gets the site's distribution
-/// and site_interval (a cubic needs more distinct points).
+/// and site_interval (a cubic needs more distinct points). With min_width > 0 an interval narrower
+/// than min_width times the site_interval's width is widened about its centre to that width (kept
+/// inside the site_interval): inputs a little beyond a narrow channel's calibrated span are then
+/// not far outside its polynomial's interval in units of its width.
 /// @throws PlanError as site_interval / site_distribution, or if the calibration has no
 ///         per-channel histograms (`ola calibrate --channel-bins`).
-std::vector<approx::ChannelDistribution> channel_distributions(const nn::SiteStatistics& s, double margin);
+std::vector<approx::ChannelDistribution> channel_distributions(const nn::SiteStatistics& s, double margin,
+                                                               double min_width = 0.0);
 
 /// Every candidate of one site, each with counts and metrics (weighted MSE on the calibrated
 /// distribution, max error on the interval) from approx/. Composite ReLUs only for ReLU sites.

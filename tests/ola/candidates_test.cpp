@@ -107,6 +107,26 @@ TEST(Candidates, PerChannelWlsCandidatesFitEachChannelOnItsOwnInterval) {
   EXPECT_LE(approx::per_channel_error_gain(own[1], approx::ChannelBasis::own_interval),
             approx::kMaxPerChannelErrorGain);
   cs.channel_basis = approx::ChannelBasis::site_interval;
+  // A floor on a channel's width: channel 0 (4 of 64 bins) widened about its centre to half the
+  // site's interval; channel 1, wider already, kept; inside the site's interval either way.
+  const auto plain = channel_distributions(narrow, cs.margin);
+  const auto floored = channel_distributions(narrow, cs.margin, 0.5);
+  const auto [site_lo, site_hi] = site_interval(narrow, cs.margin);
+  EXPECT_LT(plain[0].hi - plain[0].lo, 0.2 * (site_hi - site_lo));
+  EXPECT_NEAR(floored[0].hi - floored[0].lo, 0.5 * (site_hi - site_lo), 1e-12);
+  EXPECT_NEAR(floored[0].lo + floored[0].hi, plain[0].lo + plain[0].hi, 1e-12);
+  EXPECT_DOUBLE_EQ(floored[1].lo, plain[1].lo);
+  EXPECT_DOUBLE_EQ(floored[1].hi, plain[1].hi);
+  const auto whole = channel_distributions(narrow, cs.margin, 1.0);
+  EXPECT_DOUBLE_EQ(whole[0].lo, site_lo);
+  EXPECT_DOUBLE_EQ(whole[0].hi, site_hi);
+  cs.channel_min_width = 0.5;
+  cs.channel_basis = approx::ChannelBasis::own_interval;
+  const auto wide = make_candidates(narrow, cs);
+  ASSERT_EQ(wide.size(), 2U);
+  EXPECT_NEAR(wide[1].channels[0].hi - wide[1].channels[0].lo, 0.5 * (site_hi - site_lo), 1e-12);
+  cs.channel_min_width = 0.0;
+  cs.channel_basis = approx::ChannelBasis::site_interval;
   // Asked for without per-channel histograms: refused, naming the calibration option.
   try {
     make_candidates(site(), cs);
