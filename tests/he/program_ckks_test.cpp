@@ -55,12 +55,9 @@ nn::Graph small_cnn() {
   b.random("b2", {8}, 0.3f);
   b.random("fc", {10, 8}, 0.8f);
   b.random("fc_b", {10}, 0.2f);
-  auto& c1 = b.node("Conv", {"input", "w1", "b1"}, "c1", "/c1");
-  nn::test::OnnxBuilder::attr(c1, "pads", std::vector<std::int64_t>{1, 1, 1, 1});
+  b.conv("input", "w1", "b1", "c1", "/c1");
   b.node("Relu", {"c1"}, "r1", "/r1");
-  auto& c2 = b.node("Conv", {"r1", "w2", "b2"}, "c2", "/c2");
-  nn::test::OnnxBuilder::attr(c2, "pads", std::vector<std::int64_t>{1, 1, 1, 1});
-  nn::test::OnnxBuilder::attr(c2, "strides", std::vector<std::int64_t>{2, 2});
+  b.conv("r1", "w2", "b2", "c2", "/c2", 2);
   b.node("Relu", {"c2"}, "r2", "/r2");
   b.classifier_head("r2");
   return nn::import_onnx_bytes(b.bytes(), "small_cnn.onnx");

@@ -35,11 +35,9 @@ inline nn::Graph residual_cnn(float channel0 = 1.0f) {
   weights("b2", {4}, 0.3f);
   b.random("fc", {10, 4}, 0.8f);
   b.random("fc_b", {10}, 0.2f);
-  auto& c1 = b.node("Conv", {"input", "w1", "b1"}, "c1", "/c1");
-  nn::test::OnnxBuilder::attr(c1, "pads", std::vector<std::int64_t>{1, 1, 1, 1});
+  b.conv("input", "w1", "b1", "c1", "/c1");
   b.node("Relu", {"c1"}, "r1", "/r1");
-  auto& c2 = b.node("Conv", {"r1", "w2", "b2"}, "c2", "/c2");
-  nn::test::OnnxBuilder::attr(c2, "pads", std::vector<std::int64_t>{1, 1, 1, 1});
+  b.conv("r1", "w2", "b2", "c2", "/c2");
   b.node("Add", {"c2", "r1"}, "a1", "/a1");
   b.node("Relu", {"a1"}, "r2", "/r2");
   b.node("Add", {"r2", "r1"}, "a2", "/a2");

@@ -9,12 +9,6 @@ namespace {
 
 using test::OnnxBuilder;
 
-void conv3x3(OnnxBuilder& b, const std::string& in, const std::string& w, const std::string& out) {
-  auto& c = b.node("Conv", {in, w}, out);
-  OnnxBuilder::attr(c, "pads", std::vector<std::int64_t>{1, 1, 1, 1});
-  OnnxBuilder::attr(c, "kernel_shape", std::vector<std::int64_t>{3, 3});
-}
-
 // relu_0 on a conv; relu_1 on conv + relu_0 (a residual block); relu_2 on the graph input plus
 // relu_1 (no linear layer before); relu_3 on conv + conv where both convs' outputs are read twice.
 TEST(ChannelAffineFoldable, ConvOrAddOfAConvReadOnceOnly) {
@@ -23,15 +17,15 @@ TEST(ChannelAffineFoldable, ConvOrAddOfAConvReadOnceOnly) {
   b.random("w2", {2, 2, 3, 3});
   b.random("w3", {2, 2, 3, 3});
   b.random("w4", {2, 2, 3, 3});
-  conv3x3(b, "input", "w1", "c1");
+  b.conv("input", "w1", "", "c1");
   b.node("Relu", {"c1"}, "r0");
-  conv3x3(b, "r0", "w2", "c2");
+  b.conv("r0", "w2", "", "c2");
   b.node("Add", {"c2", "r0"}, "s1");
   b.node("Relu", {"s1"}, "r1");
   b.node("Add", {"input", "r1"}, "s2");
   b.node("Relu", {"s2"}, "r2");
-  conv3x3(b, "r2", "w3", "c3");
-  conv3x3(b, "r2", "w4", "c4");
+  b.conv("r2", "w3", "", "c3");
+  b.conv("r2", "w4", "", "c4");
   b.node("Add", {"c3", "c4"}, "s3");
   b.node("Add", {"c3", "c4"}, "s4");
   b.node("Relu", {"s3"}, "r3");

@@ -99,6 +99,18 @@ class OnnxBuilder {
     for (auto x : v) a->add_ints(x);
   }
 
+  /// A square "same" convolution: Conv(in, w[, b]) with pads (k - 1) / 2 for kernel k (default 3).
+  onnx::NodeProto& conv(const std::string& in, const std::string& w, const std::string& b, const std::string& out,
+                        const std::string& name = "", std::int64_t stride = 1, std::int64_t kernel = 3) {
+    std::vector<std::string> inputs{in, w};
+    if (!b.empty()) inputs.push_back(b);
+    auto& c = node("Conv", inputs, out, name);
+    const std::int64_t p = (kernel - 1) / 2;
+    attr(c, "pads", std::vector<std::int64_t>{p, p, p, p});
+    if (stride != 1) attr(c, "strides", std::vector<std::int64_t>{stride, stride});
+    return c;
+  }
+
   /// GlobalAveragePool of `in` -> Flatten -> Gemm with initializers "fc" and "fc_b" (transB) into
   /// "logits", the graph's output.
   void classifier_head(const std::string& in) {
