@@ -23,7 +23,9 @@ inline nn::Graph residual_cnn(float channel0 = 1.0f) {
   std::mt19937 rng(5);
   auto weights = [&](const std::string& name, std::vector<std::int64_t> dims, float scale) {
     std::uniform_real_distribution<float> u(-scale, scale);
-    std::vector<float> v(static_cast<std::size_t>(dims[0] * (dims.size() > 1 ? dims[1] * dims[2] * dims[3] : 1)));
+    std::int64_t n = 1;
+    for (auto d : dims) n *= d;
+    std::vector<float> v(static_cast<std::size_t>(n));
     for (float& x : v) x = u(rng);
     const std::size_t per_channel = v.size() / static_cast<std::size_t>(dims[0]);
     for (std::size_t i = 0; i < per_channel; ++i) v[i] *= channel0;

@@ -241,17 +241,11 @@ class Compiler {
 
   /// Value v is written by a node the compiler runs as a convolution (conv, or pad: the option-A
   /// shortcut), which takes any per-channel output scale and shift in its weights and bias.
-  bool conv_output(int v) const {
-    for (const nn::Node& n : g_.nodes) {
-      if (n.output == v) return n.op == nn::OpKind::conv || n.op == nn::OpKind::pad;
-    }
-    return false;
-  }
-
-  int readers(int v) const {
-    int count = 0;
-    for (const nn::Node& n : g_.nodes) count += static_cast<int>(std::count(n.inputs.begin(), n.inputs.end(), v));
-    return count;
+  bool conv_output(const std::vector<int>& producers, int v) const {
+    const int p = producers[static_cast<std::size_t>(v)];
+    if (p < 0) return false;
+    const nn::OpKind op = g_.nodes[static_cast<std::size_t>(p)].op;
+    return op == nn::OpKind::conv || op == nn::OpKind::pad;
   }
 
   /// What activation site `site`'s input register must hold: a x on the site's interval (b is
@@ -279,6 +273,8 @@ class Compiler {
   /// (the shift to the first only); another input keeps its own scale, and compile_add multiplies
   /// it by the per-channel ratio.
   void required_scales() {
+    const std::vector<int> producers = nn::producers(g_);
+    const std::vector<std::vector<int>> consumers = nn::consumers(g_);
     for (auto it = g_.nodes.rbegin(); it != g_.nodes.rend(); ++it) {
       const nn::Node& n = *it;
       if (n.op == nn::OpKind::activation) {
@@ -295,11 +291,11 @@ class Compiler {
         // The shift goes to a convolution read by this add alone (no other reader sees it).
         int shifted = -1;
         for (int v : n.inputs) {
-          if (shifted < 0 && conv_output(v) && readers(v) == 1) shifted = v;
+          if (shifted < 0 && conv_output(producers, v) && consumers[static_cast<std::size_t>(v)].size() == 1) shifted = v;
         }
         OLA_CHECK(shifted >= 0 || !want.shifted(), "per-channel shift without a convolution before " << n.name);
         for (int v : n.inputs) {
-          if (conv_output(v)) require(v, v == shifted ? want : want.unshifted(), n.name);
+          if (conv_output(producers, v)) require(v, v == shifted ? want : want.unshifted(), n.name);
         }
       }
     }

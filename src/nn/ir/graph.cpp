@@ -46,42 +46,45 @@ int find_site(const Graph& g, const std::string& key) {
                        "'" + key + "'"));
 }
 
-namespace {
-
-/// The nodes reading value v.
-int readers(const Graph& g, int v) {
-  int count = 0;
-  for (const Node& n : g.nodes) count += static_cast<int>(std::count(n.inputs.begin(), n.inputs.end(), v));
-  return count;
-}
-
-/// The node writing value v, or null (graph input, constant).
-const Node* producer(const Graph& g, int v) {
-  for (const Node& n : g.nodes) {
-    if (n.output == v) return &n;
+std::vector<std::vector<int>> consumers(const Graph& g) {
+  std::vector<std::vector<int>> c(g.values.size());
+  for (std::size_t i = 0; i < g.nodes.size(); ++i) {
+    for (int id : g.nodes[i].inputs) c[static_cast<std::size_t>(id)].push_back(static_cast<int>(i));
   }
-  return nullptr;
+  if (g.output >= 0) c[static_cast<std::size_t>(g.output)].push_back(-1);
+  return c;
 }
 
-/// v is written by a conv or per-channel affine and read once.
-bool channel_linear_output(const Graph& g, int v) {
-  const Node* p = producer(g, v);
-  return p != nullptr && (p->op == OpKind::conv || p->op == OpKind::affine) && readers(g, v) == 1;
+std::vector<int> producers(const Graph& g) {
+  std::vector<int> p(g.values.size(), -1);
+  for (std::size_t i = 0; i < g.nodes.size(); ++i) p[static_cast<std::size_t>(g.nodes[i].output)] = static_cast<int>(i);
+  return p;
 }
-
-}  // namespace
 
 bool channel_affine_foldable(const Graph& g, int site) {
   const Node& n = g.nodes.at(static_cast<std::size_t>(g.sites.at(static_cast<std::size_t>(site)).node));
   const int x = n.inputs.at(0);
-  if (g.value(x).shape.size() != 4 || x == g.output) return false;
-  if (channel_linear_output(g, x)) return true;
-  const Node* p = producer(g, x);
-  if (p == nullptr || p->op != OpKind::add || readers(g, x) != 1 || p->inputs.size() != 2) return false;
+  if (g.value(x).shape.size() != 4) return false;
+  const auto users = consumers(g);
+  const std::vector<int> made_by = producers(g);
+  auto producer = [&](int v) -> const Node* {
+    const int p = made_by[static_cast<std::size_t>(v)];
+    return p < 0 ? nullptr : &g.nodes[static_cast<std::size_t>(p)];
+  };
+  auto read_once = [&](int v) { return users[static_cast<std::size_t>(v)].size() == 1; };  // not the graph output
+  // v is written by a conv or per-channel affine and read once.
+  auto channel_linear_output = [&](int v) {
+    const Node* p = producer(v);
+    return p != nullptr && (p->op == OpKind::conv || p->op == OpKind::affine) && read_once(v);
+  };
+  if (!read_once(x)) return false;
+  if (channel_linear_output(x)) return true;
+  const Node* p = producer(x);
+  if (p == nullptr || p->op != OpKind::add || p->inputs.size() != 2) return false;
   for (int v : p->inputs) {
     if (g.value(v).is_constant || g.value(v).shape != g.value(x).shape) return false;
   }
-  return channel_linear_output(g, p->inputs[0]) || channel_linear_output(g, p->inputs[1]);
+  return channel_linear_output(p->inputs[0]) || channel_linear_output(p->inputs[1]);
 }
 
 void number_sites(Graph& g) {

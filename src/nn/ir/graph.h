@@ -132,6 +132,13 @@ std::int64_t parameter_count(const Graph& g);
 /// @throws ola::Error "site: expected an index 0..L-1 or a site name, got X" if none matches.
 int find_site(const Graph& g, const std::string& key);
 
+/// consumers(g)[v]: the indices of the nodes reading value v, once per input slot (the graph output
+/// counts as one more reader, -1).
+std::vector<std::vector<int>> consumers(const Graph& g);
+
+/// producers(g)[v]: the index of the node writing value v, or -1 (graph input, constants).
+std::vector<int> producers(const Graph& g);
+
 /// True when activation site `site`'s input x can arrive as a_c x + b_c, with a scale a_c and shift
 /// b_c per channel c, at no cost from the layers before it (the encrypted compiler then evaluates
 /// per-channel polynomials each on its own interval): x is a 4-D value read by the site alone and

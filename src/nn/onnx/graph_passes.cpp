@@ -6,22 +6,6 @@
 namespace ola::nn {
 namespace {
 
-/// consumers[v] = indices of nodes reading value v (the graph output counts as one extra reader).
-std::vector<std::vector<int>> consumers(const Graph& g) {
-  std::vector<std::vector<int>> c(g.values.size());
-  for (std::size_t i = 0; i < g.nodes.size(); ++i) {
-    for (int id : g.nodes[i].inputs) c[static_cast<std::size_t>(id)].push_back(static_cast<int>(i));
-  }
-  if (g.output >= 0) c[static_cast<std::size_t>(g.output)].push_back(-1);
-  return c;
-}
-
-std::vector<int> producers(const Graph& g) {
-  std::vector<int> p(g.values.size(), -1);
-  for (std::size_t i = 0; i < g.nodes.size(); ++i) p[static_cast<std::size_t>(g.nodes[i].output)] = static_cast<int>(i);
-  return p;
-}
-
 /// The only node reading value v, or -1 if none or several (or the graph output) read it.
 int only_reader(const std::vector<std::vector<int>>& users, int v) {
   const auto& u = users[static_cast<std::size_t>(v)];
@@ -194,8 +178,7 @@ void fold_channel_constants(Graph& g) {
 
 void fuse_gelu(Graph& g) {
   auto users = consumers(g);
-  std::vector<int> producer(g.values.size(), -1);
-  for (std::size_t i = 0; i < g.nodes.size(); ++i) producer[static_cast<std::size_t>(g.nodes[i].output)] = static_cast<int>(i);
+  const std::vector<int> producer = producers(g);
   auto only_user = [&](int value) -> int {
     const auto& u = users[static_cast<std::size_t>(value)];
     return u.size() == 1 ? u[0] : -1;
