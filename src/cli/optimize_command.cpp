@@ -119,6 +119,7 @@ void run(const OptimizeOptions& o) {
                         {"dp_seconds", r.output.dp_seconds},
                         {"impact_seconds", r.impact_seconds},
                         {"front_points", r.output.front.size()},
+                        {"front_factor", r.output.front_factor},
                         {"selection", r.output.selection},
                         {"budget_met", r.output.budget_met},
                         {"select_images", r.select_images},

@@ -102,9 +102,32 @@ std::vector<approx::Approximation> approximations_of(const Network& net, const D
   return out;
 }
 
+// A candidate's loss in DP units (ceil(KL / quantum)), or -1 if it was not measured or its loss is
+// beyond a front of max_units.
+int loss_units(const Impact& im, double quantum, int max_units) {
+  if (!im.measured) return -1;
+  const double u = std::ceil(im.mean_kl / quantum - 1e-9);
+  return u <= max_units ? std::max(0, static_cast<int>(u)) : -1;
+}
+
+// The loss units of the lossiest plan (every site's lossiest measured candidate of finite KL): a
+// front of that many units holds every plan.
+double complete_front_units(const std::vector<SiteCandidates>& sites, double quantum) {
+  double total = 0.0;
+  for (const SiteCandidates& site : sites) {
+    double worst = 0.0;
+    for (const Impact& im : site.impacts) {
+      if (im.measured && std::isfinite(im.mean_kl)) worst = std::max(worst, std::ceil(im.mean_kl / quantum - 1e-9));
+    }
+    total += worst;
+  }
+  return total;
+}
+
 // Selection by simulation: bisection over the front (ordered by loss units, so by falling time)
 // for the last point that passes the check, assuming the check is monotone along the front (more
-// loss units -> more measured loss); every simulated point is recorded.
+// loss units -> more measured loss); every simulated point is recorded, once (out.checks may hold a
+// narrower front's checks).
 void select_by_simulation(const Network& net, const DpProblem& problem, const DpResult& result, const std::vector<SiteCandidates>& sites,
                           const std::vector<std::vector<int>>& kept, const LossModel& loss, double quantum,
                           const OptimizerSettings& settings, OptimizerOutput& out) {
@@ -112,6 +135,10 @@ void select_by_simulation(const Network& net, const DpProblem& problem, const Dp
   std::vector<std::optional<DpSolution>> sols(front.size());
   auto check = [&](std::size_t i) {
     sols[i] = reconstruct(problem, result, front[i].loss_units);
+    // A narrower front's check of the same point (same units, same plan) is not simulated again.
+    for (const CheckedPoint& earlier : out.checks) {
+      if (earlier.units == front[i].loss_units) return earlier.accepted;
+    }
     CheckedPoint cp{front[i].loss_units, front[i].total_ms / 1000.0, predicted_points(loss, front[i].loss_units * quantum),
                     settings.check(approximations_of(net, *sols[i], sites, kept)), false};
     cp.accepted = cp.check.accuracy_drop_points <= settings.budget &&
@@ -124,7 +151,7 @@ void select_by_simulation(const Network& net, const DpProblem& problem, const Dp
     // Nothing meets the budget when measured: the most accurate plan the candidates allow, said so.
     out.solution = *sols[0];
     out.budget_met = false;
-    const PlanCheck& c = out.checks.front().check;
+    const PlanCheck& c = out.checks.back().check;
     out.selection = "NO plan met the budget when simulated on " + std::to_string(c.images) +
                     " selection images; the front's most accurate plan is kept (measured top-1 loss " +
                     fmt(c.accuracy_drop_points, 2) + " points, changed predictions " + fmt(c.disagreement_points, 2) +
@@ -156,11 +183,8 @@ std::vector<DpChoice> price_candidates(const SiteCandidates& site, const TimeMod
   };
   std::vector<Item> items;
   for (std::size_t c = 0; c < site.approximations.size(); ++c) {
-    const Impact& im = site.impacts.at(c);
-    if (!im.measured) continue;
-    const double u = std::ceil(im.mean_kl / quantum - 1e-9);
-    if (!(u <= max_units)) continue;
-    items.push_back({static_cast<int>(c), std::max(0, static_cast<int>(u))});
+    const int u = loss_units(site.impacts.at(c), quantum, max_units);
+    if (u >= 0) items.push_back({static_cast<int>(c), u});
   }
   // Priced first, so that candidates of equal counts but different prices (a per-channel
   // polynomial pays plaintext products where a per-site one pays constant products) compare by
@@ -205,50 +229,69 @@ OptimizerOutput run_optimizer(const Network& net, const TimeModel& tm, const std
                                   std::to_string(settings.units_per_budget) + " and " + std::to_string(settings.front_factor)));
   }
   const double quantum = kl_budget(loss, settings.budget) / settings.units_per_budget;
-  const int max_units = settings.units_per_budget * settings.front_factor;
-
   std::vector<std::int64_t> site_elements(sites.size(), 0);
   for (const auto& st : net.steps) {
     if (st.kind == StepKind::activation) site_elements.at(static_cast<std::size_t>(st.site)) = st.elements;
   }
-  std::vector<std::vector<DpChoice>> choices(sites.size());
+
+  // The front and its selection for one width; widened while the selection takes the front's
+  // fastest plan (the simulation would accept plans the front left out) and the front does not yet
+  // hold every plan, up to kMaxFrontFactor.
+  int front_factor = settings.front_factor;
+  DpProblem problem;
+  DpResult result;
   std::vector<std::vector<int>> kept(sites.size());
-  for (std::size_t s = 0; s < sites.size(); ++s) {
-    choices[s] = price_candidates(sites[s], tm, ciphertexts(site_elements[s], tm.slots), quantum, max_units, kept[s]);
-    if (choices[s].empty()) {
-      throw PlanError(ola::mismatch("optimize: site " + sites[s].name, "candidates",
-                                    "at least one with predicted loss within " + std::to_string(settings.front_factor) +
-                                        "x the KL budget",
-                                    "none"));
-    }
-  }
-  const DpProblem problem = make_problem(net, tm, choices, max_units);
-  const auto t0 = std::chrono::steady_clock::now();
-  const DpResult result = solve_dp(problem);
   OptimizerOutput out;
-  out.dp_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  for (const ParetoPoint& pp : pareto_front(result)) {
-    out.front.push_back({pp.loss_units, predicted_points(loss, pp.loss_units * quantum), pp.total_ms / 1000.0});
-  }
-  const auto budget_sol = reconstruct(problem, result, settings.units_per_budget);
-  // Without a whole-plan check the loss model decides, so a budget it says no plan meets is an
-  // error. With one, the model (conservative: gamma * sqrt(KL)) only orders the front, which reaches
-  // front_factor x the KL budget: the simulation decides even when the model rules the budget out.
-  if (!budget_sol && (!settings.check || out.front.empty())) {
-    const std::string best = out.front.empty() ? std::string("no feasible plan at any loss")
-                                               : "the smallest feasible predicted loss " + fmt(out.front.front().loss_points);
-    throw PlanError(ola::mismatch("optimize", "budget", "a budget that some plan meets", fmt(settings.budget) + " (" + best + ")"));
-  }
-  if (budget_sol) {
-    out.solution = *budget_sol;
-    out.selection = "the DP's minimum-time plan whose predicted loss (gamma * sqrt(total KL)) is within the budget";
-  }
-  if (settings.check) {
+  for (;;) {
+    const int max_units = settings.units_per_budget * front_factor;
+    std::vector<std::vector<DpChoice>> choices(sites.size());
+    for (std::size_t s = 0; s < sites.size(); ++s) {
+      choices[s] = price_candidates(sites[s], tm, ciphertexts(site_elements[s], tm.slots), quantum, max_units, kept[s]);
+      if (choices[s].empty()) {
+        throw PlanError(ola::mismatch("optimize: site " + sites[s].name, "candidates",
+                                      "at least one with predicted loss within " + std::to_string(front_factor) +
+                                          "x the KL budget",
+                                      "none"));
+      }
+    }
+    problem = make_problem(net, tm, choices, max_units);
+    const auto t0 = std::chrono::steady_clock::now();
+    result = solve_dp(problem);
+    std::vector<CheckedPoint> earlier_checks = std::move(out.checks);  // a narrower front's, kept on record
+    out = OptimizerOutput{};
+    out.checks = std::move(earlier_checks);
+    out.front_factor = front_factor;
+    out.dp_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    for (const ParetoPoint& pp : pareto_front(result)) {
+      out.front.push_back({pp.loss_units, predicted_points(loss, pp.loss_units * quantum), pp.total_ms / 1000.0});
+    }
+    const auto budget_sol = reconstruct(problem, result, settings.units_per_budget);
+    // Without a whole-plan check the loss model decides, so a budget it says no plan meets is an
+    // error. With one, the model (conservative: gamma * sqrt(KL)) only orders the front, which reaches
+    // front_factor x the KL budget: the simulation decides even when the model rules the budget out.
+    if (!budget_sol && (!settings.check || out.front.empty())) {
+      const std::string best = out.front.empty() ? std::string("no feasible plan at any loss")
+                                                 : "the smallest feasible predicted loss " + fmt(out.front.front().loss_points);
+      throw PlanError(ola::mismatch("optimize", "budget", "a budget that some plan meets", fmt(settings.budget) + " (" + best + ")"));
+    }
+    if (budget_sol) {
+      out.solution = *budget_sol;
+      out.selection = "the DP's minimum-time plan whose predicted loss (gamma * sqrt(total KL)) is within the budget";
+    }
+    if (!settings.check) break;
     select_by_simulation(net, problem, result, sites, kept, loss, quantum, settings, out);
     if (!budget_sol) {
       out.selection += " (the loss model predicted more than the budget for every plan: smallest " +
                        fmt(out.front.front().loss_points) + " points)";
     }
+    const bool took_fastest = out.budget_met && !out.front.empty() &&
+                              out.solution.total_ms / 1000.0 <= out.front.back().seconds * (1.0 + 1e-12);
+    if (!took_fastest || front_factor * 4 > kMaxFrontFactor || max_units >= complete_front_units(sites, quantum)) break;
+    front_factor *= 4;
+  }
+  if (settings.check && front_factor != settings.front_factor) {
+    out.selection += "; the front was widened to " + std::to_string(front_factor) +
+                     "x the KL budget because the simulation accepted the fastest plan of the narrower fronts";
   }
 
   Plan& plan = out.plan;

@@ -39,7 +39,10 @@ using PlanChecker = std::function<PlanCheck(const std::vector<approx::Approximat
 struct OptimizerSettings {
   double budget = 0.5;         ///< top-1 percentage points
   int units_per_budget = 200;  ///< DP quantisation: the KL budget is this many units
-  int front_factor = 16;       ///< the front covers total KL up to front_factor x the KL budget
+  /// The front covers total KL up to front_factor x the KL budget. With a check, a front whose
+  /// fastest plan passes is widened 4x at a time (up to kMaxFrontFactor) until it holds every
+  /// plan: the loss model can overstate the measured loss several times over.
+  int front_factor = 16;
   /// Selection by simulation (docs/optimizer.md, "Choosing the plan"): when set, the plan is the
   /// fastest front point whose whole-plan check has accuracy_drop <= budget and disagreement <=
   /// max_disagreement_factor x budget, found by bisection over the front; if even the front's most
@@ -48,6 +51,9 @@ struct OptimizerSettings {
   PlanChecker check;
   double max_disagreement_factor = 2.0;
 };
+
+/// Widest front the selection widens to by itself (DP tables grow linearly with it).
+inline constexpr int kMaxFrontFactor = 256;
 
 /// One front point whose plan was simulated during selection.
 struct CheckedPoint {
@@ -69,7 +75,8 @@ struct FrontPoint {
 struct OptimizerOutput {
   Plan plan;  ///< fingerprints, model and parameter_set left for the caller
   std::vector<FrontPoint> front;
-  double dp_seconds = 0.0;  ///< wall time of solve_dp
+  double dp_seconds = 0.0;  ///< wall time of solve_dp (the last front's)
+  int front_factor = 0;     ///< the front's width used, in KL budgets (settings' or widened)
   DpSolution solution;
   std::vector<CheckedPoint> checks;  ///< selection by simulation, in the order simulated
   std::string selection;             ///< how the plan was chosen (one sentence)

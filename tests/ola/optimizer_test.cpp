@@ -5,6 +5,7 @@
 #include <limits>
 
 #include <cmath>
+#include <set>
 
 #include "ola/baselines.h"
 #include "ola/loss_model.h"
@@ -259,6 +260,39 @@ TEST(Optimizer, SelectionBySimulationTakesFastestPassingFrontPoint) {
   cheap = 0;
   for (const auto& s : one.plan.sites) cheap += s.approximation.counts.depth == 2;
   EXPECT_EQ(cheap, 1);
+}
+
+// A front too narrow for the simulation: with every plan passing, the front is widened until it
+// holds every plan (cheap KL 4e-3 = 320 units: outside a 1x front of 200 units, two fit in 4x,
+// three in 16x, which holds the lossiest plan's 960); with cheap sites failing, widening stops once the selection is no longer the
+// fastest front plan. No front point is simulated twice.
+TEST(Optimizer, SelectionWidensAFrontWhoseFastestPlanPasses) {
+  const TimeModel tm = make_time_model(table(20, 10));
+  const LossModel loss{10.0, 3};
+  int calls = 0;
+  OptimizerSettings st = settings(0.5, 1);
+  st.check = cheap_site_checker(0.0, 0.0, &calls);
+  const auto out = run_optimizer(small_net(), tm, sites_with(4e-3, 1e-4), loss, st, {});
+  int cheap = 0;
+  for (const auto& s : out.plan.sites) cheap += s.approximation.counts.depth == 2;
+  EXPECT_EQ(cheap, 3);
+  EXPECT_EQ(out.front_factor, 16);
+  EXPECT_NE(out.selection.find("widened to 16x"), std::string::npos) << out.selection;
+  EXPECT_NEAR(out.plan.totals.predicted_ms / 1000.0, out.front.back().seconds, 1e-9);
+  std::set<int> units;
+  for (const auto& c : out.checks) EXPECT_TRUE(units.insert(c.units).second) << "simulated twice: " << c.units;
+
+  st.check = cheap_site_checker(0.0, 1.0, &calls);  // any cheap site loses the budget
+  const auto strict = run_optimizer(small_net(), tm, sites_with(4e-3, 1e-4), loss, st, {});
+  cheap = 0;
+  for (const auto& s : strict.plan.sites) cheap += s.approximation.counts.depth == 2;
+  EXPECT_EQ(cheap, 0);
+  EXPECT_EQ(strict.front_factor, 4);
+  EXPECT_TRUE(strict.budget_met);
+
+  // Without a check (the loss model decides) the front is never widened.
+  const auto model_only = run_optimizer(small_net(), tm, sites_with(4e-3, 1e-4), loss, settings(0.5, 1), {});
+  EXPECT_EQ(model_only.front_factor, 1);
 }
 
 TEST(Optimizer, SelectionKeepsMostAccuratePlanWhenNothingPasses) {
