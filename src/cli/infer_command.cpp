@@ -103,7 +103,10 @@ void run_simulation(const InferOptions& o) {
   const auto acts = he::sim_program_activations(p);
   const auto tails = he::sim_program_activation_tails(p);
   const auto in = be.encrypt(he::pack(p.input_layout, he::image_map(set.images, o.index)));
-  const auto out = he::run_program<he::SlotSimBackend>(be, p, in, acts, {}, tails);
+  Breakdown b;  // the program's levels and bootstraps per layer, as an encrypted run would show them
+  const auto t0 = std::chrono::steady_clock::now();
+  const auto out = he::run_program<he::SlotSimBackend>(be, p, in, acts, progress(p, b, o.quiet), tails);
+  if (!o.quiet) print_breakdown(p, b, std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
   print_logits(he::unpack_logits(p.head, be.decrypt(out)), o.json, "simulated");
 }
 

@@ -134,7 +134,7 @@ struct Pending {
 class Compiler {
  public:
   Compiler(const nn::Graph& g, std::span<const approx::Approximation> sites, const ProgramOptions& o)
-      : g_(g), sites_(sites), n_(g.values.size()), req_(n_), scale_(n_), level_(n_, -1), layout_(n_),
+      : g_(g), sites_(sites), n_(g.values.size()), req_(n_), scale_(n_), level_(n_, -1), at_base_(n_, 0), layout_(n_),
         pending_(n_) {
     p_.model = g.source;
     p_.options = o;
@@ -383,6 +383,7 @@ class Compiler {
     layout_[uo] = cc.out;
     scale_[uo] = target;
     level_[uo] = level_[ui] - 1;
+    at_base_[uo] = 1;  // apply_transform lands on the backend's base scale
     p_.steps.push_back({op, n.name, in, -1, out, static_cast<int>(p_.convs.size()), level_[ui], level_[uo]});
     p_.convs.push_back(std::move(cc));
     return layout_[uo];
@@ -394,6 +395,7 @@ class Compiler {
     req_.emplace_back();
     scale_.push_back(std::move(scale));
     level_.push_back(level);
+    at_base_.push_back(0);
     layout_.push_back(layout);
     pending_.emplace_back();
     return r;
@@ -463,6 +465,7 @@ class Compiler {
         const int s = (k_parts == 1 && last) ? n.output : new_register(0, in0, part_affine);
         const auto ua = static_cast<std::size_t>(acc), ut = static_cast<std::size_t>(target), us = static_cast<std::size_t>(s);
         level_[us] = std::min(level_[ua], level_[ut]);
+        at_base_[us] = 1;
         layout_[us] = layout_[ua];
         scale_[us] = scale_[ua];  // the shift is in the first partial convolution's bias
         p_.steps.push_back({ProgramOp::sum, n.name, acc, target, s, -1, std::max(level_[ua], level_[ut]), level_[us]});
@@ -681,10 +684,16 @@ class Compiler {
     }
     const auto ua = static_cast<std::size_t>(a), ub = static_cast<std::size_t>(b);
     OLA_CHECK(same_scales(scale_[ua].scale, scale_[ub].scale), "add " << n.name << " scales differ");
-    if (level_[ua] == 0 && level_[ub] == 0) ensure(a, 1, where(n), true);
+    // Equal levels cost one level for scale alignment unless both inputs are at the base scale
+    // (linear layers' outputs, e.g. a convolution and an add's channel-scale step): run_program
+    // adds those as they are (program.h).
+    const bool both_base = at_base_[ua] && at_base_[ub];
+    if (level_[ua] == 0 && level_[ub] == 0 && !both_base) ensure(a, 1, where(n), true);
     const int la = level_[ua], lb = level_[ub];
     const auto uo = static_cast<std::size_t>(n.output);
-    level_[uo] = la == lb ? la - 1 : std::min(la, lb);
+    level_[uo] = la == lb && !both_base ? la - 1 : std::min(la, lb);
+    // The output has the lower input's scale (equal levels: b's, a is matched to it).
+    at_base_[uo] = la < lb ? at_base_[ua] : at_base_[ub];
     layout_[uo] = layout_[ua];
     scale_[uo] = scale_[ua];
     for (std::size_t c = 0; c < scale_[uo].shift.size(); ++c) scale_[uo].shift[c] += scale_[ub].shift[c];
@@ -789,6 +798,9 @@ class Compiler {
   /// Per site: per-channel polynomials each on its own channel's interval (nn::channel_affine_foldable).
   std::vector<bool> own_basis_;
   std::vector<int> level_;
+  /// Per register: 1 if its CKKS scale is exactly the backend's base scale (a linear layer's output,
+  /// kept through bootstraps, level drops and adds of such registers).
+  std::vector<char> at_base_;
   std::vector<Layout> layout_;
   std::vector<Pending> pending_;
   std::map<int, std::vector<int>> parts_;  ///< split value -> its part registers (channel order)

@@ -162,7 +162,8 @@ std::map<int, int> bootstraps_by_slots(const Program& p);
 
 /// Levels consumed per step kind: 1 for conv/shortcut/pool_fc, the polynomial's depth for an
 /// activation (split: head_depth, and depth - head_depth for its activation_tail), 0 or 1 for add
-/// (1 when both inputs are at the same level: scale alignment).
+/// (1 when both inputs are at the same level and one is not at the base scale, e.g. an
+/// activation's output: scale alignment; 0 for two linear layers' outputs, which share it).
 int step_depth(const Program& p, const ProgramStep& s);
 
 }  // namespace ola::he
