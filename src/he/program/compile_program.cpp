@@ -633,12 +633,7 @@ class Compiler {
     if (level_[ui] < t_need) ensure(in, std::max(head, t_need), where(n), true);
     pa.split = k;
     pa.head_depth = head;
-    const int s = p_.registers++;
-    req_.emplace_back();
-    scale_.push_back(ChannelAffine::uniform(channels(n.output), 1.0));
-    level_.push_back(level_[ui] - head);
-    layout_.push_back(layout_[ui]);
-    pending_.emplace_back();
+    const int s = new_register(level_[ui] - head, layout_[ui], ChannelAffine::uniform(channels(n.output), 1.0));
     const auto us = static_cast<std::size_t>(s);
     const int index = static_cast<int>(p_.activations.size());
     p_.steps.push_back({ProgramOp::activation, n.name, in, -1, s, index, level_[ui], level_[us]});
