@@ -102,11 +102,14 @@ std::vector<approx::Approximation> approximations_of(const Network& net, const D
   return out;
 }
 
-// A candidate's loss in DP units (ceil(KL / quantum)), or -1 if it was not measured or its loss is
-// beyond a front of max_units.
+// A measured candidate's loss in DP units, ceil(KL / quantum), unbounded (inf or NaN for such KL).
+double raw_loss_units(const Impact& im, double quantum) { return std::ceil(im.mean_kl / quantum - 1e-9); }
+
+// A candidate's loss in DP units, or -1 if it was not measured or its loss is beyond a front of
+// max_units.
 int loss_units(const Impact& im, double quantum, int max_units) {
   if (!im.measured) return -1;
-  const double u = std::ceil(im.mean_kl / quantum - 1e-9);
+  const double u = raw_loss_units(im, quantum);
   return u <= max_units ? std::max(0, static_cast<int>(u)) : -1;
 }
 
@@ -117,7 +120,7 @@ double complete_front_units(const std::vector<SiteCandidates>& sites, double qua
   for (const SiteCandidates& site : sites) {
     double worst = 0.0;
     for (const Impact& im : site.impacts) {
-      if (im.measured && std::isfinite(im.mean_kl)) worst = std::max(worst, std::ceil(im.mean_kl / quantum - 1e-9));
+      if (im.measured && std::isfinite(im.mean_kl)) worst = std::max(worst, raw_loss_units(im, quantum));
     }
     total += worst;
   }

@@ -94,13 +94,12 @@ typename B::Ciphertext run_program(B& be, const Program& p, const typename B::Ci
       case ProgramOp::add: {
         const Ct& a = get(s.input);
         const Ct& b = get(s.input2);
-        if (be.level(a) == be.level(b) && s.level_after == be.level(a)) {
-          // Equal levels, both at the base scale (the compiler's promise; the backend's add checks it).
-          out = be.add(a, b);
-        } else if (be.level(a) == be.level(b)) {
+        if (be.level(a) == be.level(b) && s.level_after < be.level(a)) {
           // Equal levels: no spare level to absorb a scale drift, so spend one on both (program.h).
           out = be.add(be.match_scale(a, be.scale(b)), be.drop_to_level(b, be.level(b) - 1));
         } else {
+          // Equal levels the compiler kept (two linear layers' outputs, at the base scale):
+          // add_residual adds them as they are and refuses scales that differ.
           out = add_residual(be, a, b);
         }
         break;
