@@ -93,6 +93,25 @@ double per_channel_error_gain(const Approximation& a, ChannelBasis basis) {
   return worst;
 }
 
+PerSlotOps per_slot_ops(int degree) {
+  if (degree < 2 || degree > kMaxPerChannelDegree) {
+    throw FitError(ola::mismatch("per_slot_ops", "degree", "2.." + std::to_string(kMaxPerChannelDegree), degree));
+  }
+  int depth = 2;  // the cubic leaf: T_2, then (2 c3 t + c2) * T_2
+  while ((1 << depth) <= degree) ++depth;
+  const int doublings = depth - 1, leaves = 1 << (depth - 2), joins = leaves - 1;
+  PerSlotOps n;
+  n.depth = depth;
+  // leaf: 2 plaintext products, 2 plaintext additions, 1 ciphertext product, 1 scale match, 1 add;
+  // doubling 2 T^2 - 1: 1 product, 1 add, 1 plaintext add; join q * T_m + r: 1 product, 1 scale match, 1 add.
+  n.ct_mults = leaves + doublings + joins;
+  n.plain_mults = 2 * leaves;
+  n.const_mults = leaves + joins;
+  n.plain_adds = 2 * leaves + doublings;
+  n.adds = leaves + doublings + joins;
+  return n;
+}
+
 Approximation channel_approximation(const Approximation& a, std::size_t c) {
   if (c >= a.channels.size()) {
     throw FitError(ola::mismatch("channel_approximation", "channel", "< " + std::to_string(a.channels.size()), c));

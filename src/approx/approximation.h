@@ -105,9 +105,26 @@ double per_channel_error_gain(const Approximation& a, ChannelBasis basis);
 /// optimizer offers (ola candidates): an input error of 2^-20 stays below 2^-10 in the output.
 inline constexpr double kMaxPerChannelErrorGain = 1024.0;
 
-/// The largest degree of per-channel polynomials the encrypted executor evaluates (he/per_slot_cubic.h:
-/// q T_4 + r with two per-slot cubics, depth 3).
-inline constexpr int kMaxPerChannelDegree = 7;
+/// The largest degree of per-channel polynomials the encrypted executor evaluates (he/per_slot_poly.h:
+/// Chebyshev division by T_4, T_8, T_16 down to per-slot cubics, depth 5 at degree 31).
+inline constexpr int kMaxPerChannelDegree = 31;
+
+/// What the encrypted executor's per-slot evaluation of a degree-d polynomial (he/per_slot_poly.h)
+/// performs on one ciphertext: a per-channel polynomial pays these instead of its site polynomial's
+/// OpCounts (ola/time_model prices them). Every product is followed by a rescale.
+struct PerSlotOps {
+  int depth = 0;
+  int ct_mults = 0;     ///< ciphertext products (relinearised)
+  int plain_mults = 0;  ///< products by an encoded per-slot vector (one encode each)
+  int const_mults = 0;  ///< products by an integer constant (scale matching before an addition)
+  int plain_adds = 0;   ///< additions of an encoded per-slot vector (one encode each)
+  int adds = 0;         ///< ciphertext additions
+};
+
+/// The per-slot evaluation's operations for degree 2..kMaxPerChannelDegree: the coefficients are
+/// padded to 2^k terms (k = depth), T_2 ... T_(2^(k-1)) made by doubling, and 2^(k-2) cubic leaves
+/// combined by 2^(k-2) - 1 products q * T_m + r. @throws FitError outside 2..kMaxPerChannelDegree.
+PerSlotOps per_slot_ops(int degree);
 
 /// Plain evaluation in the same Chebyshev order as the encrypted evaluator.
 /// @throws FitError if `a` has per-channel polynomials (evaluate channel_approximation(a, c)).

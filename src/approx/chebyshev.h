@@ -16,7 +16,7 @@ std::vector<double> to_monomial(const ChebPoly& p);
 /// The same polynomial as p, written in the Chebyshev basis of [lo, hi] (same degree): q(x) = p(x)
 /// for every x, including outside both intervals. Used to put per-channel polynomials on their
 /// site's interval, so one ciphertext holding t of the site evaluates each channel's own
-/// polynomial with per-slot coefficients (he/per_slot_cubic.h). Computed by interpolation at the
+/// polynomial with per-slot coefficients (he/per_slot_poly.h). Computed by interpolation at the
 /// degree + 1 Chebyshev nodes of [lo, hi], exact for a polynomial up to rounding (evaluated in long
 /// double); the coefficients grow like ((p.hi - p.lo) / (hi - lo))^-degree when [lo, hi] is wider.
 /// @throws FitError if p has no coefficient or !(lo < hi) or either bound is not finite.

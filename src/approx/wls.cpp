@@ -128,6 +128,10 @@ Approximation make_wls_per_channel(Activation act, int degree, double lo, double
   }
   Approximation a = make_wls(act, degree, lo, hi, site, options);
   a.metrics.weighted_mse = 0.0;
+  if (degree >= 2 && degree <= kMaxPerChannelDegree) {  // what the per-slot evaluation performs
+    const PerSlotOps n = per_slot_ops(degree);
+    a.counts = {n.depth, n.ct_mults, n.plain_mults + n.const_mults, n.adds + n.plain_adds};
+  }
   a.channels.reserve(channels_in.size());
   for (std::size_t c = 0; c < channels_in.size(); ++c) {
     const ChannelDistribution& ch = channels_in[c];

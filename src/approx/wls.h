@@ -39,7 +39,8 @@ struct ChannelDistribution {
 };
 
 /// Per-channel WLS (our extension of the method for GELU sites, docs/convnext.md): make_wls on the
-/// site's distribution over [lo, hi] (stages[0], counts, max_error), and channels[c] = fit_wls on
+/// site's distribution over [lo, hi] (stages[0], max_error), counts those of the per-slot evaluation
+/// (per_slot_ops, for degrees 2..kMaxPerChannelDegree; else the site polynomial's), and channels[c] = fit_wls on
 /// channels_in[c] over its interval. metrics.weighted_mse is the channels' weighted MSEs averaged
 /// with their weights. @throws FitError as fit_wls (naming the channel), or if channels_in is
 /// empty or its weights do not have a positive finite sum.

@@ -185,7 +185,7 @@ OLA_REGISTER_COMMAND("optimize", "Choose a polynomial per activation site and bo
                        sub.add_option("--alphas", o->alphas, "composite ReLU precisions, 4..14 (default all)")->delimiter(',');
                        sub.add_option("--per-channel-degrees", o->per_channel_degrees,
                                       "also per-channel WLS candidates of these degrees (--calib: a calibration JSON "
-                                      "made with --channel-bins; the encrypted executor runs degree <= 7)")
+                                      "made with --channel-bins; the encrypted executor runs degree <= 31)")
                            ->delimiter(',');
                        sub.add_option("--channel-min-width", o->channel_min_width,
                                       "per-channel candidates: each channel's interval at least this fraction of "

@@ -133,10 +133,12 @@ double polynomial_ms(const approx::OpCounts& n, const LevelCost& c) {
 }
 
 double activation_ms(const approx::Approximation& a, const LevelCost& c) {
-  if (!a.has_channel_polys()) return polynomial_ms(a.counts, c);
-  LevelCost per_slot = c;  // a constant product becomes a plaintext product and its encoding
-  per_slot.mul_const_ms = c.mul_plain_ms + c.encode_ms;
-  return polynomial_ms(a.counts, per_slot);
+  if (!a.has_channel_polys() || a.degree() < 2 || a.degree() > approx::kMaxPerChannelDegree) {
+    return polynomial_ms(a.counts, c);
+  }
+  const approx::PerSlotOps n = approx::per_slot_ops(a.degree());
+  return n.ct_mults * (c.mul_relin_ms + c.rescale_ms) + n.plain_mults * (c.mul_plain_ms + c.encode_ms + c.rescale_ms) +
+         n.const_mults * (c.mul_const_ms + c.rescale_ms) + n.plain_adds * (c.add_ms + c.encode_ms) + n.adds * c.add_ms;
 }
 
 std::vector<double> activation_ms_at_levels(const approx::Approximation& a, const TimeModel& tm, std::int64_t cts) {

@@ -107,10 +107,9 @@ std::vector<double> polynomial_ms_at_levels(const approx::OpCounts& counts, cons
 
 /// One evaluation of the activation approximation `a` on one ciphertext starting at `level`:
 /// polynomial_ms of its counts, except that a per-channel approximation (a.has_channel_polys())
-/// has a coefficient per slot, so each of its constant products is a plaintext product plus the
-/// encoding of that coefficient vector (mul_plain + encode instead of mul_const; its constant
-/// additions are counted as additions). Same depth: a constant and a plaintext product both take
-/// one rescale.
+/// has a coefficient per slot and runs the executor's per-slot evaluation: approx::per_slot_ops,
+/// each ciphertext product with its rescale, each plaintext product with its encoding and rescale,
+/// each scale match a constant product and rescale, each plaintext addition with its encoding.
 double activation_ms(const approx::Approximation& a, const LevelCost& level);
 
 /// activation_ms x ciphertexts at every level, as polynomial_ms_at_levels.

@@ -138,5 +138,36 @@ TEST(PerChannelErrorGain, IsTheLargestSumOfKSquaredCoefficientsInTheExecutorsBas
   EXPECT_NEAR(per_channel_error_gain(a, ChannelBasis::own_interval), 4.0, 1e-12);
 }
 
+TEST(PerSlotOps, CountsTheDivisionByChebyshevDoublesDownToCubics) {
+  // Degree 2 and 3: one cubic leaf after T_2 (doubling: 1 product, 1 add, 1 plaintext add).
+  for (int d : {2, 3}) {
+    const PerSlotOps n = per_slot_ops(d);
+    EXPECT_EQ(n.depth, 2);
+    EXPECT_EQ(n.ct_mults, 2);
+    EXPECT_EQ(n.plain_mults, 2);
+    EXPECT_EQ(n.const_mults, 1);
+    EXPECT_EQ(n.plain_adds, 3);
+    EXPECT_EQ(n.adds, 2);
+  }
+  // Degree 4..7: T_2, T_4; two leaves joined once.
+  EXPECT_EQ(per_slot_ops(4).depth, 3);
+  EXPECT_EQ(per_slot_ops(7).ct_mults, 2 + 2 + 1);
+  EXPECT_EQ(per_slot_ops(7).const_mults, 2 + 1);
+  // Degree 8..15 and 16..31: the depth of a scalar polynomial of that degree; 4 and 8 leaves.
+  EXPECT_EQ(per_slot_ops(8).depth, 4);
+  EXPECT_EQ(per_slot_ops(15).depth, 4);
+  EXPECT_EQ(per_slot_ops(15).ct_mults, 3 + 4 + 3);
+  EXPECT_EQ(per_slot_ops(16).depth, 5);
+  const PerSlotOps n31 = per_slot_ops(31);
+  EXPECT_EQ(n31.depth, 5);
+  EXPECT_EQ(n31.ct_mults, 4 + 8 + 7);
+  EXPECT_EQ(n31.plain_mults, 16);
+  EXPECT_EQ(n31.const_mults, 8 + 7);
+  EXPECT_EQ(n31.plain_adds, 16 + 4);
+  EXPECT_EQ(n31.adds, 8 + 4 + 7);
+  EXPECT_THROW(per_slot_ops(1), FitError);
+  EXPECT_THROW(per_slot_ops(kMaxPerChannelDegree + 1), FitError);
+}
+
 }  // namespace
 }  // namespace ola::approx

@@ -141,6 +141,11 @@ TEST(Wls, PerChannelCubicsFitEachChannelBetterThanTheSitesCubic) {
                                                {{left, -3.9, 0.9, 1.0}, {right, -0.9, 3.9, 1.0}}, none);
   ASSERT_EQ(a.channels.size(), 2u);
   EXPECT_EQ(a.label(), "wls d=3 per-channel");
+  const PerSlotOps ops = per_slot_ops(3);  // the counts of the executor's per-slot evaluation
+  EXPECT_EQ(a.counts.depth, ops.depth);
+  EXPECT_EQ(a.counts.nonscalar_mults, ops.ct_mults);
+  EXPECT_EQ(a.counts.scalar_mults, ops.plain_mults + ops.const_mults);
+  EXPECT_EQ(a.counts.additions, ops.adds + ops.plain_adds);
   EXPECT_THROW(evaluate(a, 0.5), FitError);
   const Approximation site_only = make_wls(Activation::gelu, 3, -4.5, 4.5, site, none);
   const Distribution* per[2] = {&left, &right};

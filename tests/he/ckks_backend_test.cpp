@@ -13,6 +13,7 @@
 #include "he/ckks_activation.h"
 #include "he/conv.h"
 #include "he/linear_cost.h"
+#include "he/per_slot_poly.h"
 #include "he/pool_fc.h"
 #include "he/reference.h"
 #include "he/residual.h"
@@ -212,6 +213,45 @@ TEST(CkksBackend, RefusesMissingKeysAndBadSettings) {
   EXPECT_THROW(be.bootstrap(k.encrypt(std::vector<double>(2048, 0.0)), 2048), Error);
   EXPECT_THROW(CkksBackend(ev, k.encoder, 3000), Error);
   EXPECT_THROW(be.encode_for_mul(std::vector<double>(2048, 0.0), 0), Error);
+}
+
+TEST(CkksBackend, PerSlotDegreeThirtyOnePolynomialIsPreciseEncrypted) {
+  // Five levels of test_literal_n13's seven: T_2 ... T_16, eight cubic leaves, seven joins, scale
+  // matches before each addition; every slot its own coefficients decaying like a ReLU fit's (1/k^2).
+  const ckks::Params params(ckks::test_literal_n13());
+  const ckks::Encoder encoder(params);
+  const ckks::KeyGenerator keygen(params);
+  const ckks::Encryptor encryptor(params, keygen.public_key());
+  const ckks::Decryptor decryptor(params, keygen.secret_key());
+  const ckks::Evaluator ev(params, {std::make_shared<const ckks::RelinKey>(keygen.relin_key()), nullptr});
+  const int slots = 4096;
+  CkksBackend be(ev, encoder, slots);
+  SlotPoly p;
+  p.c.assign(32, std::vector<double>(static_cast<std::size_t>(slots)));
+  std::vector<double> t(static_cast<std::size_t>(slots));
+  for (std::size_t i = 0; i < t.size(); ++i) {
+    t[i] = std::cos(0.37 * static_cast<double>(i));
+    for (std::size_t k = 0; k < 32; ++k) {
+      p.c[k][i] = std::sin(1.3 * static_cast<double>(i + 7 * k)) / static_cast<double>(1 + k * k);
+    }
+  }
+  const ckks::Ciphertext ct = encryptor.encrypt(encoder.encode(t, params.max_level(), params.default_scale(), t.size()));
+  const ckks::Ciphertext y = evaluate_slot_poly(be, ct, p);
+  EXPECT_EQ(y.level, params.max_level() - 5);
+  const std::vector<double> got = encoder.decode_real(decryptor.decrypt(y));
+  double err = 0.0;
+  for (std::size_t i = 0; i < t.size(); ++i) {
+    double prev = 1.0, cur = t[i], want = p.c[0][i];
+    for (std::size_t k = 1; k < 32; ++k) {
+      want += p.c[k][i] * cur;
+      const double next = 2.0 * t[i] * cur - prev;
+      prev = cur;
+      cur = next;
+    }
+    err = std::max(err, std::abs(got[i] - want));
+  }
+  std::cout << "per-slot degree 31, N=2^13: max abs error " << err << "\n";
+  EXPECT_LT(err, 1e-5);
 }
 
 }  // namespace

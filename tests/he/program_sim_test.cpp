@@ -278,8 +278,8 @@ TEST(ProgramSim, PerChannelPolynomialsMatchTheFloatExecutorAtTheDepthOfOneSitePo
   auto fewer = sites;
   fewer[0].channels.pop_back();
   EXPECT_THROW(compile_program(g, fewer, options(1 << 11, 13, 13, false)), Error);
-  auto nonic = testing::per_channel_sites(g, fit_gelu_sites(g, images, 9));  // above degree 7: refused
-  EXPECT_THROW(compile_program(g, nonic, options(1 << 11, 17, 17, false)), Error);
+  auto too_high = testing::per_channel_sites(g, fit_gelu_sites(g, images, 32));  // above degree 31: refused
+  EXPECT_THROW(compile_program(g, too_high, options(1 << 11, 17, 17, false)), Error);
   // A channel on 2% of the site's interval: the GELU's input comes from a convolution, which maps
   // each channel onto its own interval, so its polynomial keeps its own coefficients.
   auto narrow = testing::per_channel_sites(g, fit_gelu_sites(g, images, 7));
@@ -341,6 +341,29 @@ TEST(ProgramSim, PerChannelSitesAfterConvolutionsAndResidualAddsRunOnEachChannel
                 std::string::npos)
           << e.what();
     }
+  }
+}
+
+TEST(ProgramSim, PerChannelPolynomialsOfDegreeFifteenAndThirtyOneRunAtTheirScalarDepth) {
+  // relu_0 degree 31 (depth 5), relu_1 degree 15 (depth 4), each channel on its own interval;
+  // relu_2 a cubic per channel on the site's interval: conv 1, relu_0 5, conv 1, add 0, relu_1 4,
+  // add 0, relu_2 2, pool_fc 1 = 14 levels.
+  const nn::Graph g = testing::residual_cnn();
+  const nn::Tensor images = random_images(2, 3, 8, 8, 37);
+  auto sites = testing::fit_channel_sites(g, images, 31);
+  sites[1] = testing::fit_channel_sites(g, images, 15)[1];
+  sites[2] = testing::fit_channel_sites(g, images, 3)[2];
+  const Program p = compile_program(g, sites, options(1 << 10, 14, 14, false));
+  EXPECT_TRUE(p.activations[0].channel_basis);
+  EXPECT_TRUE(p.activations[1].channel_basis);
+  EXPECT_EQ(p.steps.back().level_after, 0);
+  EXPECT_THROW(compile_program(g, sites, options(1 << 10, 13, 13, false)), Error);  // one level short
+  for (std::int64_t i = 0; i < 2; ++i) {
+    const auto want = float_logits(g, nn::slice_batch(images, i, 1), sites);
+    const auto got = run_sim(p, to_map(images, i), true).logits;
+    const double scale = max_abs(want);
+    ASSERT_GT(scale, 1e-3);
+    for (std::size_t j = 0; j < want.size(); ++j) EXPECT_NEAR(got[j], want[j], 1e-6 * (1.0 + scale)) << i << "," << j;
   }
 }
 

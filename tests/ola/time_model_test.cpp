@@ -40,7 +40,7 @@ TEST(TimeModel, PolynomialCostIsCountsTimesLevelPrices) {
   EXPECT_LT(polynomial_ms(n, t.at(3)), polynomial_ms(n, t.at(4)));
 }
 
-TEST(TimeModel, PerChannelPolynomialsPayPlaintextProductsForConstants) {
+TEST(TimeModel, PerChannelPolynomialsPayThePerSlotEvaluation) {
   const CostTable t = table(20, true);
   approx::Approximation a;
   a.kind = approx::Kind::wls;
@@ -48,11 +48,20 @@ TEST(TimeModel, PerChannelPolynomialsPayPlaintextProductsForConstants) {
   a.counts = {3, 4, 7, 9};
   EXPECT_DOUBLE_EQ(activation_ms(a, t.at(5)), polynomial_ms(a.counts, t.at(5)));
   a.channels = {a.stages[0], a.stages[0]};
-  // level 5: mul_relin 60, rescale 6, mul_plain 3, encode 4.5, add 0.75
-  EXPECT_DOUBLE_EQ(activation_ms(a, t.at(5)), 4 * 66.0 + 7 * (3.0 + 4.5) + 9 * 0.75);
+  // level 5: mul_relin 60, rescale 6, mul_plain 3, mul_const 1.5, encode 4.5, add 0.75. Degree 7
+  // per slot: 5 ciphertext products, 4 plaintext products, 3 scale matches, 6 plaintext additions,
+  // 5 additions (approx::per_slot_ops), whatever a.counts says.
+  EXPECT_DOUBLE_EQ(activation_ms(a, t.at(5)),
+                   5 * 66.0 + 4 * (3.0 + 4.5 + 6.0) + 3 * (1.5 + 6.0) + 6 * (0.75 + 4.5) + 5 * 0.75);
   const TimeModel tm = make_time_model(t);
   const auto ms = activation_ms_at_levels(a, tm, 2);
   EXPECT_DOUBLE_EQ(ms[5], 2 * activation_ms(a, t.at(5)));
+  // Degree 31: 19 ciphertext products, 16 plaintext products, 15 scale matches, 20 plaintext
+  // additions, 19 additions.
+  a.stages[0].coeffs.assign(32, 0.1);
+  a.channels = {a.stages[0]};
+  EXPECT_DOUBLE_EQ(activation_ms(a, t.at(5)),
+                   19 * 66.0 + 16 * (3.0 + 4.5 + 6.0) + 15 * (1.5 + 6.0) + 20 * (0.75 + 4.5) + 19 * 0.75);
 }
 
 TEST(TimeModel, CiphertextCountFromMultiplexedPacking) {

@@ -5,7 +5,7 @@
 #include <vector>
 
 #include "he/ckks_backend.h"
-#include "he/per_slot_cubic.h"
+#include "he/per_slot_poly.h"
 #include "he/program/program.h"
 #include "he/slot_sim_backend.h"
 

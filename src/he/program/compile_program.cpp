@@ -200,7 +200,7 @@ class Compiler {
           (a.kind != approx::Kind::wls || a.degree() < 2 || a.degree() > approx::kMaxPerChannelDegree)) {
         throw Error(ola::mismatch(where() + ": site " + g_.sites[i].short_name, "per-channel approximation",
                                   "wls of degree 2.." + std::to_string(approx::kMaxPerChannelDegree) +
-                                      " (per-slot coefficients, depth 2-3)",
+                                      " (per-slot coefficients, depth 2-5)",
                                   a.label()));
       }
       const approx::ChannelBasis basis = own_basis_[i] ? approx::ChannelBasis::own_interval

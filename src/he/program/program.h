@@ -84,7 +84,7 @@ struct ProgramActivation {
   int head_depth = 0;       ///< split: levels of stages [0, split); the tail consumes depth - head_depth
   /// The layout of the register the step reads, and the site channel its channel 0 is (part k of a
   /// feature map split over registers starts at k * layout.channels): where each channel's slots
-  /// are, for per-channel polynomials (approx::Approximation::channels, he/per_slot_cubic.h).
+  /// are, for per-channel polynomials (approx::Approximation::channels, he/per_slot_poly.h).
   Layout layout{};
   int first_channel = 0;
   /// Per-channel polynomials each on its own channel's interval: the register entering holds
@@ -139,7 +139,7 @@ struct Program {
 /// stages that fit in boot_level levels, then a bootstrap, then the rest; the activation's input
 /// must keep boot_level - tail depth + 2 levels for the final product).
 /// Per-channel polynomials (approx::Approximation::channels, degree 2..7) are evaluated with
-/// per-slot coefficients at the site polynomial's depth (he/per_slot_cubic.h).
+/// per-slot coefficients at the site polynomial's depth (he/per_slot_poly.h).
 /// @throws ola::Error if sites.size() differs from the site count, a site's approximation is exact,
 ///         has per-channel polynomials of a degree outside 2..7 or of a count other than the
 ///         site's channels, a node is of an unsupported kind or shape (naming the node), a register would need two

@@ -1,4 +1,4 @@
-#include "he/per_slot_cubic.h"
+#include "he/per_slot_poly.h"
 
 #include <gtest/gtest.h>
 
@@ -72,7 +72,41 @@ TEST(PerSlotPoly, DegreeSevenEvaluatesEverySlotsOwnCoefficientsAtDepthThree) {
   SlotPoly p;
   p.c.assign(8, std::vector<double>(64, 0.5));
   EXPECT_THROW(evaluate_slot_poly(be, be.drop_to_level(be.encrypt(std::vector<double>(64, 0.1)), 2), p), Error);
-  p.c.assign(9, std::vector<double>(64, 0.5));  // degree 8
+}
+
+TEST(PerSlotPoly, DegreesUpToThirtyOneDivideByChebyshevDoublesAtTheScalarDepth) {
+  SlotSimBackend be({64, 7, 7, 40, std::nullopt});
+  std::mt19937 rng(9);
+  std::uniform_real_distribution<double> u(-1.0, 1.0);
+  for (const std::size_t terms : {9U, 16U, 20U, 32U}) {
+    SlotPoly p;
+    p.c.assign(terms, std::vector<double>(64));
+    for (auto& v : p.c) {
+      for (double& x : v) x = u(rng);
+    }
+    std::vector<double> t(64);
+    for (double& x : t) x = u(rng);
+    t[0] = 1.0;  // the ends of the interval, where every T_k is +-1
+    t[1] = -1.0;
+    const OpStats before = be.stats();
+    const SimCiphertext out = evaluate_slot_poly(be, be.encrypt(t), p);
+    const OpStats n = be.stats() - before;
+    const approx::PerSlotOps ops = approx::per_slot_ops(static_cast<int>(terms) - 1);
+    EXPECT_EQ(out.level, 7 - ops.depth) << terms;
+    EXPECT_EQ(ops.depth, terms > 16 ? 5 : 4) << terms;
+    // What the optimizer prices (ola/time_model) is what runs.
+    EXPECT_EQ(n.ct_mults, ops.ct_mults) << terms;
+    EXPECT_EQ(n.plain_mults, ops.plain_mults) << terms;
+    EXPECT_EQ(n.const_mults, ops.const_mults) << terms;
+    EXPECT_EQ(n.additions, ops.adds + ops.plain_adds) << terms;
+    EXPECT_EQ(n.encodes, ops.plain_mults + ops.plain_adds) << terms;
+    for (std::size_t i = 0; i < 64; ++i) EXPECT_NEAR(out.slots[i], chebyshev(p, i, t[i]), 1e-10) << terms << " " << i;
+  }
+  SlotPoly p;
+  p.c.assign(32, std::vector<double>(64, 0.5));
+  EXPECT_THROW(evaluate_slot_poly(be, be.drop_to_level(be.encrypt(std::vector<double>(64, 0.1)), 4), p), Error);
+  EXPECT_NO_THROW(evaluate_slot_poly(be, be.drop_to_level(be.encrypt(std::vector<double>(64, 0.1)), 5), p));
+  p.c.assign(33, std::vector<double>(64, 0.5));  // degree 32
   EXPECT_THROW(evaluate_slot_poly(be, be.encrypt(std::vector<double>(64, 0.1)), p), Error);
 }
 
