@@ -7,7 +7,8 @@
 // step whose bootstrap_ms is finite, the program may bootstrap (cost bootstrap_ms, level becomes
 // boot_level). No step may end below min_level (the bootstrap's input level). A residual block is
 // skip_open ... skip_merge: the skip branch keeps the level it had at skip_open, and the merge
-// continues at min(main, skip) (the higher branch drops levels, which is free).
+// continues at min(main, skip) (the higher branch drops levels, which is free), or one level
+// lower when both are equal and merge_spends_level_at_equal (scales matched by a product).
 //
 // State: (step i, level r, skip level s or none, loss units k still allowed). Value: minimum time
 // to finish. Backward recursion V_i(r, s, k) = min over decisions of cost + V_{i+1}(next state),
@@ -38,6 +39,8 @@ struct DpStep {
   std::vector<double> ms_at_level;  ///< linear and skip_merge: time from level r (empty = 0)
   std::vector<DpChoice> choices;    ///< activation: its candidates (at most 32767)
   double bootstrap_ms = kInfMs;     ///< cost of bootstrapping just before this step; kInfMs = never
+  /// skip_merge: at equal levels the merge spends one level (the branches' scales differ).
+  bool merge_spends_level_at_equal = false;
 };
 
 /// Thread safety: a plain value.

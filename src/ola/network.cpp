@@ -43,6 +43,10 @@ Network network_from_graph(const nn::Graph& graph) {
   int main_value = g.input;
   int skip_root = -1;               // value the open skip branch started from
   std::set<int> skip_values;        // values on the open skip branch
+  // Whether a value is at the backend's base scale: the input and linear layers' outputs are, an
+  // activation's output is not; a skip branch with a shortcut op runs as a convolution (base).
+  const auto at_base_scale = [&net] { return net.steps.empty() || net.steps.back().kind == StepKind::linear; };
+  bool skip_base = true;
   auto open_skip_if_fanout = [&](int v) {
     const int c = consumers[static_cast<std::size_t>(v)];
     if (c > 2) throw PlanError(ola::mismatch(g.source + ": value " + g.value(v).name, "consumers", "at most 2", c));
@@ -50,6 +54,7 @@ Network network_from_graph(const nn::Graph& graph) {
       if (skip_root >= 0) throw PlanError(ola::mismatch(g.source + ": value " + g.value(v).name, "skip", "no nested residual branch", "a second open skip"));
       skip_root = v;
       skip_values = {v};
+      skip_base = at_base_scale();
       NetStep s;
       s.kind = StepKind::skip_open;
       s.name = "skip";
@@ -76,6 +81,7 @@ Network network_from_graph(const nn::Graph& graph) {
         unsupported(g, n, "slice, pad or reshape on a residual skip branch");
       }
       skip_values.insert(n.output);
+      if (n.op != nn::OpKind::reshape) skip_base = true;  // the shortcut: a convolution in he/
       continue;
     }
     NetStep s;
@@ -87,6 +93,7 @@ Network network_from_graph(const nn::Graph& graph) {
       if (a_skip == b_skip || main_in != main_value) unsupported(g, n, "an add of the main path and an open skip branch");
       s.kind = StepKind::skip_merge;
       s.elements = per_image(g.value(n.output).shape);
+      s.merge_spends_level_at_equal = !(skip_base && at_base_scale());
       skip_root = -1;
       skip_values.clear();
     } else {
@@ -173,6 +180,7 @@ DpProblem make_problem(const Network& net, const TimeModel& tm, const std::vecto
     DpStep s;
     s.kind = ns.kind;
     s.bootstrap_ms = ns.kind == StepKind::skip_merge ? kInfMs : bootstrap_ms(tm, ns.elements);
+    s.merge_spends_level_at_equal = ns.merge_spends_level_at_equal;
     switch (ns.kind) {
       case StepKind::linear:
         s.depth = linear_depth(ns.shape);

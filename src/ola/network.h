@@ -20,6 +20,9 @@ struct NetStep {
   int site = -1;               ///< activation: site index
   LinearShape shape;           ///< linear: its shape
   std::int64_t elements = 0;   ///< values per image entering the step
+  /// skip_merge: the branches' scales differ (one is an activation's output, not a linear layer's
+  /// at the backend's base scale), so an add at equal levels spends one level matching them.
+  bool merge_spends_level_at_equal = false;
 };
 
 /// Thread safety: a plain value.

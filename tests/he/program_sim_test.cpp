@@ -344,6 +344,40 @@ TEST(ProgramSim, PerChannelSitesAfterConvolutionsAndResidualAddsRunOnEachChannel
   }
 }
 
+TEST(ProgramSim, PerChannelPolynomialsOnTheSitesIntervalNeedNoChannelMap) {
+  // Every channel's polynomial on its site's interval (ola --channel-min-width 1): the site's own
+  // map serves them, so relu_1's residual addend is not scaled per channel (no conv step named
+  // after the add, which costs the addend a level) and the logits are the float executor's.
+  const nn::Graph g = testing::residual_cnn();
+  const nn::Tensor images = random_images(2, 3, 8, 8, 31);
+  // One interval for all three sites: r1 feeds both adds, so its output factor must suit both.
+  auto sites = testing::fit_channel_sites(g, images, 7);
+  double lo = 0.0, hi = 0.0;
+  for (const auto& a : sites) lo = std::min(lo, a.lo), hi = std::max(hi, a.hi);
+  for (auto& a : sites) {  // the site's polynomial per channel, each with its own constant term
+    const std::size_t channels = a.channels.size();
+    a = approx::make_minimax(approx::Activation::relu, 7, lo, hi);
+    a.kind = approx::Kind::wls;
+    for (std::size_t c = 0; c < channels; ++c) {
+      a.channels.push_back(a.stages[0]);
+      a.channels.back().coeffs[0] += 0.01 * static_cast<double>(c);
+    }
+  }
+  // conv 1, relu_0 3, conv 1, add 0, relu_1 3, add 0, relu_2 3, pool_fc 1: 12 levels.
+  const Program p = compile_program(g, sites, options(1 << 10, 12, 12, false));
+  EXPECT_THROW(compile_program(g, sites, options(1 << 10, 11, 11, false)), Error);
+  for (const ProgramActivation& a : p.activations) EXPECT_FALSE(a.channel_basis) << a.site;
+  EXPECT_EQ(std::count_if(p.steps.begin(), p.steps.end(),
+                          [](const ProgramStep& s) { return s.op == ProgramOp::conv && s.name == "/a1"; }),
+            0);
+  for (std::int64_t i = 0; i < 2; ++i) {
+    const auto want = float_logits(g, nn::slice_batch(images, i, 1), sites);
+    const auto got = run_sim(p, to_map(images, i), true).logits;
+    const double scale = max_abs(want);
+    for (std::size_t j = 0; j < want.size(); ++j) EXPECT_NEAR(got[j], want[j], 1e-6 * (1.0 + scale)) << i << "," << j;
+  }
+}
+
 TEST(ProgramSim, PerChannelPolynomialsOfDegreeFifteenAndThirtyOneRunAtTheirScalarDepth) {
   // relu_0 degree 31 (depth 5), relu_1 degree 15 (depth 4), each channel on its own interval;
   // relu_2 a cubic per channel on the site's interval: conv 1, relu_0 5, conv 1, add 0, relu_1 4,

@@ -60,7 +60,8 @@ struct Exhaustive {
           run(i + 1, r0, r0, loss, t0);
           break;
         case StepKind::skip_merge: {
-          const int m = std::min(r0, s);
+          const int m = r0 == s && st.merge_spends_level_at_equal ? r0 - 1 : std::min(r0, s);
+          if (m < p.min_level) break;
           run(i + 1, m, -1, loss, t0 + (st.ms_at_level.empty() ? 0.0 : st.ms_at_level[static_cast<std::size_t>(m)]));
           break;
         }
@@ -116,6 +117,7 @@ DpProblem random_problem(std::mt19937& rng) {
       m.kind = StepKind::skip_merge;
       m.ms_at_level = levels(0.1);
       m.bootstrap_ms = uni(0, 3) == 0 ? real(5.0, 30.0) : kInfMs;
+      m.merge_spends_level_at_equal = uni(0, 1) == 0;
       p.steps.push_back(m);
       open = false;
     }
@@ -243,6 +245,43 @@ TEST(Dp, ResidualMergeTakesLowerLevel) {
   EXPECT_TRUE(s->steps[0].bootstrap_before);
   EXPECT_EQ(s->steps[2].level_after, 3);
   EXPECT_DOUBLE_EQ(s->total_ms, 50.0 + 1.0 + 3.0);
+}
+
+TEST(Dp, AMergeOfDifferentScalesAtEqualLevelsSpendsALevel) {
+  // skip_open at 4, then a linear of depth 0 (both branches at 4) or 1 (main at 3), a merge whose
+  // branches' scales differ, a depth-4 activation (bootstrap cost 100).
+  const auto solve = [](int linear_depth, bool spends) {
+    DpProblem p;
+    p.min_level = 0;
+    p.boot_level = 4;
+    p.start_level = 4;
+    p.max_units = 0;
+    DpStep open;
+    open.kind = StepKind::skip_open;
+    p.steps.push_back(open);
+    DpStep lin = linear(4, 1.0, kInfMs);
+    lin.depth = linear_depth;
+    p.steps.push_back(lin);
+    DpStep merge;
+    merge.kind = StepKind::skip_merge;
+    merge.merge_spends_level_at_equal = spends;
+    p.steps.push_back(merge);
+    p.steps.push_back(activation({choice(4, 4, 2.0, 0)}, 100.0));
+    const auto s = reconstruct(p, solve_dp(p), 0);
+    EXPECT_TRUE(s);
+    return *s;
+  };
+  // Equal levels: the merge spends a level (4 -> 3), so the activation needs a bootstrap.
+  const DpSolution spent = solve(0, true);
+  EXPECT_EQ(spent.steps[2].level_after, 3);
+  EXPECT_EQ(spent.bootstraps, 1);
+  EXPECT_DOUBLE_EQ(spent.total_ms, 1.0 + 100.0 + 2.0);
+  const DpSolution free_merge = solve(0, false);
+  EXPECT_EQ(free_merge.steps[2].level_after, 4);
+  EXPECT_EQ(free_merge.bootstraps, 0);
+  // Different levels (3 and 4): the higher branch is matched with its spare level, merge at 3.
+  EXPECT_EQ(solve(1, true).steps[2].level_after, 3);
+  EXPECT_EQ(solve(1, false).steps[2].level_after, 3);
 }
 
 TEST(Dp, InfeasibleWhenCandidateDeeperThanBootstrapWindow) {

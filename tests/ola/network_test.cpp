@@ -51,6 +51,11 @@ TEST(Network, ResNet20MainPath) {
   EXPECT_EQ(count(n, StepKind::skip_open), 9);
   EXPECT_EQ(count(n, StepKind::skip_merge), 9);
   EXPECT_EQ(count(n, StepKind::linear), 19 + 2);  // convolutions, global average pool, FC
+  // Identity skips carry a ReLU's output (not at the base scale a convolution's output has), so
+  // their merges spend a level at equal levels; the two option-A shortcuts run as convolutions.
+  int spending = 0;
+  for (const NetStep& s : n.steps) spending += s.kind == StepKind::skip_merge && s.merge_spends_level_at_equal;
+  EXPECT_EQ(spending, 9 - 2);
   // Sites in order, each activation's tensor is 16x32x32, 32x16x16 or 64x8x8 = 16384/8192/4096.
   int next_site = 0;
   for (const NetStep& s : n.steps) {

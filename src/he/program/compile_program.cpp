@@ -80,6 +80,17 @@ int activation_depth(const approx::Approximation& a) {
 
 bool same_scale(double x, double y) { return std::abs(x - y) <= 1e-12 * std::max(std::abs(x), std::abs(y)); }
 
+/// Whether every channel polynomial of `a` lies on the site polynomial's interval (to 1e-12 of its
+/// width), so that writing it on the site's interval changes nothing.
+bool channels_on_site_interval(const approx::Approximation& a) {
+  if (a.stages.empty()) return false;
+  const approx::ChebPoly& site = a.stages[0];
+  const double tol = 1e-12 * (site.hi - site.lo);
+  return std::all_of(a.channels.begin(), a.channels.end(), [&](const approx::ChebPoly& c) {
+    return std::abs(c.lo - site.lo) <= tol && std::abs(c.hi - site.hi) <= tol;
+  });
+}
+
 /// What a register holds in channel c: scale[c] * x + shift[c], x its true value (program.h).
 struct ChannelAffine {
   std::vector<double> scale, shift;
@@ -188,7 +199,10 @@ class Compiler {
                                 o.bootstrap_before.size()));
     }
     for (std::size_t i = 0; i < sites_.size(); ++i) {
-      own_basis_.push_back(sites_[i].has_channel_polys() && nn::channel_affine_foldable(g_, static_cast<int>(i)));
+      // Channels all on the site's interval (ola --channel-min-width 1) need no per-channel map: the
+      // site's own map serves them, and a residual addend is not scaled per channel (a level).
+      own_basis_.push_back(sites_[i].has_channel_polys() && !channels_on_site_interval(sites_[i]) &&
+                           nn::channel_affine_foldable(g_, static_cast<int>(i)));
     }
     for (std::size_t i = 0; i < sites_.size(); ++i) {
       const auto& a = sites_[i];
