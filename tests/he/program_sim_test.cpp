@@ -115,6 +115,20 @@ double max_abs(const std::vector<double>& v) {
   return m;
 }
 
+/// The simulated program's logits on images 0..count-1 equal the float executor's with the same
+/// approximations, to tol x (1 + max |logit|).
+void expect_float_logits(const nn::Graph& g, const Program& p, const nn::Tensor& images,
+                         const std::vector<approx::Approximation>& sites, std::int64_t count, double tol) {
+  for (std::int64_t i = 0; i < count; ++i) {
+    const auto want = float_logits(g, nn::slice_batch(images, i, 1), sites);
+    const auto got = run_sim(p, to_map(images, i), true).logits;
+    ASSERT_EQ(got.size(), want.size());
+    const double scale = max_abs(want);
+    ASSERT_GT(scale, 1e-3);
+    for (std::size_t k = 0; k < want.size(); ++k) EXPECT_NEAR(got[k], want[k], tol * (1.0 + scale)) << i << "," << k;
+  }
+}
+
 /// For each bootstrap step of p (in order): the period of its register's layout, found by walking
 /// the steps (convolutions and shortcuts set a register's layout, other steps keep their input's).
 std::vector<int> bootstrapped_periods(const Program& p) {
@@ -150,14 +164,7 @@ TEST(ProgramSim, SmallCnnMatchesTheFloatExecutorWithTheSameApproximations) {
   EXPECT_EQ(p.classes, 10);
   // conv 1 + relu (degree 3: depth 2) + conv 1 + relu 2 + pool_fc 1 = 7 levels
   EXPECT_EQ(p.steps.back().level_after, 0);
-  for (std::int64_t i = 0; i < 4; ++i) {
-    const auto want = float_logits(g, nn::slice_batch(images, i, 1), sites);
-    const auto got = run_sim(p, to_map(images, i), true).logits;
-    ASSERT_EQ(got.size(), want.size());
-    const double scale = max_abs(want);
-    ASSERT_GT(scale, 1e-3);
-    for (std::size_t j = 0; j < want.size(); ++j) EXPECT_NEAR(got[j], want[j], 1e-5 * (1.0 + scale)) << i << "," << j;
-  }
+  expect_float_logits(g, p, images, sites, 4, 1e-5);
 }
 
 TEST(ProgramSim, InsertsBootstrapsWhereLevelsRunOutAndWherePlanned) {
@@ -232,14 +239,7 @@ TEST(ProgramSim, TinyConvNextMatchesTheFloatExecutorWithTheSameApproximations) {
   EXPECT_EQ(p.bootstraps, 0);
   EXPECT_EQ(p.steps.back().level_after, 0);
   EXPECT_THROW(compile_program(g, sites, options(1 << 11, 12, 12, false)), Error);  // one level short
-  for (std::int64_t i = 0; i < 3; ++i) {
-    const auto want = float_logits(g, nn::slice_batch(images, i, 1), sites);
-    const auto got = run_sim(p, to_map(images, i), true).logits;
-    ASSERT_EQ(got.size(), want.size());
-    const double scale = max_abs(want);
-    ASSERT_GT(scale, 1e-3);
-    for (std::size_t j = 0; j < want.size(); ++j) EXPECT_NEAR(got[j], want[j], 1e-4 * (1.0 + scale)) << i << "," << j;
-  }
+  expect_float_logits(g, p, images, sites, 3, 1e-4);
 }
 
 TEST(ProgramSim, PerChannelPolynomialsMatchTheFloatExecutorAtTheDepthOfOneSitePolynomial) {
@@ -315,13 +315,7 @@ TEST(ProgramSim, PerChannelSitesAfterConvolutionsAndResidualAddsRunOnEachChannel
   ASSERT_NE(add, p.steps.end());
   EXPECT_EQ(add->level_before, add->level_after);  // equal levels, no level spent
   EXPECT_THROW(compile_program(g, sites, options(1 << 10, 10, 10, false)), Error);  // one level short
-  for (std::int64_t i = 0; i < 2; ++i) {
-    const auto want = float_logits(g, nn::slice_batch(images, i, 1), sites);
-    const auto got = run_sim(p, to_map(images, i), true).logits;
-    const double scale = max_abs(want);
-    ASSERT_GT(scale, 1e-3);
-    for (std::size_t j = 0; j < want.size(); ++j) EXPECT_NEAR(got[j], want[j], 1e-6 * (1.0 + scale)) << i << "," << j;
-  }
+  expect_float_logits(g, p, images, sites, 2, 1e-6);
   // A channel on 2% of the site's interval: accepted where the channel has its own interval; at
   // relu_2 its polynomial rewritten on the site's interval has coefficients CKKS cannot
   // evaluate precisely, so it is refused, not run into garbage.
@@ -370,12 +364,7 @@ TEST(ProgramSim, PerChannelPolynomialsOnTheSitesIntervalNeedNoChannelMap) {
   EXPECT_EQ(std::count_if(p.steps.begin(), p.steps.end(),
                           [](const ProgramStep& s) { return s.op == ProgramOp::conv && s.name == "/a1"; }),
             0);
-  for (std::int64_t i = 0; i < 2; ++i) {
-    const auto want = float_logits(g, nn::slice_batch(images, i, 1), sites);
-    const auto got = run_sim(p, to_map(images, i), true).logits;
-    const double scale = max_abs(want);
-    for (std::size_t j = 0; j < want.size(); ++j) EXPECT_NEAR(got[j], want[j], 1e-6 * (1.0 + scale)) << i << "," << j;
-  }
+  expect_float_logits(g, p, images, sites, 2, 1e-6);
 }
 
 TEST(ProgramSim, PerChannelPolynomialsOfDegreeFifteenAndThirtyOneRunAtTheirScalarDepth) {
@@ -392,13 +381,7 @@ TEST(ProgramSim, PerChannelPolynomialsOfDegreeFifteenAndThirtyOneRunAtTheirScala
   EXPECT_TRUE(p.activations[1].channel_basis);
   EXPECT_EQ(p.steps.back().level_after, 0);
   EXPECT_THROW(compile_program(g, sites, options(1 << 10, 13, 13, false)), Error);  // one level short
-  for (std::int64_t i = 0; i < 2; ++i) {
-    const auto want = float_logits(g, nn::slice_batch(images, i, 1), sites);
-    const auto got = run_sim(p, to_map(images, i), true).logits;
-    const double scale = max_abs(want);
-    ASSERT_GT(scale, 1e-3);
-    for (std::size_t j = 0; j < want.size(); ++j) EXPECT_NEAR(got[j], want[j], 1e-6 * (1.0 + scale)) << i << "," << j;
-  }
+  expect_float_logits(g, p, images, sites, 2, 1e-6);
 }
 
 TEST(ProgramSim, AnExpansionWiderThanTheSlotsIsSplitOverRegisters) {
@@ -419,12 +402,7 @@ TEST(ProgramSim, AnExpansionWiderThanTheSlotsIsSplitOverRegisters) {
   EXPECT_EQ(convs_of_pw1, 2);  // two output parts
   EXPECT_EQ(gelu_steps, 3);    // block 1 on two parts, block 2 on one
   EXPECT_EQ(p.steps.back().level_after, 0);  // the split costs no level: still 13
-  for (std::int64_t i = 0; i < 2; ++i) {
-    const auto want = float_logits(g, nn::slice_batch(images, i, 1), sites);
-    const auto got = run_sim(p, to_map(images, i), true).logits;
-    const double scale = max_abs(want);
-    for (std::size_t j = 0; j < want.size(); ++j) EXPECT_NEAR(got[j], want[j], 1e-4 * (1.0 + scale)) << i << "," << j;
-  }
+  expect_float_logits(g, p, images, sites, 2, 1e-4);
   // The same network at 2048 slots is not split.
   const Program whole = compile_program(g, sites, options(1 << 11, 13, 13, false));
   for (const ProgramStep& s : whole.steps) EXPECT_NE(s.op, ProgramOp::sum);
