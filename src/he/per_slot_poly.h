@@ -68,25 +68,6 @@ typename B::Ciphertext chebyshev_double(B& be, const typename B::Ciphertext& x) 
   return be.add_plain(be.add(square, square), be.encode_like(minus_one, square));
 }
 
-}  // namespace detail
-
-/// Evaluates `p` on the ciphertext t (values in [-1, 1] for the coefficients' accuracy; any value is
-/// computed as the polynomial). Levels: consumes 2. Scale: the product's, t.scale^3 / (q_l q_(l-1))
-/// (the linear layer after it lands back on the base scale, he/backend.h).
-/// @throws ola::Error if a coefficient vector's length differs from be.slots() or t's level is < 2.
-template <SlotBackend B>
-typename B::Ciphertext evaluate_slot_cubic(B& be, const typename B::Ciphertext& t, const SlotCubic& p) {
-  const auto n = static_cast<std::size_t>(be.slots());
-  for (const auto& v : p.c) {
-    if (v.size() != n) throw Error(ola::mismatch("evaluate_slot_cubic", "coefficient slots", n, v.size()));
-  }
-  const int level = be.level(t);
-  if (level < 2) throw Error(ola::mismatch("evaluate_slot_cubic", "input level", ">= 2", level));
-  return detail::slot_cubic_with_t2(be, t, detail::chebyshev_double(be, t), p);
-}
-
-namespace detail {
-
 /// sum_k c[k] T_k(t) for c.size() = 2^k terms (k >= 2), given t and doubles[i] = T_(2^(i+1))(t)
 /// (doubles[i] at t's level - i - 1): level level(t) - k, by division by T_(c.size() / 2).
 template <SlotBackend B>
@@ -112,6 +93,22 @@ typename B::Ciphertext slot_poly_divided(B& be, const typename B::Ciphertext& t,
 
 }  // namespace detail
 
+/// Evaluates `p` on the ciphertext t (values in [-1, 1] for the coefficients' accuracy; any value is
+/// computed as the polynomial). Levels: consumes 2. Scale: the product's, t.scale^3 / (q_l q_(l-1))
+/// (the linear layer after it lands back on the base scale, he/backend.h).
+/// @throws ola::Error if a coefficient vector's length differs from be.slots() or t's level is < 2.
+template <SlotBackend B>
+typename B::Ciphertext evaluate_slot_cubic(B& be, const typename B::Ciphertext& t, const SlotCubic& p) {
+  const auto n = static_cast<std::size_t>(be.slots());
+  for (const auto& v : p.c) {
+    if (v.size() != n) throw Error(ola::mismatch("evaluate_slot_cubic", "coefficient slots", n, v.size()));
+  }
+  const int level = be.level(t);
+  if (level < 2) throw Error(ola::mismatch("evaluate_slot_cubic", "input level", ">= 2", level));
+  return detail::slot_cubic_with_t2(be, t, detail::chebyshev_double(be, t), p);
+}
+
+
 /// Evaluates `p` (1 to 32 coefficient vectors) on t: evaluate_slot_cubic's levels and scale for
 /// degree <= 3; for degree 4..31 as in the file comment, at depth approx::per_slot_ops(degree).depth.
 /// @throws ola::Error if p has no or more than 32 coefficient vectors, one's length differs from
@@ -130,12 +127,8 @@ typename B::Ciphertext evaluate_slot_poly(B& be, const typename B::Ciphertext& t
   for (const auto& v : p.c) {
     if (v.size() != n) throw Error(ola::mismatch("evaluate_slot_poly", "coefficient slots", n, v.size()));
   }
-  std::size_t terms = 4;
-  int depth = 2;
-  while (terms < p.c.size()) {
-    terms *= 2;
-    ++depth;
-  }
+  const int depth = p.c.size() <= 4 ? 2 : approx::per_slot_ops(static_cast<int>(p.c.size()) - 1).depth;
+  const std::size_t terms = std::size_t{1} << depth;
   std::vector<std::vector<double>> c(terms, std::vector<double>(n, 0.0));  // zero above p's degree
   for (std::size_t k = 0; k < p.c.size(); ++k) c[k] = p.c[k];
   if (terms == 4) return evaluate_slot_cubic(be, t, SlotCubic{{c[0], c[1], c[2], c[3]}});

@@ -127,12 +127,9 @@ Baseline mpcnn_baseline(const Network& net, const TimeModel& tm, const std::vect
         break;
       }
       case StepKind::skip_merge:
-        if (s.merge_spends_level_at_equal && r == skip) {
-          if (r - 1 < min) bootstrap(s.elements);  // the main branch refreshed: levels differ now
-          r = r == skip ? r - 1 : std::min(r, skip);
-        } else {
-          r = std::min(r, skip);
-        }
+        // No level to spend on an equal-level merge: the main branch is refreshed (levels differ).
+        if (s.merge_spends_level_at_equal && r == skip && r - 1 < min) bootstrap(s.elements);
+        r = merged_level(r, skip, s.merge_spends_level_at_equal);
         skip = -1;
         t.linear_ms += merge_step_ms(tm, s, r);
         break;

@@ -103,12 +103,11 @@ double table_ms(const std::vector<double>& t, int level) {
   return t.empty() ? 0.0 : t[static_cast<std::size_t>(level)];
 }
 
-/// Level after a skip_merge of the main branch at r and the skip branch at s.
-int merged_level(const DpStep& st, int r, int s) {
-  return r == s && st.merge_spends_level_at_equal ? r - 1 : std::min(r, s);
-}
-
 }  // namespace
+
+int merged_level(int main, int skip, bool spends_level_at_equal) {
+  return main == skip && spends_level_at_equal ? main - 1 : std::min(main, skip);
+}
 
 DpResult solve_dp(const DpProblem& p) {
   validate(p);
@@ -164,7 +163,7 @@ DpResult solve_dp(const DpProblem& p) {
                         static_cast<std::uint16_t>(b));
               break;
             case StepKind::skip_merge: {
-              const int m = merged_level(st, r0, d.min_level + si - 1);
+              const int m = merged_level(r0, d.min_level + si - 1, st.merge_spends_level_at_equal);
               if (m < d.min_level) break;
               relax_row(row, dec, next.data() + d.index(m - d.min_level, 0, 0), d.K, 0,
                         boot + table_ms(st.ms_at_level, m), static_cast<std::uint16_t>(b));
@@ -219,7 +218,7 @@ std::optional<DpSolution> reconstruct(const DpProblem& p, const DpResult& res, i
         s = r0;
         break;
       case StepKind::skip_merge:
-        sd.level_after = merged_level(st, r0, s);
+        sd.level_after = merged_level(r0, s, st.merge_spends_level_at_equal);
         sd.ms += table_ms(st.ms_at_level, sd.level_after);
         s = -1;
         break;

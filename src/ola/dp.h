@@ -43,6 +43,10 @@ struct DpStep {
   bool merge_spends_level_at_equal = false;
 };
 
+/// Level after a skip_merge of the main branch at `main` and the skip branch at `skip`: the lower
+/// one, or one below both when they are equal and the merge spends a level there.
+int merged_level(int main, int skip, bool spends_level_at_equal);
+
 /// Thread safety: a plain value.
 struct DpProblem {
   int min_level = 0;    ///< lowest level a step may end at

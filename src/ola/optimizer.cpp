@@ -393,8 +393,8 @@ OptimizerOutput run_optimizer(const Network& net, const TimeModel& tm, const std
   }
   if (per_channel > 0) {
     plan.notes.push_back("per-channel polynomials at " + std::to_string(per_channel) +
-                         " sites: priced with a plaintext product and an encode per constant product (per-slot "
-                         "coefficients, he/per_slot_poly.h); the encrypted executor runs per-channel polynomials "
+                         " sites: priced as the per-slot evaluation runs (plaintext coefficient vectors, "
+                         "he/per_slot_poly.h, approx::per_slot_ops); the encrypted executor runs per-channel polynomials "
                          "of degree <= " + std::to_string(approx::kMaxPerChannelDegree) +
                          (beyond_executor > 0 ? ", so this plan (" + std::to_string(beyond_executor) + " sites above degree " +
                                                 std::to_string(approx::kMaxPerChannelDegree) + ") is not executable encrypted"

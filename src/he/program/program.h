@@ -138,10 +138,11 @@ struct Program {
 /// input has, and inside a composite ReLU deeper than boot_level (split: the most leading sign
 /// stages that fit in boot_level levels, then a bootstrap, then the rest; the activation's input
 /// must keep boot_level - tail depth + 2 levels for the final product).
-/// Per-channel polynomials (approx::Approximation::channels, degree 2..7) are evaluated with
-/// per-slot coefficients at the site polynomial's depth (he/per_slot_poly.h).
+/// Per-channel polynomials (approx::Approximation::channels, degree 2..approx::kMaxPerChannelDegree)
+/// are evaluated with per-slot coefficients at the site polynomial's depth (he/per_slot_poly.h); a
+/// site whose channels all lie on its interval uses the site's map, not a per-channel one.
 /// @throws ola::Error if sites.size() differs from the site count, a site's approximation is exact,
-///         has per-channel polynomials of a degree outside 2..7 or of a count other than the
+///         has per-channel polynomials of a degree outside 2..kMaxPerChannelDegree or of a count other than the
 ///         site's channels, a node is of an unsupported kind or shape (naming the node), a register would need two
 ///         different scales, a bootstrap is needed while allow_bootstrap is false, or a composite ReLU
 ///         does not fit in two windows of boot_level levels.
