@@ -37,11 +37,25 @@ std::vector<RnsPoly> mod_up(const RnsPoly& c, int level, const Params& params) {
   const ParamsContext& ctx = params.context();
   const std::size_t n = ctx.n;
   const std::size_t nq = static_cast<std::size_t>(level) + 1;
-  const std::size_t k = ctx.p.size();
+  const std::size_t k = ctx.p_used[static_cast<std::size_t>(level)];
   OLA_CHECK(c.limbs >= nq && c.n == n, "mod_up: poly limbs " << c.limbs << " level " << level);
+  // scaled = c * R_l^-1 (NTT form), the decomposed value when the level uses fewer special primes
+  // than the keys hold (ParamsContext::p_used); c itself otherwise.
+  const std::vector<u64>& rest_inv = ctx.p_rest_inv_mod_q[static_cast<std::size_t>(level)];
+  RnsPoly scaled = RnsPoly::uninitialized(n, nq);
   RnsPoly coeff = RnsPoly::uninitialized(n, nq);
 #pragma omp parallel for num_threads(threads()) if (threads() > 1)
-  for (std::size_t i = 0; i < nq; ++i) std::copy(c.limb(i), c.limb(i) + n, coeff.limb(i));
+  for (std::size_t i = 0; i < nq; ++i) {
+    if (rest_inv.empty()) {
+      std::copy(c.limb(i), c.limb(i) + n, scaled.limb(i));
+    } else {
+      const u64 q = ctx.q[i].value, w = rest_inv[i], ws = shoup(w, q);
+      const u64* in = c.limb(i);
+      u64* out = scaled.limb(i);
+      for (std::size_t x = 0; x < n; ++x) out[x] = mul_shoup(in[x], w, ws, q);
+    }
+    std::copy(scaled.limb(i), scaled.limb(i) + n, coeff.limb(i));
+  }
   to_coeff(coeff, params, nq);
   const int digits = ctx.digits_at(level);
   std::vector<RnsPoly> out;
@@ -70,7 +84,7 @@ std::vector<RnsPoly> mod_up(const RnsPoly& c, int level, const Params& params) {
     for (std::size_t t = 0; t < targets.size(); ++t) {
       const std::size_t i = targets[t];
       if (i >= b && i < e) {
-        std::copy(c.limb(i), c.limb(i) + n, d.limb(i));
+        std::copy(scaled.limb(i), scaled.limb(i) + n, d.limb(i));
         continue;
       }
       const NttTables& tab = i < nq ? ctx.q_ntt[i] : ctx.p_ntt[i - nq];
@@ -86,12 +100,12 @@ void inner_product(const std::vector<RnsPoly>& digits, const SwitchingKey& key, 
   const ParamsContext& ctx = params.context();
   const std::size_t n = ctx.n;
   const std::size_t nq = static_cast<std::size_t>(level) + 1;
-  const std::size_t k = ctx.p.size();
+  const std::size_t k = ctx.p_used[static_cast<std::size_t>(level)];  // the key's first k special primes
   // The key's q limbs: q_0..q_{key.level} (fewer than L + 1 for a key made at a lower level).
   const std::size_t top_q = static_cast<std::size_t>(key.level) + 1;
   OLA_CHECK(key.b.size() >= digits.size() && key.a.size() >= digits.size(),
             "inner_product: key has " << key.b.size() << " digits, need " << digits.size());
-  OLA_CHECK(top_q >= nq && !key.b.empty() && key.b[0].limbs == top_q + k,
+  OLA_CHECK(top_q >= nq && !key.b.empty() && key.b[0].limbs == top_q + ctx.p.size(),
             "inner_product: key level " << key.level << " below ciphertext level " << level);
   acc0 = RnsPoly::uninitialized(n, nq + k);  // every limb is written below
   acc1 = RnsPoly::uninitialized(n, nq + k);
@@ -142,7 +156,7 @@ void mod_down(RnsPoly& x0, RnsPoly& x1, int level, const Params& params) {
   const ParamsContext& ctx = params.context();
   const std::size_t n = ctx.n;
   const std::size_t nq = static_cast<std::size_t>(level) + 1;
-  const std::size_t k = ctx.p.size();
+  const std::size_t k = ctx.p_used[static_cast<std::size_t>(level)];
   RnsPoly* const xs[2] = {&x0, &x1};
   for (const RnsPoly* x : xs) OLA_CHECK(x->limbs == nq + k, "mod_down: limbs " << x->limbs << " expected " << nq + k);
   // Both polynomials' limbs in each parallel loop: 2k and 2(l + 1) tasks balance over the
@@ -166,7 +180,7 @@ void mod_down(RnsPoly& x0, RnsPoly& x1, int level, const Params& params) {
     const std::size_t x = t / nq, i = t % nq;
     ctx.q_ntt[i].forward(conv[x].limb(i));
     const u64 q = ctx.q[i].value;
-    const u64 w = ctx.p_inv_mod_q[i];
+    const u64 w = ctx.p_used_inv_mod_q[static_cast<std::size_t>(level)][i];
     sub_mul_shoup(xs[x]->limb(i), conv[x].limb(i), n, w, shoup(w, q), q);
   }
   x0.truncate(nq);

@@ -1,6 +1,9 @@
 // Hybrid key-switching kernels (Han-Ki, CT-RSA 2020, Alg. 2-3): ModUp of a polynomial into
-// dnum digits over Q_l * P, inner product with a switching key, ModDown by P. Building blocks of
-// Evaluator (relinearisation, rotations, hoisting); exposed for ckks/lintrans double hoisting.
+// dnum digits over Q_l * P_l, inner product with a switching key, ModDown by P_l. P_l is the part
+// of the keys' special modulus P that level l needs (ParamsContext::p_used: all of P at the top of
+// a chain, two or three primes near its bottom); ModUp decomposes c * (P / P_l)^-1 so that keys
+// made with all of P switch correctly. Building blocks of Evaluator (relinearisation, rotations,
+// hoisting).
 #pragma once
 
 #include <cstdint>
@@ -13,17 +16,19 @@
 
 namespace ola::ckks::detail {
 
-/// ModUp: c (NTT form, level + 1 limbs) -> digits_at(level) polys over q_0..q_level, p_0..p_{k-1}
-/// (NTT form), digit j = the residues of c in digit j's primes, extended by fast base conversion.
+/// ModUp: c (NTT form, level + 1 limbs) -> digits_at(level) polys over q_0..q_level, then the
+/// p_used[level] first special primes (NTT form); digit j = the residues of c * (P / P_l)^-1 in
+/// digit j's primes, extended by fast base conversion.
 std::vector<RnsPoly> mod_up(const RnsPoly& c, int level, const Params& params);
 
-/// (acc0, acc1) = sum_j digit_j[perm] * (key.b_j, key.a_j) over Q_level * P (NTT form); perm is
+/// (acc0, acc1) = sum_j digit_j[perm] * (key.b_j, key.a_j) over Q_level * P_l (NTT form; the
+/// key's limbs of the special primes past P_l are not read); perm is
 /// the NTT-domain Galois permutation applied to the digits on the fly (nullptr = identity).
 void inner_product(const std::vector<RnsPoly>& digits, const SwitchingKey& key, int level, const Params& params,
                    const std::vector<std::uint32_t>* perm, RnsPoly& acc0, RnsPoly& acc1);
 
-/// ModDown of the two halves of a key-switching result: x over Q_level * P (NTT form) ->
-/// round(x / P) over Q_level (NTT form), in place for x0 and x1 (each keeps level + 1 limbs
+/// ModDown of the two halves of a key-switching result: x over Q_level * P_l (NTT form) ->
+/// round(x / P_l) over Q_level (NTT form), in place for x0 and x1 (each keeps level + 1 limbs
 /// afterwards). @pre x0 and x1 are distinct.
 void mod_down(RnsPoly& x0, RnsPoly& x1, int level, const Params& params);
 

@@ -1,6 +1,8 @@
 #include "ckks/core/params.h"
 
+#include <algorithm>
 #include <cmath>
+#include <span>
 #include <sstream>
 
 #include "ckks/core/errors.h"
@@ -165,18 +167,47 @@ Params::Params(const ParamsLiteral& lit) {
       row.push_back(inv_mod(reduce_64(c->q[static_cast<std::size_t>(l)].value, qi), qi));
     }
   }
-  // P mod q_i and its inverse.
+  // P mod q_i (the keys' special modulus).
   for (const auto& qi : c->q) {
     u64 prod = 1;
     for (const auto& pj : c->p) prod = mul_mod(prod, reduce_64(pj.value, qi), qi);
     c->p_mod_q.push_back(prod);
-    c->p_inv_mod_q.push_back(inv_mod(prod, qi));
   }
-  // Base converters of ModUp and ModDown per level.
+  // Per level: the special primes key switching uses, their inverses, and the converters.
+  const auto product_mod = [](std::span<const Modulus> primes, const Modulus& m) {
+    u64 prod = 1;
+    for (const auto& x : primes) prod = mul_mod(prod, reduce_64(x.value, m), m);
+    return prod;
+  };
   c->modup.resize(static_cast<std::size_t>(nq));
   c->moddown.reserve(static_cast<std::size_t>(nq));
   for (int l = 0; l < nq; ++l) {
     const int digits = c->digits_at(l);
+    double widest = 0;
+    for (int j = 0; j < digits; ++j) {
+      double bits = 0;
+      for (std::size_t i = c->digit_begin(j); i < c->digit_end(j, l); ++i) bits += std::log2(static_cast<double>(c->q[i].value));
+      widest = std::max(widest, bits);
+    }
+    std::size_t used_p = c->p.size();
+    double p_bits = 0;
+    for (std::size_t t = 0; t < c->p.size(); ++t) {
+      p_bits += std::log2(static_cast<double>(c->p[t].value));
+      if (p_bits >= widest + detail::kKeySwitchMarginBits) {
+        used_p = t + 1;
+        break;
+      }
+    }
+    c->p_used.push_back(used_p);
+    const std::span<const Modulus> p_l(c->p.data(), used_p), rest(c->p.data() + used_p, c->p.size() - used_p);
+    std::vector<u64> p_inv, rest_inv;
+    for (int i = 0; i <= l; ++i) {
+      const Modulus& qi = c->q[static_cast<std::size_t>(i)];
+      p_inv.push_back(inv_mod(product_mod(p_l, qi), qi));
+      if (!rest.empty()) rest_inv.push_back(inv_mod(product_mod(rest, qi), qi));
+    }
+    c->p_used_inv_mod_q.push_back(std::move(p_inv));
+    c->p_rest_inv_mod_q.push_back(std::move(rest_inv));
     for (int j = 0; j < digits; ++j) {
       std::vector<Modulus> from, to;
       for (int i = 0; i <= l; ++i) {
@@ -187,10 +218,11 @@ Params::Params(const ParamsLiteral& lit) {
           to.push_back(c->q[ui]);
         }
       }
-      for (const auto& pj : c->p) to.push_back(pj);
+      to.insert(to.end(), p_l.begin(), p_l.end());
       c->modup[static_cast<std::size_t>(l)].emplace_back(std::move(from), std::move(to));
     }
-    c->moddown.emplace_back(c->p, std::vector<Modulus>(c->q.begin(), c->q.begin() + l + 1));
+    c->moddown.emplace_back(std::vector<Modulus>(p_l.begin(), p_l.end()),
+                            std::vector<Modulus>(c->q.begin(), c->q.begin() + l + 1));
   }
   ctx_ = std::move(c);
 }
@@ -201,6 +233,12 @@ std::size_t Params::n() const { return ctx_->n; }
 int Params::max_level() const { return static_cast<int>(ctx_->q.size()) - 1; }
 std::size_t Params::q_count() const { return ctx_->q.size(); }
 std::size_t Params::p_count() const { return ctx_->p.size(); }
+std::size_t Params::p_count_at(int level) const {
+  if (level < 0 || level > max_level()) {
+    throw OperandError(ola::mismatch("Params::p_count_at", "level", "0.." + std::to_string(max_level()), level));
+  }
+  return ctx_->p_used[static_cast<std::size_t>(level)];
+}
 int Params::dnum() const { return ctx_->dnum; }
 int Params::alpha() const { return ctx_->alpha; }
 int Params::digits_at(int level) const { return ctx_->digits_at(level); }

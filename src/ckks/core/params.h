@@ -78,6 +78,10 @@ class Params {
   int max_level() const;                ///< L = |log_q| - 1
   std::size_t q_count() const;          ///< L + 1
   std::size_t p_count() const;          ///< number of special primes k
+  /// Special primes key switching uses at `level` (the first ones; all k at the top of a chain,
+  /// fewer where the level's digits are narrower: see ckks/core/key_switch.h). Keys always hold
+  /// all k. @throws OperandError if level is outside 0..L.
+  std::size_t p_count_at(int level) const;
   int dnum() const;
   int alpha() const;                    ///< primes per digit = ceil((L+1) / dnum)
   /// Number of digits a ciphertext at `level` decomposes into: ceil((level+1) / alpha).

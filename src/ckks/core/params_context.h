@@ -11,6 +11,11 @@
 
 namespace ola::ckks::detail {
 
+/// How many bits a level's special modulus P_l must exceed its widest key-switching digit by
+/// (ParamsContext::p_used): the switching error (Q_j / P_l) N sigma sqrt(dnum) then stays below
+/// 2^-4 of its bound at P_l = Q_j, itself below ModDown's rounding error at N = 2^16.
+inline constexpr double kKeySwitchMarginBits = 4.0;
+
 /// Thread safety: immutable after Params's constructor.
 struct ParamsContext {
   ParamsLiteral literal;
@@ -24,11 +29,19 @@ struct ParamsContext {
 
   /// q_inv[l][i] = q_l^-1 mod q_i (i < l), for rescaling from level l.
   std::vector<std::vector<u64>> q_inv;
-  std::vector<u64> p_mod_q;      ///< P mod q_i
-  std::vector<u64> p_inv_mod_q;  ///< P^-1 mod q_i
-  /// modup[l][j]: digit j's primes (those <= l) -> the other primes of q_0..q_l, then P.
+  std::vector<u64> p_mod_q;      ///< P mod q_i (P = all special primes, as in the keys)
+  /// Key switching at level l uses only the first p_used[l] special primes P_l = p_0 ... p_{k'-1}:
+  /// the fewest whose product exceeds every digit modulus at level l by kKeySwitchMarginBits
+  /// (all k where none do). The keys are made with all of P = P_l * R_l; switching multiplies the
+  /// input by R_l^-1 mod Q before ModUp, so the key's P * g_j * s' term becomes P_l * g_j * s',
+  /// and divides by P_l alone: fewer limbs in ModUp, the inner product and ModDown at low levels,
+  /// with the key-switching error (Q_j / P_l) * |e| still below ModDown's rounding error.
+  std::vector<std::size_t> p_used;
+  std::vector<std::vector<u64>> p_used_inv_mod_q;  ///< [l][i] = P_l^-1 mod q_i, i <= l
+  std::vector<std::vector<u64>> p_rest_inv_mod_q;  ///< [l][i] = R_l^-1 mod q_i, i <= l (empty if R_l = 1)
+  /// modup[l][j]: digit j's primes (those <= l) -> the other primes of q_0..q_l, then P_l.
   std::vector<std::vector<BaseConverter>> modup;
-  /// moddown[l]: P -> q_0..q_l.
+  /// moddown[l]: P_l -> q_0..q_l.
   std::vector<BaseConverter> moddown;
 
   std::size_t digit_begin(int j) const { return static_cast<std::size_t>(j) * static_cast<std::size_t>(alpha); }
