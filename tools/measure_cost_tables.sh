@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Re-measures the optimizer's cost tables of both N = 2^16 chains in one sitting, so the plan (n16)
 # and the alpha = 13 baseline (n16-deep) are priced by the same binary on the same machine state:
-# per-level operation costs (one thread, thread CPU time, median of 9), then the sparse-slot
-# bootstraps of each ResNet stage (one thread, median of the warm runs of 3).
+# per-level operation costs at every level (one thread, thread CPU time, median of 9), then the
+# sparse-slot bootstraps of each ResNet stage (one thread, median of the warm runs of 3).
 #
 #   tools/measure_cost_tables.sh [OUT_DIR]      (default data/; logs in OUT_DIR/measure-costs.log)
 #

@@ -40,7 +40,7 @@ struct CostsOptions {
   int log_n = 16;
   std::string params;  ///< a named set; overrides log_n
   int threads = 1;
-  int samples = 4;
+  int samples = 0;  ///< 0: every level
   int repeat = 3;
   std::string out;
   bool json = false;
@@ -122,7 +122,9 @@ nlohmann::json existing_bootstrap(const std::string& path, int log_n, const std:
 nlohmann::json run(const CostsOptions& o) {
   const BenchChain chain = resolve_bench_chain("ola bench costs", o.log_n, o.params);
   if (o.threads < 1) throw Error(ola::mismatch("ola bench costs", "--threads", ">= 1", o.threads));
-  if (o.samples < 2) throw Error(ola::mismatch("ola bench costs", "--samples", ">= 2", o.samples));
+  if (o.samples != 0 && o.samples < 2) {
+    throw Error(ola::mismatch("ola bench costs", "--samples", ">= 2 (or 0: every level)", o.samples));
+  }
   if (o.repeat < 1) throw Error(ola::mismatch("ola bench costs", "--repeat", ">= 1", o.repeat));
   if (sodium_init() < 0) throw std::runtime_error("ola bench costs: libsodium failed to initialise");
   ckks::set_threads(o.threads);
@@ -144,7 +146,9 @@ nlohmann::json run(const CostsOptions& o) {
   const ckks::Ciphertext ax = encryptor.encrypt(encoder.encode(std::span<const double>(x), top, params.default_scale()));
   const ckks::Ciphertext ay = encryptor.encrypt(encoder.encode(std::span<const double>(y), top, params.default_scale()));
 
-  const std::vector<int> levels = sample_levels(top, o.samples);
+  // Every level by default: key switching's costs step where a level needs another special prime
+  // (ckks::Params::p_count_at), which interpolation between a few levels would miss.
+  const std::vector<int> levels = sample_levels(top, o.samples == 0 ? top + 1 : o.samples);
   std::vector<LevelTimes> measured;
   for (int l : levels) {
     const auto t0 = std::chrono::steady_clock::now();
@@ -254,7 +258,7 @@ OLA_REGISTER_BENCH("costs", "measure CKKS operation costs per level and write th
                      sub.add_option("--logn", o->log_n, "ring degree log2 N: 16, or 12..14 (test-only chains)");
                      sub.add_option("--params", o->params, "parameter set with bootstrapping (overrides --logn): " + he::bootstrapping_param_set_names());
                      sub.add_option("--threads", o->threads, "CKKS threads (1: times are thread CPU time)");
-                     sub.add_option("--samples", o->samples, "levels measured (spread over 0..L, both ends); >= 2");
+                     sub.add_option("--samples", o->samples, "levels measured (spread over 0..L, both ends; the rest interpolated); >= 2, default 0 = every level");
                      sub.add_option("--repeat", o->repeat, "runs per operation (the median is kept)");
                      sub.add_option("--out", o->out, "write the cost table here (keeps its bootstrap entries)");
                      sub.add_flag("--json", o->json, "print the cost table as one JSON object on stdout");

@@ -85,6 +85,16 @@ TEST(CliBenchCosts, Logn13TableHasSchemaAndSampledLevels) {
   EXPECT_LT(levels[top]["encode_rep8_ms"].get<double>(), levels[top]["encode_ms"].get<double>());
 }
 
+TEST(CliBenchCosts, EveryLevelIsMeasuredByDefault) {
+  // Key switching's cost steps where a level needs another special prime, so by default no level
+  // is interpolated.
+  const auto r = run_ola("bench costs --logn 12 --repeat 1 --json", /*quiet_stderr=*/true);
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  const auto levels = nlohmann::json::parse(r.output)["levels"];
+  ASSERT_GE(levels.size(), 2u);
+  for (const auto& e : levels) EXPECT_FALSE(e["interpolated"].get<bool>()) << e["level"];
+}
+
 TEST(CliBenchCosts, OverwriteKeepsBootstrapEntries) {
   const auto out = temp_path("keep.json");
   ASSERT_EQ(run_ola("bench costs --logn 12 --samples 2 --repeat 1 --out " + out.string()).exit_code, 0);
