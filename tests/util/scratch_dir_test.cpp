@@ -19,6 +19,17 @@ namespace fs = std::filesystem;
 
 void touch(const fs::path& p) { std::ofstream(p) << "bytes"; }
 
+/// A shell's background job starts with SIGINT ignored, and removal_on_signal rightly leaves an
+/// ignored signal alone, so these tests (which end children with SIGINT) would hang there: this
+/// test binary starts from the default dispositions, before any handler is installed.
+const bool kDefaultSignals = [] {
+  for (const int sig : {SIGINT, SIGTERM}) {
+    struct sigaction old {};
+    if (::sigaction(sig, nullptr, &old) == 0 && old.sa_handler == SIG_IGN) ::signal(sig, SIG_DFL);
+  }
+  return true;
+}();
+
 /// A pid that no process has: a child that has exited and been reaped.
 pid_t dead_pid() {
   const pid_t child = ::fork();

@@ -186,7 +186,9 @@ Params::Params(const ParamsLiteral& lit) {
     double widest = 0;
     for (int j = 0; j < digits; ++j) {
       double bits = 0;
-      for (std::size_t i = c->digit_begin(j); i < c->digit_end(j, l); ++i) bits += std::log2(static_cast<double>(c->q[i].value));
+      for (std::size_t i = c->digit_begin(j); i < c->digit_end(j, l); ++i) {
+        bits += std::log2(static_cast<double>(c->q[i].value));
+      }
       widest = std::max(widest, bits);
     }
     std::size_t used_p = c->p.size();

@@ -11,9 +11,10 @@
 
 namespace ola::ckks::detail {
 
-/// How many bits a level's special modulus P_l must exceed its widest key-switching digit by
-/// (ParamsContext::p_used): the switching error (Q_j / P_l) N sigma sqrt(dnum) then stays below
-/// 2^-4 of its bound at P_l = Q_j, itself below ModDown's rounding error at N = 2^16.
+/// How many bits a level's special modulus P_l must exceed its widest key-switching digit Q_j by
+/// (ParamsContext::p_used): the switching error's key-noise term, about (Q_j / P_l) N sigma
+/// sqrt(dnum) per slot, is then at most 2^-4 of its size at P_l = Q_j and below ModDown's
+/// rounding error, as the chains' full P already left it at their top levels (n16: 7 bits).
 inline constexpr double kKeySwitchMarginBits = 4.0;
 
 /// Thread safety: immutable after Params's constructor.
