@@ -6,10 +6,10 @@
 #
 #   tools/measure_cost_tables.sh [OUT_DIR]      (default data/; logs in OUT_DIR/measure-costs.log)
 #
-# Needs the machine to itself: the n16-deep 2^14-slot bootstrap alone peaks near 20 GB. Takes
-# roughly 45 minutes on the project's 2-core VM (an estimate from the separate runs of session 5). Writes each table to a temporary name and moves it
-# over OUT_DIR/costs-SET.json only when all of its entries are measured, so a failed run leaves the
-# old tables as they were. Environment: OLA (default build/ola); SETS (default "n16-deep n16") and
+# Needs the machine to itself: the n16-deep 2^14-slot bootstrap alone peaks near 20 GB. Took 12.4
+# minutes on the project's 2-core VM (session 16, idle: docs/runs/measure-costs-session16.log).
+# Writes each table to a temporary name and moves it over OUT_DIR/costs-SET.json only when all of
+# its entries are measured, so a failed run leaves the old tables as they were. Environment: OLA (default build/ola); SETS (default "n16-deep n16") and
 # SLOTS (default "16384 8192 4096") to measure other sets, e.g. SETS=test-boot-n12 SLOTS="256 128".
 set -euo pipefail
 cd "$(dirname "$0")/.."

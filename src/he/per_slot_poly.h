@@ -108,7 +108,6 @@ typename B::Ciphertext evaluate_slot_cubic(B& be, const typename B::Ciphertext& 
   return detail::slot_cubic_with_t2(be, t, detail::chebyshev_double(be, t), p);
 }
 
-
 /// Evaluates `p` (1 to 32 coefficient vectors) on t: evaluate_slot_cubic's levels and scale for
 /// degree <= 3; for degree 4..31 as in the file comment, at depth approx::per_slot_ops(degree).depth.
 /// @throws ola::Error if p has no or more than 32 coefficient vectors, one's length differs from

@@ -39,23 +39,18 @@ std::vector<RnsPoly> mod_up(const RnsPoly& c, int level, const Params& params) {
   const std::size_t nq = static_cast<std::size_t>(level) + 1;
   const std::size_t k = ctx.p_used[static_cast<std::size_t>(level)];
   OLA_CHECK(c.limbs >= nq && c.n == n, "mod_up: poly limbs " << c.limbs << " level " << level);
-  // scaled = c * R_l^-1 (NTT form), the decomposed value when the level uses fewer special primes
-  // than the keys hold (ParamsContext::p_used); c itself otherwise.
+  // The decomposed value: c, or c * R_l^-1 (NTT form) when the level uses fewer special primes
+  // than the keys hold (ParamsContext::p_used).
   const std::vector<u64>& rest_inv = ctx.p_rest_inv_mod_q[static_cast<std::size_t>(level)];
-  RnsPoly scaled = RnsPoly::uninitialized(n, nq);
+  RnsPoly scaled;
+  if (!rest_inv.empty()) {
+    scaled = RnsPoly::uninitialized(n, nq);  // written by the product
+    poly_mul_scalar(c, rest_inv, scaled, ctx.q, nq);
+  }
+  const RnsPoly& src = rest_inv.empty() ? c : scaled;
   RnsPoly coeff = RnsPoly::uninitialized(n, nq);
 #pragma omp parallel for num_threads(threads()) if (threads() > 1)
-  for (std::size_t i = 0; i < nq; ++i) {
-    if (rest_inv.empty()) {
-      std::copy(c.limb(i), c.limb(i) + n, scaled.limb(i));
-    } else {
-      const u64 q = ctx.q[i].value, w = rest_inv[i], ws = shoup(w, q);
-      const u64* in = c.limb(i);
-      u64* out = scaled.limb(i);
-      for (std::size_t x = 0; x < n; ++x) out[x] = mul_shoup(in[x], w, ws, q);
-    }
-    std::copy(scaled.limb(i), scaled.limb(i) + n, coeff.limb(i));
-  }
+  for (std::size_t i = 0; i < nq; ++i) std::copy(src.limb(i), src.limb(i) + n, coeff.limb(i));
   to_coeff(coeff, params, nq);
   const int digits = ctx.digits_at(level);
   std::vector<RnsPoly> out;
@@ -84,7 +79,7 @@ std::vector<RnsPoly> mod_up(const RnsPoly& c, int level, const Params& params) {
     for (std::size_t t = 0; t < targets.size(); ++t) {
       const std::size_t i = targets[t];
       if (i >= b && i < e) {
-        std::copy(scaled.limb(i), scaled.limb(i) + n, d.limb(i));
+        std::copy(src.limb(i), src.limb(i) + n, d.limb(i));
         continue;
       }
       const NttTables& tab = i < nq ? ctx.q_ntt[i] : ctx.p_ntt[i - nq];

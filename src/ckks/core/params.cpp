@@ -167,18 +167,14 @@ Params::Params(const ParamsLiteral& lit) {
       row.push_back(inv_mod(reduce_64(c->q[static_cast<std::size_t>(l)].value, qi), qi));
     }
   }
-  // P mod q_i (the keys' special modulus).
-  for (const auto& qi : c->q) {
-    u64 prod = 1;
-    for (const auto& pj : c->p) prod = mul_mod(prod, reduce_64(pj.value, qi), qi);
-    c->p_mod_q.push_back(prod);
-  }
-  // Per level: the special primes key switching uses, their inverses, and the converters.
   const auto product_mod = [](std::span<const Modulus> primes, const Modulus& m) {
     u64 prod = 1;
     for (const auto& x : primes) prod = mul_mod(prod, reduce_64(x.value, m), m);
     return prod;
   };
+  // P mod q_i (the keys' special modulus).
+  for (const auto& qi : c->q) c->p_mod_q.push_back(product_mod(c->p, qi));
+  // Per level: the special primes key switching uses, their inverses, and the converters.
   c->modup.resize(static_cast<std::size_t>(nq));
   c->moddown.reserve(static_cast<std::size_t>(nq));
   for (int l = 0; l < nq; ++l) {
