@@ -130,7 +130,7 @@ TEST(HeCli, BenchInferReportsAgreementAndErrorAgainstTheSimulation) {
 
   const auto bad = run_ola("bench infer --model " + f("small.onnx") + " --plan " + f("plan.json") + " --params nope");
   EXPECT_EQ(bad.exit_code, 2) << bad.all;
-  EXPECT_NE(bad.all.find("--params: name: expected test-n12, test-n13, test-n14, test-boot-n12, test-boot-n13, test-boot-n13-dense, n16, n16-dense, n16-deep, got nope"),
+  EXPECT_NE(bad.all.find("--params: name: expected test-n12, test-n13, test-n14, test-boot-n12, test-boot-n13, test-boot-n13-dense, n16, n16-dense, n16-dense-l11, n16-deep, n16-deep-dense, got nope"),
             std::string::npos)
       << bad.all;
 }

@@ -31,8 +31,8 @@ TEST(IoParamSets, NamesAndRefusal) {
 }
 
 TEST(IoParamSets, NameListsAreDerivedFromTheSets) {
-  EXPECT_EQ(param_set_names(), "test-n12, test-n13, test-n14, test-boot-n12, test-boot-n13, test-boot-n13-dense, n16, n16-dense, n16-deep");
-  EXPECT_EQ(bootstrapping_param_set_names(), "test-boot-n12, test-boot-n13, test-boot-n13-dense, n16, n16-dense, n16-deep");
+  EXPECT_EQ(param_set_names(), "test-n12, test-n13, test-n14, test-boot-n12, test-boot-n13, test-boot-n13-dense, n16, n16-dense, n16-dense-l11, n16-deep, n16-deep-dense");
+  EXPECT_EQ(bootstrapping_param_set_names(), "test-boot-n12, test-boot-n13, test-boot-n13-dense, n16, n16-dense, n16-dense-l11, n16-deep, n16-deep-dense");
 }
 
 TEST(IoParamSets, DeepSetLeavesFifteenLevelsWithinTheSecurityBound) {
@@ -61,6 +61,42 @@ TEST(IoParamSets, DenseSetIsN16WithAUniformTernarySecretAndEncapsulation) {
   EXPECT_EQ(dense.boot->ephemeral_hamming_weight, 32);
   EXPECT_EQ(n16.boot->ephemeral_hamming_weight, 0);
   EXPECT_EQ(bootstrap_output_level(params, *dense.boot), 10);
+}
+
+TEST(IoParamSets, DenseL11SetTradesAnEvalModLevelForAnEleventhComputeLevel) {
+  const ParamSet l11 = param_set_by_name("n16-dense-l11");
+  const ParamSet dense = param_set_by_name("n16-dense");
+  const ckks::Params params(l11.params);
+  EXPECT_FALSE(params.test_only());
+  EXPECT_EQ(params.secret(), ckks::SecretDistribution::uniform_ternary);
+  EXPECT_LE(params.log_qp(), ckks::max_log_qp_128(16));
+  EXPECT_EQ(l11.params.log_q.size(), dense.params.log_q.size());  // the same 26 primes in Q
+  EXPECT_EQ(std::count(l11.params.log_q.begin(), l11.params.log_q.end(), 40), 11);
+  EXPECT_EQ(std::count(l11.params.log_q.begin(), l11.params.log_q.end(), 60), 12);  // StC top + 8 + 3
+  EXPECT_EQ(l11.params.log_p, dense.params.log_p);
+  ASSERT_TRUE(l11.boot.has_value());
+  EXPECT_EQ(l11.boot->ephemeral_hamming_weight, 32);
+  EXPECT_EQ(l11.boot->eval_mod.k_range, 12);
+  EXPECT_EQ(bootstrap_output_level(params, *l11.boot), 11);
+  // The K = 24 EvalMod of n16-dense would leave 10 levels on this chain, as on its own.
+  EXPECT_EQ(bootstrap_output_level(params, *dense.boot), 10);
+}
+
+TEST(IoParamSets, DeepDenseSetHasSixteenLevelsWithTheEncapsulatedBootstrapping) {
+  const ParamSet deep_dense = param_set_by_name("n16-deep-dense");
+  const ParamSet deep = param_set_by_name("n16-deep");
+  const ckks::Params params(deep_dense.params);
+  EXPECT_FALSE(params.test_only());
+  EXPECT_EQ(params.secret(), ckks::SecretDistribution::uniform_ternary);
+  EXPECT_LE(params.log_qp(), ckks::max_log_qp_128(16));
+  EXPECT_EQ(deep_dense.params.log_q.size(), deep.params.log_q.size());
+  EXPECT_EQ(std::count(deep_dense.params.log_q.begin(), deep_dense.params.log_q.end(), 40), 16);
+  EXPECT_EQ(std::count(deep_dense.params.log_q.begin(), deep_dense.params.log_q.end(), 60), 12);
+  EXPECT_EQ(deep_dense.params.log_p, deep.params.log_p);
+  EXPECT_EQ(params.alpha(), 4);
+  ASSERT_TRUE(deep_dense.boot.has_value());
+  EXPECT_EQ(deep_dense.boot->ephemeral_hamming_weight, 32);
+  EXPECT_EQ(bootstrap_output_level(params, *deep_dense.boot), 16);
 }
 
 TEST(IoParamSets, BootstrapOutputLevelIsTheBootstrappersOwn) {

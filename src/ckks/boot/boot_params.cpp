@@ -30,6 +30,29 @@ ParamsLiteral bootstrap_params_n16_dense() {
   return lit;
 }
 
+ParamsLiteral bootstrap_params_n16_dense_l11() {
+  ParamsLiteral lit = bootstrap_params_n16_dense();
+  const auto eval_mod_first = lit.log_q.begin() + 1 + 10 + 3;  // after q_0, computation, SlotToCoeff
+  lit.log_q.erase(eval_mod_first);                            // EvalMod 8 x 60
+  lit.log_q.insert(lit.log_q.begin() + 1, 40);                // 11 compute levels
+  return lit;
+}
+
+ParamsLiteral bootstrap_params_n16_deep_dense() {
+  ParamsLiteral lit = bootstrap_params_n16_deep();
+  lit.secret = SecretDistribution::uniform_ternary;
+  lit.log_q.erase(lit.log_q.begin() + 1 + 15 + 3);  // EvalMod 8 x 60 (K = 12 under encapsulation)
+  lit.log_q.insert(lit.log_q.begin() + 1, 40);       // 16 compute levels
+  return lit;
+}
+
+BootstrapLiteral bootstrap_literal_n16_dense_l11() {
+  BootstrapLiteral b;
+  b.eval_mod = EvalModLiteral{.k_range = 12, .double_angle = 3, .cos_degree = 31};
+  b.ephemeral_hamming_weight = 32;
+  return b;
+}
+
 ParamsLiteral bootstrap_test_params(int log_n) {
   if (log_n < 12 || log_n > 14) throw ParamError(ola::mismatch("bootstrap_test_params", "log_n", "12..14", log_n));
   ParamsLiteral lit{.log_n = log_n, .log_q = {50, 40, 40, 48, 60}, .log_p = {61, 61, 61, 61}, .dnum = 4,

@@ -49,7 +49,9 @@ std::vector<ParamSet> all_param_sets() {
           {"test-boot-n13-dense", dense(boot_test_literal(13, 4)), encapsulated(ckks::bootstrap_test_literal())},
           {"n16", ckks::bootstrap_params_n16(), ckks::BootstrapLiteral{}},
           {"n16-dense", ckks::bootstrap_params_n16_dense(), encapsulated(ckks::BootstrapLiteral{})},
-          {"n16-deep", ckks::bootstrap_params_n16_deep(), ckks::BootstrapLiteral{}}};
+          {"n16-dense-l11", ckks::bootstrap_params_n16_dense_l11(), ckks::bootstrap_literal_n16_dense_l11()},
+          {"n16-deep", ckks::bootstrap_params_n16_deep(), ckks::BootstrapLiteral{}},
+          {"n16-deep-dense", ckks::bootstrap_params_n16_deep_dense(), ckks::bootstrap_literal_n16_dense_l11()}};
 }
 
 std::string join_names(bool bootstrapping_only) {

@@ -34,15 +34,19 @@ struct ParamSet {
 ///  * "n16-dense": ckks::bootstrap_params_n16_dense(), n16's chain with a uniform ternary secret
 ///    (128-bit by the HE-standard table with no sparse-secret caveat) and sparse-secret
 ///    encapsulation in its bootstrapping (ephemeral weight 32).
+///  * "n16-dense-l11": ckks::bootstrap_params_n16_dense_l11() with its literal: n16-dense with 11
+///    compute levels, EvalMod at K = 12 taking one level less (encapsulation bounds |I|).
 ///  * "n16-deep": ckks::bootstrap_params_n16_deep(), the same bootstrapping with 15 compute levels
 ///    (dnum 8), for plans whose blocks need more than 10 levels between bootstraps.
+///  * "n16-deep-dense": ckks::bootstrap_params_n16_deep_dense(): n16-deep with n16-dense-l11's
+///    secret and bootstrapping, whose EvalMod prime fewer is a 16th compute level.
 /// @throws ola::Error naming the known sets if `name` is none of them.
 ParamSet param_set_by_name(const std::string& name);
 
-/// "test-n12, test-n13, test-n14, test-boot-n12, test-boot-n13, test-boot-n13-dense, n16, n16-dense, n16-deep" (help texts, errors).
+/// "test-n12, test-n13, test-n14, test-boot-n12, test-boot-n13, test-boot-n13-dense, n16, n16-dense, n16-dense-l11, n16-deep, n16-deep-dense" (help texts, errors).
 std::string param_set_names();
 
-/// The sets with a bootstrapping chain, "test-boot-n12, test-boot-n13, test-boot-n13-dense, n16, n16-dense, n16-deep" (the
+/// The sets with a bootstrapping chain, "test-boot-n12, test-boot-n13, test-boot-n13-dense, n16, n16-dense, n16-dense-l11, n16-deep, n16-deep-dense" (the
 /// `--params` of `ola bench costs|bootstrap`).
 std::string bootstrapping_param_set_names();
 

@@ -124,6 +124,22 @@ TEST(SparseEncapsulation, EphemeralWeightLetsEvalModUseARangeOf16AndOneLevelLess
   EXPECT_LT(std::log2(err), -15.5) << "precision bits " << -std::log2(err);
 }
 
+TEST(SparseEncapsulation, EphemeralWeightLetsEvalModUseARangeOf12AtFullPrecision) {
+  // n16-dense-l11's EvalMod (K = 12, degree 31, r = 3: depth 8, one level less than the default):
+  // on [-12, 12] the degree-31 series is as precise as the default's (EvalMod tests), so unlike
+  // K = 16 above the bootstrap keeps the default's precision. |I| >= 12 needs the 33 terms of I
+  // (each in [-1/2, 1/2], sd 1.66 together) to pass 11.5: beyond 6.9 sigma.
+  DenseCtx& c = ctx();
+  const std::size_t slots = 64;
+  BootstrapLiteral lit = encapsulated_literal();
+  lit.eval_mod = bootstrap_literal_n16_dense_l11().eval_mod;
+  const Bootstrapper boot(c.evaluator_for(slots, lit, true), c.encoder, lit, slots);
+  EXPECT_EQ(boot.depth(), bootstrap_test_literal().cts_levels + 8 + bootstrap_test_literal().stc_levels);
+  const auto z = random_slots(slots, 12);
+  const double err = max_error(c.encoder.decode(c.decryptor.decrypt(boot.bootstrap(encrypt_at_zero(c, z)))), z);
+  EXPECT_LT(std::log2(err), -21) << "precision bits " << -std::log2(err);
+}
+
 TEST(SparseEncapsulation, BootstrapperRefusesMissingOrMismatchedKeys) {
   DenseCtx& c = ctx();
   const std::size_t slots = 64;
