@@ -30,20 +30,24 @@ ParamsLiteral bootstrap_params_n16_dense() {
   return lit;
 }
 
-ParamsLiteral bootstrap_params_n16_dense_l11() {
-  ParamsLiteral lit = bootstrap_params_n16_dense();
-  const auto eval_mod_first = lit.log_q.begin() + 1 + 10 + 3;  // after q_0, computation, SlotToCoeff
-  lit.log_q.erase(eval_mod_first);                            // EvalMod 8 x 60
-  lit.log_q.insert(lit.log_q.begin() + 1, 40);                // 11 compute levels
+namespace {
+/// `lit` (q_0, `compute` levels of 40 bits, 3 SlotToCoeff, EvalMod, CoeffToSlot primes) with a
+/// uniform ternary secret and its first EvalMod prime turned into one more compute level: the
+/// chain of bootstrap_literal_n16_dense_l11(), whose EvalMod is one level shorter.
+ParamsLiteral dense_with_eval_mod_level_for_compute(ParamsLiteral lit, int compute) {
+  lit.secret = SecretDistribution::uniform_ternary;
+  lit.log_q.erase(lit.log_q.begin() + 1 + compute + 3);  // after q_0, computation, SlotToCoeff
+  lit.log_q.insert(lit.log_q.begin() + 1, 40);
   return lit;
+}
+}  // namespace
+
+ParamsLiteral bootstrap_params_n16_dense_l11() {
+  return dense_with_eval_mod_level_for_compute(bootstrap_params_n16(), 10);  // 11 compute levels
 }
 
 ParamsLiteral bootstrap_params_n16_deep_dense() {
-  ParamsLiteral lit = bootstrap_params_n16_deep();
-  lit.secret = SecretDistribution::uniform_ternary;
-  lit.log_q.erase(lit.log_q.begin() + 1 + 15 + 3);  // EvalMod 8 x 60 (K = 12 under encapsulation)
-  lit.log_q.insert(lit.log_q.begin() + 1, 40);       // 16 compute levels
-  return lit;
+  return dense_with_eval_mod_level_for_compute(bootstrap_params_n16_deep(), 15);  // 16 compute levels
 }
 
 BootstrapLiteral bootstrap_literal_n16_dense_l11() {
