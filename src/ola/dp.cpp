@@ -87,16 +87,43 @@ void validate(const DpProblem& p) {
   if (open) throw Error(ola::mismatch(w, "steps", "every skip_open closed by a skip_merge", "an open skip at the end"));
 }
 
-// Evaluates the option (bootstrap b, step cost from level r0) for all k of one (ri, si) row.
-inline void relax_row(double* row, std::uint16_t* dec, const double* next_row, int K, int q, double cost,
-                      std::uint16_t code) {
-  for (int k = q; k <= K; ++k) {
-    const double v = cost + next_row[k - q];
-    if (v < row[k]) {
-      row[k] = v;
-      dec[k] = code;
+// One way to leave a state of a row: the next step's row it reaches, the loss units it spends
+// (q), its cost and its decision code.
+struct Option {
+  const double* next_row;
+  int q;
+  double cost;
+  std::uint16_t code;
+};
+
+// Relaxes row[k] over k in [k0, k1) with every option, in order (so ties go to the earlier option,
+// as a k-outer loop would). The caller keeps [k0, k1) small enough for row and dec to stay in the
+// L1 cache while the options stream their next rows; the loop is branch-free, so it vectorises.
+inline void relax_chunk(double* __restrict row, std::uint16_t* __restrict dec, const std::vector<Option>& options,
+                        int k0, int k1) {
+  for (const Option& o : options) {
+    const double* __restrict next_row = o.next_row;
+    for (int k = std::max(k0, o.q); k < k1; ++k) {
+      const double v = o.cost + next_row[k - o.q];
+      const bool better = v < row[k];
+      row[k] = better ? v : row[k];
+      dec[k] = better ? o.code : dec[k];
     }
   }
+}
+
+// Whether a skip branch is open when step i starts. The skip structure is static, so a step
+// outside a residual block only has states without a skip level, and one inside only states with
+// one: the DP fills just those rows.
+std::vector<bool> skip_open_before(const DpProblem& p) {
+  std::vector<bool> open(p.steps.size(), false);
+  bool now = false;
+  for (std::size_t i = 0; i < p.steps.size(); ++i) {
+    open[i] = now;
+    if (p.steps[i].kind == StepKind::skip_open) now = true;
+    if (p.steps[i].kind == StepKind::skip_merge) now = false;
+  }
+  return open;
 }
 
 double table_ms(const std::vector<double>& t, int level) {
@@ -122,55 +149,80 @@ DpResult solve_dp(const DpProblem& p) {
   for (int ri = 0; ri < d.R; ++ri) {
     for (int k = 0; k <= d.K; ++k) next[d.index(ri, 0, k)] = 0.0;
   }
+  const std::vector<bool> open_before = skip_open_before(p);
+  // Per skip index: the best time and decision when bootstrapping before the current step.
+  std::vector<double> boot_row(static_cast<std::size_t>(d.S) * static_cast<std::size_t>(d.K + 1));
+  std::vector<std::uint16_t> boot_dec(boot_row.size());
   for (std::size_t i = p.steps.size(); i-- > 0;) {
     const DpStep& st = p.steps[i];
-    std::fill(cur.begin(), cur.end(), kInfMs);
     std::uint16_t* dec_step = res.decision.data() + i * d.per_step;
     const bool can_boot = st.bootstrap_ms < kInfMs;
-    for (int ri = 0; ri < d.R; ++ri) {
-      const int r = d.min_level + ri;
-      for (int si = 0; si < d.S; ++si) {
-        const bool skip_open_now = si != 0;
-        if (st.kind == StepKind::skip_open && skip_open_now) continue;
-        if (st.kind == StepKind::skip_merge && !skip_open_now) continue;
-        double* row = cur.data() + d.index(ri, si, 0);
-        std::uint16_t* dec = dec_step + d.index(ri, si, 0);
-        for (int b = 0; b < (can_boot ? 2 : 1); ++b) {
-          const int r0 = b ? p.boot_level : r;
-          const double boot = b ? st.bootstrap_ms : 0.0;
-          const int r0i = r0 - d.min_level;
-          switch (st.kind) {
-            case StepKind::linear: {
-              const int r1 = r0 - st.depth;
-              if (r1 < d.min_level) break;
-              relax_row(row, dec, next.data() + d.index(r1 - d.min_level, si, 0), d.K, 0,
-                        boot + table_ms(st.ms_at_level, r0), static_cast<std::uint16_t>(b));
-              break;
-            }
-            case StepKind::activation: {
-              for (std::size_t c = 0; c < st.choices.size(); ++c) {
-                const DpChoice& ch = st.choices[c];
-                const int r1 = r0 - ch.depth;
-                const double ms = ch.ms_at_level[static_cast<std::size_t>(r0)];
-                if (r1 < d.min_level || ch.loss_units > d.K || !(ms < kInfMs)) continue;
-                relax_row(row, dec, next.data() + d.index(r1 - d.min_level, si, 0), d.K, ch.loss_units,
-                          boot + ms, static_cast<std::uint16_t>((c << 1) | static_cast<unsigned>(b)));
-              }
-              break;
-            }
-            case StepKind::skip_open:
-              relax_row(row, dec, next.data() + d.index(r0i, 1 + r0i, 0), d.K, 0, boot,
-                        static_cast<std::uint16_t>(b));
-              break;
-            case StepKind::skip_merge: {
-              const int m = merged_level(r0, d.min_level + si - 1, st.merge_spends_level_at_equal);
-              if (m < d.min_level) break;
-              relax_row(row, dec, next.data() + d.index(m - d.min_level, 0, 0), d.K, 0,
-                        boot + table_ms(st.ms_at_level, m), static_cast<std::uint16_t>(b));
-              break;
-            }
-          }
+    // The reachable skip states of this step: none (si = 0) outside a block, a level inside.
+    const int si_first = open_before[i] ? 1 : 0;
+    const int si_end = open_before[i] ? d.S : 1;
+    // The options of leaving a state at level r0 (after the optional bootstrap b) with skip index si.
+    const auto options_at = [&](int r0, int b, int si) {
+      std::vector<Option> options;
+      const double boot = b ? st.bootstrap_ms : 0.0;
+      const auto next_row = [&](int level, int skip_index) { return next.data() + d.index(level - d.min_level, skip_index, 0); };
+      const auto code = [b](unsigned choice) { return static_cast<std::uint16_t>((choice << 1) | static_cast<unsigned>(b)); };
+      switch (st.kind) {
+        case StepKind::linear: {
+          const int r1 = r0 - st.depth;
+          if (r1 >= d.min_level) options.push_back({next_row(r1, si), 0, boot + table_ms(st.ms_at_level, r0), code(0)});
+          break;
         }
+        case StepKind::activation:
+          for (std::size_t c = 0; c < st.choices.size(); ++c) {
+            const DpChoice& ch = st.choices[c];
+            const int r1 = r0 - ch.depth;
+            const double ms = ch.ms_at_level[static_cast<std::size_t>(r0)];
+            if (r1 < d.min_level || ch.loss_units > d.K || !(ms < kInfMs)) continue;
+            options.push_back({next_row(r1, si), ch.loss_units, boot + ms, code(static_cast<unsigned>(c))});
+          }
+          break;
+        case StepKind::skip_open:
+          options.push_back({next_row(r0, 1 + r0 - d.min_level), 0, boot, code(0)});
+          break;
+        case StepKind::skip_merge: {
+          const int m = merged_level(r0, d.min_level + si - 1, st.merge_spends_level_at_equal);
+          if (m >= d.min_level) options.push_back({next_row(m, 0), 0, boot + table_ms(st.ms_at_level, m), code(0)});
+          break;
+        }
+      }
+      return options;
+    };
+    constexpr int kChunk = 1024;  // 8 KiB of a row and 2 KiB of its decisions
+    const auto relax_row = [&](double* row, std::uint16_t* dec, const std::vector<Option>& options) {
+      std::fill(row, row + d.K + 1, kInfMs);
+      for (int k0 = 0; k0 <= d.K; k0 += kChunk) relax_chunk(row, dec, options, k0, std::min(d.K + 1, k0 + kChunk));
+    };
+    // Bootstrapping before the step leads to the same level from every level r, so its best
+    // continuation depends on the skip index only: solved once per skip index, then merged into
+    // each row after the row's own options (the order a single pass would take them in).
+    const int skips = si_end - si_first;
+    if (can_boot) {
+#pragma omp parallel for schedule(dynamic)
+      for (int j = 0; j < skips; ++j) {
+        const std::size_t at = static_cast<std::size_t>(j) * static_cast<std::size_t>(d.K + 1);
+        relax_row(boot_row.data() + at, boot_dec.data() + at, options_at(p.boot_level, 1, si_first + j));
+      }
+    }
+#pragma omp parallel for schedule(dynamic)
+    for (int row_index = 0; row_index < d.R * skips; ++row_index) {
+      const int ri = row_index / skips;
+      const int si = si_first + row_index % skips;
+      double* row = cur.data() + d.index(ri, si, 0);
+      std::uint16_t* dec = dec_step + d.index(ri, si, 0);
+      relax_row(row, dec, options_at(d.min_level + ri, 0, si));
+      if (!can_boot) continue;
+      const std::size_t at = static_cast<std::size_t>(si - si_first) * static_cast<std::size_t>(d.K + 1);
+      const double* __restrict brow = boot_row.data() + at;
+      const std::uint16_t* __restrict bdec = boot_dec.data() + at;
+      for (int k = 0; k <= d.K; ++k) {
+        const bool better = brow[k] < row[k];
+        row[k] = better ? brow[k] : row[k];
+        dec[k] = better ? bdec[k] : dec[k];
       }
     }
     std::swap(cur, next);

@@ -1,6 +1,7 @@
 #include "ola/dp.h"
 
 #include <gtest/gtest.h>
+#include <omp.h>
 
 #include <cmath>
 #include <random>
@@ -169,6 +170,58 @@ TEST(Dp, MatchesExhaustiveSearchOnRandomInstances) {
     }
   }
   EXPECT_GT(feasible, 400);  // the generator must produce mostly feasible instances
+}
+
+// The same instances with every loss scaled to hundreds of units, so that the front spans several
+// of the blocks of k the DP relaxes at a time (and ties between equally fast plans of different
+// losses meet block edges).
+TEST(Dp, MatchesExhaustiveSearchWhenTheFrontSpansManyBlocks) {
+  std::mt19937 rng(777);
+  constexpr int kScale = 613;  // odd, so scaled losses fall on every offset within a block
+  int compared = 0;
+  for (int trial = 0; trial < 60; ++trial) {
+    DpProblem p = random_problem(rng);
+    p.max_units = p.max_units * kScale + kScale / 2;
+    for (auto& st : p.steps) {
+      for (auto& c : st.choices) c.loss_units *= kScale;
+    }
+    const std::vector<double> want = Exhaustive{p, {}}.solve();
+    const DpResult got = solve_dp(p);
+    ASSERT_EQ(got.best_ms.size(), want.size());
+    for (std::size_t k = 0; k < want.size(); ++k) {
+      if (!(want[k] < kInfMs)) {
+        EXPECT_FALSE(got.best_ms[k] < kInfMs) << "trial " << trial << " k " << k;
+        continue;
+      }
+      ++compared;
+      EXPECT_NEAR(got.best_ms[k], want[k], 1e-9 * want[k]) << "trial " << trial << " k " << k;
+    }
+    const auto sol = reconstruct(p, got, p.max_units);
+    if (sol) {
+      EXPECT_NEAR(sol->total_ms, got.best_ms.back(), 1e-9 * sol->total_ms);
+    }
+  }
+  EXPECT_GT(compared, 20000);  // the generator must produce mostly feasible instances
+}
+
+// Rows are solved in parallel: one thread and several give the same tables, decisions included.
+TEST(Dp, SameResultForAnyThreadCount) {
+  std::mt19937 rng(99);
+  for (int trial = 0; trial < 20; ++trial) {
+    DpProblem p = random_problem(rng);
+    p.max_units = 2500;
+    for (auto& st : p.steps) {
+      for (auto& c : st.choices) c.loss_units *= 401;
+    }
+    const int threads = omp_get_max_threads();
+    omp_set_num_threads(1);
+    const DpResult one = solve_dp(p);
+    omp_set_num_threads(std::max(2, threads));
+    const DpResult many = solve_dp(p);
+    omp_set_num_threads(threads);
+    EXPECT_EQ(one.best_ms, many.best_ms) << "trial " << trial;
+    EXPECT_EQ(one.decision, many.decision) << "trial " << trial;
+  }
 }
 
 // One site, a cheap lossy and an expensive exact-ish candidate: the budget decides.
