@@ -145,63 +145,62 @@ double replay_ms(const DpProblem& p, const DpSolution& s) {
   return t;
 }
 
+// Compares the DP with exhaustive search on one instance, at every budget k: the same minimum
+// time, and a reconstructed solution that takes exactly that time within budget. Returns the
+// number of feasible budgets.
+int expect_matches_exhaustive(const DpProblem& p, int trial) {
+  const std::vector<double> want = Exhaustive{p, {}}.solve();
+  const DpResult got = solve_dp(p);
+  EXPECT_EQ(got.best_ms.size(), want.size());
+  if (got.best_ms.size() != want.size()) return 0;
+  int feasible = 0;
+  for (std::size_t k = 0; k < want.size(); ++k) {
+    if (!(want[k] < kInfMs)) {
+      EXPECT_FALSE(got.best_ms[k] < kInfMs) << "trial " << trial << " k " << k;
+      EXPECT_FALSE(reconstruct(p, got, static_cast<int>(k)).has_value());
+      continue;
+    }
+    ++feasible;
+    EXPECT_NEAR(got.best_ms[k], want[k], 1e-9 * want[k]) << "trial " << trial << " k " << k;
+    const auto sol = reconstruct(p, got, static_cast<int>(k));
+    EXPECT_TRUE(sol.has_value()) << "trial " << trial << " k " << k;
+    if (!sol) continue;
+    EXPECT_NEAR(sol->total_ms, want[k], 1e-9 * want[k]);
+    EXPECT_NEAR(replay_ms(p, *sol), sol->total_ms, 1e-9 * want[k]);
+    EXPECT_LE(sol->loss_units, static_cast<int>(k));
+    for (const auto& sd : sol->steps) EXPECT_GE(sd.level_after, p.min_level);
+  }
+  return feasible;
+}
+
+// Multiplies every candidate's loss by `factor`, so that the front spans that many more units.
+void scale_losses(DpProblem& p, int factor) {
+  for (auto& st : p.steps) {
+    for (auto& c : st.choices) c.loss_units *= factor;
+  }
+}
+
 TEST(Dp, MatchesExhaustiveSearchOnRandomInstances) {
   std::mt19937 rng(12345);
   int feasible = 0;
-  for (int trial = 0; trial < 400; ++trial) {
-    const DpProblem p = random_problem(rng);
-    const std::vector<double> want = Exhaustive{p, {}}.solve();
-    const DpResult got = solve_dp(p);
-    ASSERT_EQ(got.best_ms.size(), want.size());
-    for (std::size_t k = 0; k < want.size(); ++k) {
-      if (!(want[k] < kInfMs)) {
-        EXPECT_FALSE(got.best_ms[k] < kInfMs) << "trial " << trial << " k " << k;
-        EXPECT_FALSE(reconstruct(p, got, static_cast<int>(k)).has_value());
-        continue;
-      }
-      ++feasible;
-      EXPECT_NEAR(got.best_ms[k], want[k], 1e-9 * want[k]) << "trial " << trial << " k " << k;
-      const auto sol = reconstruct(p, got, static_cast<int>(k));
-      ASSERT_TRUE(sol.has_value());
-      EXPECT_NEAR(sol->total_ms, want[k], 1e-9 * want[k]);
-      EXPECT_NEAR(replay_ms(p, *sol), sol->total_ms, 1e-9 * want[k]);
-      EXPECT_LE(sol->loss_units, static_cast<int>(k));
-      for (const auto& sd : sol->steps) EXPECT_GE(sd.level_after, p.min_level);
-    }
-  }
+  for (int trial = 0; trial < 400; ++trial) feasible += expect_matches_exhaustive(random_problem(rng), trial);
   EXPECT_GT(feasible, 400);  // the generator must produce mostly feasible instances
 }
 
-// The same instances with every loss scaled to hundreds of units, so that the front spans several
-// of the blocks of k the DP relaxes at a time (and ties between equally fast plans of different
-// losses meet block edges).
+// The same kind of instances with every loss scaled to hundreds of units, so that the front spans
+// several of the blocks of k the DP relaxes at a time (and ties between equally fast plans of
+// different losses meet block edges).
 TEST(Dp, MatchesExhaustiveSearchWhenTheFrontSpansManyBlocks) {
   std::mt19937 rng(777);
   constexpr int kScale = 613;  // odd, so scaled losses fall on every offset within a block
-  int compared = 0;
+  int feasible = 0;
   for (int trial = 0; trial < 60; ++trial) {
     DpProblem p = random_problem(rng);
     p.max_units = p.max_units * kScale + kScale / 2;
-    for (auto& st : p.steps) {
-      for (auto& c : st.choices) c.loss_units *= kScale;
-    }
-    const std::vector<double> want = Exhaustive{p, {}}.solve();
-    const DpResult got = solve_dp(p);
-    ASSERT_EQ(got.best_ms.size(), want.size());
-    for (std::size_t k = 0; k < want.size(); ++k) {
-      if (!(want[k] < kInfMs)) {
-        EXPECT_FALSE(got.best_ms[k] < kInfMs) << "trial " << trial << " k " << k;
-        continue;
-      }
-      ++compared;
-      EXPECT_NEAR(got.best_ms[k], want[k], 1e-9 * want[k]) << "trial " << trial << " k " << k;
-    }
-    const auto sol = reconstruct(p, got, p.max_units);
-    if (sol) {
-      EXPECT_NEAR(sol->total_ms, got.best_ms.back(), 1e-9 * sol->total_ms);
-    }
+    scale_losses(p, kScale);
+    feasible += expect_matches_exhaustive(p, trial);
   }
-  EXPECT_GT(compared, 20000);  // the generator must produce mostly feasible instances
+  EXPECT_GT(feasible, 20000);  // the generator must produce mostly feasible instances
 }
 
 // Rows are solved in parallel: one thread and several give the same tables, decisions included.
@@ -210,9 +209,7 @@ TEST(Dp, SameResultForAnyThreadCount) {
   for (int trial = 0; trial < 20; ++trial) {
     DpProblem p = random_problem(rng);
     p.max_units = 2500;
-    for (auto& st : p.steps) {
-      for (auto& c : st.choices) c.loss_units *= 401;
-    }
+    scale_losses(p, 401);
     const int threads = omp_get_max_threads();
     omp_set_num_threads(1);
     const DpResult one = solve_dp(p);
