@@ -65,7 +65,8 @@ struct DpResult {
   std::vector<std::uint16_t> decision;  ///< [step][r][s][k]: (choice << 1) | bootstrap, 0xFFFF none
 };
 
-/// Solves the whole front.
+/// Solves the whole front. The rows of a step run on OpenMP threads (as many as
+/// omp_get_max_threads()); the result, decisions included, does not depend on their number.
 /// @throws ola::Error if the problem is malformed: levels out of order (min_level > boot_level or
 ///         start_level < min_level), negative depth or loss units, a linear/merge ms_at_level table
 ///         shorter than the top level + 1, skip_open inside an open skip, skip_merge without one,
