@@ -112,6 +112,17 @@ inline void relax_chunk(double* __restrict row, std::uint16_t* __restrict dec, c
   }
 }
 
+// Takes, over k in [k0, k1), the precomputed alternative (value[k], code[k]) where it is strictly
+// better: after a row's own options, as a single pass over all options would.
+inline void take_better(double* __restrict row, std::uint16_t* __restrict dec, const double* __restrict value,
+                        const std::uint16_t* __restrict code, int k0, int k1) {
+  for (int k = k0; k < k1; ++k) {
+    const bool better = value[k] < row[k];
+    row[k] = better ? value[k] : row[k];
+    dec[k] = better ? code[k] : dec[k];
+  }
+}
+
 // Whether a skip branch is open when step i starts. The skip structure is static, so a step
 // outside a residual block only has states without a skip level, and one inside only states with
 // one: the DP fills just those rows.
@@ -193,9 +204,15 @@ DpResult solve_dp(const DpProblem& p) {
       return options;
     };
     constexpr int kChunk = 1024;  // 8 KiB of a row and 2 KiB of its decisions
-    const auto relax_row = [&](double* row, std::uint16_t* dec, const std::vector<Option>& options) {
+    // Fills a row from its options and, if given, a precomputed alternative row (boot_row), block by block.
+    const auto relax_row = [&](double* row, std::uint16_t* dec, const std::vector<Option>& options,
+                               const double* alt_row = nullptr, const std::uint16_t* alt_dec = nullptr) {
       std::fill(row, row + d.K + 1, kInfMs);
-      for (int k0 = 0; k0 <= d.K; k0 += kChunk) relax_chunk(row, dec, options, k0, std::min(d.K + 1, k0 + kChunk));
+      for (int k0 = 0; k0 <= d.K; k0 += kChunk) {
+        const int k1 = std::min(d.K + 1, k0 + kChunk);
+        relax_chunk(row, dec, options, k0, k1);
+        if (alt_row != nullptr) take_better(row, dec, alt_row, alt_dec, k0, k1);
+      }
     };
     // Bootstrapping before the step leads to the same level from every level r, so its best
     // continuation depends on the skip index only: solved once per skip index, then merged into
@@ -214,16 +231,9 @@ DpResult solve_dp(const DpProblem& p) {
       const int si = si_first + row_index % skips;
       double* row = cur.data() + d.index(ri, si, 0);
       std::uint16_t* dec = dec_step + d.index(ri, si, 0);
-      relax_row(row, dec, options_at(d.min_level + ri, 0, si));
-      if (!can_boot) continue;
       const std::size_t at = static_cast<std::size_t>(si - si_first) * static_cast<std::size_t>(d.K + 1);
-      const double* __restrict brow = boot_row.data() + at;
-      const std::uint16_t* __restrict bdec = boot_dec.data() + at;
-      for (int k = 0; k <= d.K; ++k) {
-        const bool better = brow[k] < row[k];
-        row[k] = better ? brow[k] : row[k];
-        dec[k] = better ? bdec[k] : dec[k];
-      }
+      relax_row(row, dec, options_at(d.min_level + ri, 0, si), can_boot ? boot_row.data() + at : nullptr,
+                boot_dec.data() + at);
     }
     std::swap(cur, next);
   }
