@@ -3,7 +3,7 @@
 #pragma once
 
 #include <algorithm>
-#include <optional>
+#include <utility>
 #include <span>
 #include <string>
 #include <vector>
@@ -16,7 +16,8 @@ namespace ola::he {
 
 /// out = T(in): sum_g rotate( sum_b rotate(diag_{g+b}, -g) (.) rotate(in, b), g ), rescaled once,
 /// then out += rotate(out, s) for each replicate step (Halevi-Shoup 2018, Sec. 4.1). Each giant
-/// step's inner sum is one fused mul_plain_sum over its diagonals.
+/// step's inner sum is one fused mul_plain_sum over its diagonals; the giant-step rotations share
+/// one ModDown (backend add_rotated).
 /// Level: consumes one (result at level(in) - 1). Scale: exactly the backend's base scale, whatever
 /// in's (encode_for_mul_to_base, he/backend.h).
 /// A giant step's plaintexts are encoded together before its inner sum, so memory peaks at
@@ -36,7 +37,7 @@ typename B::Ciphertext apply_transform(B& be, const typename B::Ciphertext& in, 
     return static_cast<std::size_t>(std::lower_bound(sp.baby_steps.begin(), sp.baby_steps.end(), b) -
                                     sp.baby_steps.begin());
   };
-  std::optional<Ct> acc;
+  typename B::RotationSum acc{};
   for (int g : sp.giant_steps) {
     // The giant step's diagonals, encoded, and their baby rotations: one fused inner product.
     std::vector<typename B::Plaintext> pts;
@@ -47,16 +48,11 @@ typename B::Ciphertext apply_transform(B& be, const typename B::Ciphertext& in, 
       terms.push_back(&babies[baby_index(baby_of(sp, t.shifts[d]))]);
     }
     OLA_CHECK(!terms.empty(), "apply_transform: giant step " << g << " without diagonals");
-    Ct inner = be.mul_plain_sum(std::span<const Ct* const>(terms), std::span<const typename B::Plaintext>(pts));
+    const Ct inner = be.mul_plain_sum(std::span<const Ct* const>(terms), std::span<const typename B::Plaintext>(pts));
     pts.clear();
-    Ct moved = g == 0 ? std::move(inner) : be.rotate(inner, g);
-    if (acc) {
-      be.add_inplace(*acc, moved);
-    } else {
-      acc = std::move(moved);
-    }
+    be.add_rotated(acc, inner, g);
   }
-  Ct out = be.rescale(*acc);
+  Ct out = be.rescale(be.finish_rotations(std::move(acc)));
   for (int s : t.replicate_steps) be.add_inplace(out, be.rotate(out, s));
   return out;
 }

@@ -17,6 +17,9 @@
 //    rescale, lands exactly on the backend's base scale (CKKS: the parameters' default scale),
 //    whatever ct's scale: the linear layers use it, so every layer output starts from the same
 //    scale and the polynomial evaluator's drift (which squares per level) cannot compound.
+//  * add_rotated(sum, ct, k) adds rotate(ct, k) to a RotationSum (value-initialised = empty) and
+//    finish_rotations(sum) returns the sum: CKKS shares one ModDown among the key switches
+//    (ckks::Evaluator::add_rotated); the terms need one level, scale and slot count.
 //  * bootstrap(ct, n) refreshes ct's level, reading it as the n-sparse encoding: n is a power of
 //    two dividing slots() and ct's slots repeat with period n (what the multiplexed layout gives a
 //    register, he/layout.h Layout::period()); CKKS then bootstraps with n slots (cheaper for
@@ -26,6 +29,7 @@
 #include <concepts>
 #include <functional>
 #include <span>
+#include <utility>
 #include <vector>
 
 namespace ola::he {
@@ -51,6 +55,7 @@ OpStats operator-(const OpStats& a, const OpStats& b);
 /// A slot-vector backend. Ciphertext and Plaintext are value types of the backend.
 template <class B>
 concept SlotBackend = requires(B& b, const typename B::Ciphertext& ct, typename B::Ciphertext& out,
+                               typename B::RotationSum& sum,
                                const typename B::Plaintext& pt, std::span<const double> values,
                                int level, int step, const std::vector<int>& steps, double c) {
   { b.slots() } -> std::convertible_to<int>;
@@ -73,6 +78,8 @@ concept SlotBackend = requires(B& b, const typename B::Ciphertext& ct, typename 
   { b.drop_to_level(ct, level) } -> std::same_as<typename B::Ciphertext>;
   { b.rotate(ct, step) } -> std::same_as<typename B::Ciphertext>;
   { b.rotate_hoisted(ct, steps) } -> std::same_as<std::vector<typename B::Ciphertext>>;
+  { b.add_rotated(sum, ct, step) };
+  { b.finish_rotations(std::move(sum)) } -> std::same_as<typename B::Ciphertext>;
   { b.bootstrap(ct, step) } -> std::same_as<typename B::Ciphertext>;
 };
 

@@ -167,6 +167,15 @@ std::vector<ckks::Ciphertext> CkksBackend::rotate_hoisted(const ckks::Ciphertext
   return out;
 }
 
+void CkksBackend::add_rotated(ckks::RotationSum& sum, const ckks::Ciphertext& ct, int step) {
+  const int s = reduce(step, slots_);
+  if (s != 0) ++stats_.rotations;
+  if (!sum.partial.parts.empty()) ++stats_.additions;
+  ev_.add_rotated(sum, ct, s);
+}
+
+ckks::Ciphertext CkksBackend::finish_rotations(ckks::RotationSum sum) { return ev_.finish_rotations(std::move(sum)); }
+
 ckks::Ciphertext CkksBackend::bootstrap(const ckks::Ciphertext& ct, int n) {
   if (!boot_) throw Error(ola::mismatch("CkksBackend::bootstrap", "bootstrapper", "configured", "none"));
   if (n < 1 || (n & (n - 1)) != 0 || n > slots_) {

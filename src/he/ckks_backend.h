@@ -26,6 +26,7 @@ class CkksBackend {
  public:
   using Ciphertext = ckks::Ciphertext;
   using Plaintext = ckks::Plaintext;
+  using RotationSum = ckks::RotationSum;
 
   /// @pre evaluator and encoder outlive the backend (it keeps references).
   /// @throws ola::Error if evaluator and encoder have different parameters.
@@ -78,6 +79,11 @@ class CkksBackend {
   Ciphertext rotate(const Ciphertext& ct, int step);
   /// One shared decomposition. @throws ckks::OperandError if a Galois key is missing.
   std::vector<Ciphertext> rotate_hoisted(const Ciphertext& ct, const std::vector<int>& steps);
+  /// sum += rotate(ct, step) before ModDown (ckks::Evaluator::add_rotated; counted as a rotation
+  /// when step != 0 mod slots). @throws ckks::OperandError as Evaluator::add_rotated.
+  void add_rotated(RotationSum& sum, const Ciphertext& ct, int step);
+  /// The sum, after its one ModDown. @throws ckks::OperandError if it has no term.
+  Ciphertext finish_rotations(RotationSum sum);
   /// Bootstraps ct as the n-sparse encoding (he/backend.h): ct keeps slots() slots, n is the
   /// bootstrapper's slot count. @pre ct's slots repeat with period n (else they come back as the
   /// mean of their copies, ckks::Bootstrapper::bootstrap).

@@ -239,6 +239,20 @@ std::vector<SimCiphertext> SlotSimBackend::rotate_hoisted(const SimCiphertext& c
   return out;
 }
 
+void SlotSimBackend::add_rotated(RotationSum& sum, const SimCiphertext& ct, int step) {
+  SimCiphertext r = rotate(ct, step);
+  if (sum) {
+    add_inplace(*sum, r);
+  } else {
+    sum = std::move(r);
+  }
+}
+
+SimCiphertext SlotSimBackend::finish_rotations(RotationSum sum) {
+  if (!sum) throw Error(ola::mismatch("SlotSimBackend::finish_rotations", "terms", ">= 1", 0));
+  return std::move(*sum);
+}
+
 SimCiphertext SlotSimBackend::bootstrap(const SimCiphertext& ct, int n) {
   const int slots = config_.slots;
   if (n < 1 || (n & (n - 1)) != 0 || n > slots) {

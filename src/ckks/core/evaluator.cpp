@@ -680,4 +680,60 @@ std::vector<Ciphertext> Evaluator::rotate_hoisted(const Ciphertext& a, std::span
   return out;
 }
 
+void Evaluator::add_rotated(RotationSum& sum, const Ciphertext& a, int step) const {
+  const char* where = "Evaluator::add_rotated";
+  check_ct(params_, a, where);
+  Ciphertext& p = sum.partial;
+  if (!p.parts.empty()) {
+    check_level(p.level, a.level, where);
+    check_slots(p.slots, a.slots, where);
+    check_scale(p.scale, a.scale, options_.scale_tolerance, where);
+    check_key_ids(p.key_id, a.key_id, where);
+  }
+  const auto mods = params_.q_moduli();
+  const std::uint64_t g = galois_element_for_step(params_, step);
+  if (g == 1) {
+    if (p.parts.empty()) {
+      p = a;
+    } else {
+      p.key_id = merged(p.key_id, a.key_id);
+      for (std::size_t k = 0; k < 2; ++k) poly_add(p.parts[k], a.parts[k], p.parts[k], mods, a.limbs());
+    }
+    return;
+  }
+  const SwitchingKey& key = galois_key_or_throw(keys_, g, "rotation step " + std::to_string(step), a, where);
+  std::vector<std::uint32_t> scratch;
+  const std::vector<std::uint32_t>& perm = galois_permutation(g, scratch);
+  const auto digits = detail::mod_up(a.parts[1], a.level, params_);
+  detail::inner_product(digits, key, a.level, params_, &perm, sum.ks0, sum.ks1, sum.ks0.limbs > 0);
+  if (p.parts.empty()) {
+    p.key_id = a.key_id;
+    p.level = a.level;
+    p.scale = a.scale;
+    p.slots = a.slots;
+    p.parts.push_back(RnsPoly::uninitialized(params_.n(), a.limbs()));  // written by apply_galois_ntt
+    p.parts.push_back(RnsPoly(params_.n(), a.limbs()));
+    apply_galois_ntt(a.parts[0], p.parts[0], a.limbs(), perm);
+  } else {
+    p.key_id = merged(p.key_id, a.key_id);
+    RnsPoly moved = RnsPoly::uninitialized(params_.n(), a.limbs());
+    apply_galois_ntt(a.parts[0], moved, a.limbs(), perm);
+    poly_add(p.parts[0], moved, p.parts[0], mods, a.limbs());
+  }
+}
+
+Ciphertext Evaluator::finish_rotations(RotationSum sum) const {
+  Ciphertext& r = sum.partial;
+  if (r.parts.empty()) {
+    throw OperandError(ola::mismatch("Evaluator::finish_rotations", "terms", ">= 1", 0));
+  }
+  if (sum.ks0.limbs > 0) {
+    detail::mod_down(sum.ks0, sum.ks1, r.level, params_);
+    const auto mods = params_.q_moduli();
+    poly_add(r.parts[0], sum.ks0, r.parts[0], mods, r.limbs());
+    poly_add(r.parts[1], sum.ks1, r.parts[1], mods, r.limbs());
+  }
+  return std::move(r);
+}
+
 }  // namespace ola::ckks

@@ -44,6 +44,18 @@ struct HoistedDecomposition {
   std::vector<RnsPoly> digits;
 };
 
+/// A sum of rotated ciphertexts whose key switches share one ModDown (lazy ModDown across the
+/// giant steps of a BSGS matrix product, part of the "double hoisting" of Bossuat, Mouchet,
+/// Troncoso-Pastoriza, Hubaux, Eurocrypt 2021, ePrint 2020/1203). Built by Evaluator::add_rotated, turned into a ciphertext by
+/// Evaluator::finish_rotations. Invariants: `partial` has no parts until the first term; then
+/// its parts[0] holds the sum of the terms' permuted c0 (and the unrotated terms' c1 in
+/// parts[1]) over Q_level; ks0 and ks1 hold the sum of the key-switching inner products over
+/// Q_level P_level (0 limbs until the first rotated term). Value type; never decrypt `partial`.
+struct RotationSum {
+  Ciphertext partial;
+  RnsPoly ks0, ks1;
+};
+
 /// Conventions of every method:
 ///  * Inputs must be of this evaluator's parameters, degree 1 (unless stated), NTT form, with
 ///    parts of level + 1 limbs; otherwise OperandError.
@@ -156,6 +168,15 @@ class Evaluator {
   Ciphertext rotate_hoisted(const Ciphertext& a, const HoistedDecomposition& d, int step) const;
   /// Rotations by each of `steps` with one shared decomposition; result[i] = rotate(a, steps[i]).
   std::vector<Ciphertext> rotate_hoisted(const Ciphertext& a, std::span<const int> steps) const;
+
+  /// sum += rotate(a, step), keeping the key switch's result over Q_l P_l (no ModDown yet):
+  /// k terms cost k ModUps and inner products but one ModDown, and one rounding error instead
+  /// of k. Every term must have the first term's level, slots, scale and key pair.
+  /// @throws OperandError as rotate, or naming the field where a differs from the first term.
+  void add_rotated(RotationSum& sum, const Ciphertext& a, int step) const;
+  /// The ciphertext sum_i rotate(a_i, step_i) of the terms added to `sum` (one ModDown).
+  /// @throws OperandError if `sum` has no term.
+  Ciphertext finish_rotations(RotationSum sum) const;
 
   // --- key switching primitive ---
   /// Returns (d0, d1) with d0 + d1*s ~= c * s' (mod q_0..q_level) for the key s' -> s.

@@ -91,7 +91,7 @@ std::vector<RnsPoly> mod_up(const RnsPoly& c, int level, const Params& params) {
 }
 
 void inner_product(const std::vector<RnsPoly>& digits, const SwitchingKey& key, int level, const Params& params,
-                   const std::vector<std::uint32_t>* perm, RnsPoly& acc0, RnsPoly& acc1) {
+                   const std::vector<std::uint32_t>* perm, RnsPoly& acc0, RnsPoly& acc1, bool accumulate) {
   const ParamsContext& ctx = params.context();
   const std::size_t n = ctx.n;
   const std::size_t nq = static_cast<std::size_t>(level) + 1;
@@ -102,9 +102,14 @@ void inner_product(const std::vector<RnsPoly>& digits, const SwitchingKey& key, 
             "inner_product: key has " << key.b.size() << " digits, need " << digits.size());
   OLA_CHECK(top_q >= nq && !key.b.empty() && key.b[0].limbs == top_q + ctx.p.size(),
             "inner_product: key level " << key.level << " below ciphertext level " << level);
-  acc0 = RnsPoly::uninitialized(n, nq + k);  // every limb is written below
-  acc1 = RnsPoly::uninitialized(n, nq + k);
   const std::size_t total = nq + k;
+  if (accumulate) {
+    OLA_CHECK(acc0.limbs == total && acc1.limbs == total && acc0.n == n && acc1.n == n,
+              "inner_product: accumulators have " << acc0.limbs << ", " << acc1.limbs << " limbs, need " << total);
+  } else {
+    acc0 = RnsPoly::uninitialized(n, total);  // every limb is written below
+    acc1 = RnsPoly::uninitialized(n, total);
+  }
   const std::size_t nd = digits.size();
 #pragma omp parallel for num_threads(threads()) if (threads() > 1)
   for (std::size_t t = 0; t < total; ++t) {
@@ -118,6 +123,8 @@ void inner_product(const std::vector<RnsPoly>& digits, const SwitchingKey& key, 
       kb[j] = key.b[j].limb(key_limb);
       ka[j] = key.a[j].limb(key_limb);
     }
+    const u64 qv = m.value;
+    auto store = [accumulate, qv](u64* o, u64 v) { *o = accumulate ? add_mod(*o, v, qv) : v; };
     // Lazy accumulation in registers: each product < 2^122, so up to 64 digits fit in 128 bits.
     if (perm == nullptr) {
       for (std::size_t c = 0; c < n; ++c) {
@@ -127,8 +134,8 @@ void inner_product(const std::vector<RnsPoly>& digits, const SwitchingKey& key, 
           s0 += static_cast<u128>(v) * kb[j][c];
           s1 += static_cast<u128>(v) * ka[j][c];
         }
-        o0[c] = reduce_128(s0, m);
-        o1[c] = reduce_128(s1, m);
+        store(o0 + c, reduce_128(s0, m));
+        store(o1 + c, reduce_128(s1, m));
       }
     } else {
       const std::uint32_t* p = perm->data();
@@ -140,8 +147,8 @@ void inner_product(const std::vector<RnsPoly>& digits, const SwitchingKey& key, 
           s0 += static_cast<u128>(v) * kb[j][c];
           s1 += static_cast<u128>(v) * ka[j][c];
         }
-        o0[c] = reduce_128(s0, m);
-        o1[c] = reduce_128(s1, m);
+        store(o0 + c, reduce_128(s0, m));
+        store(o1 + c, reduce_128(s1, m));
       }
     }
   }

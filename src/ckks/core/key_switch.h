@@ -24,8 +24,10 @@ std::vector<RnsPoly> mod_up(const RnsPoly& c, int level, const Params& params);
 /// (acc0, acc1) = sum_j digit_j[perm] * (key.b_j, key.a_j) over Q_level * P_l (NTT form; the
 /// key's limbs of the special primes past P_l are not read); perm is
 /// the NTT-domain Galois permutation applied to the digits on the fly (nullptr = identity).
+/// With `accumulate`, adds the products to acc0 and acc1 (which must already have the level's
+/// limbs over Q_level * P_l) instead of overwriting them.
 void inner_product(const std::vector<RnsPoly>& digits, const SwitchingKey& key, int level, const Params& params,
-                   const std::vector<std::uint32_t>* perm, RnsPoly& acc0, RnsPoly& acc1);
+                   const std::vector<std::uint32_t>* perm, RnsPoly& acc0, RnsPoly& acc1, bool accumulate = false);
 
 /// ModDown of the two halves of a key-switching result: x over Q_level * P_l (NTT form) ->
 /// round(x / P_l) over Q_level (NTT form), in place for x0 and x1 (each keeps level + 1 limbs

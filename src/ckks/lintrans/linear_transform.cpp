@@ -42,8 +42,8 @@ Ciphertext apply_linear_transform(const Evaluator& evaluator, const Ciphertext& 
     std::vector<Ciphertext> r = evaluator.rotate_hoisted(ct, baby);
     for (std::size_t i = 0; i < baby.size(); ++i) rotated.emplace(baby[i], std::move(r[i]));
   }
-  Ciphertext result;
-  bool have_result = false;
+  // Giant steps summed with one ModDown (Evaluator::add_rotated).
+  RotationSum result;
   std::vector<const Ciphertext*> terms;
   std::vector<const Plaintext*> pts;
   for (const auto& [g, row] : lt.diagonals) {
@@ -55,17 +55,10 @@ Ciphertext apply_linear_transform(const Evaluator& evaluator, const Ciphertext& 
       pts.push_back(&pt);
     }
     OLA_CHECK(!terms.empty(), "apply_linear_transform: giant step " << g << " without diagonals");
-    Ciphertext partial = evaluator.mul_sum(terms, pts);
-    if (g != 0) evaluator.rotate_inplace(partial, g);
-    if (!have_result) {
-      result = std::move(partial);
-      have_result = true;
-    } else {
-      evaluator.add_inplace(result, partial);
-    }
+    evaluator.add_rotated(result, evaluator.mul_sum(terms, pts), g);
   }
-  OLA_CHECK(have_result, "apply_linear_transform: empty transform");
-  return result;
+  OLA_CHECK(!result.partial.parts.empty(), "apply_linear_transform: empty transform");
+  return evaluator.finish_rotations(std::move(result));
 }
 
 }  // namespace ola::ckks

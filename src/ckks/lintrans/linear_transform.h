@@ -39,7 +39,8 @@ LinearTransform encode_linear_transform(const Encoder& encoder, const DiagonalMa
 /// Left-rotation steps (Galois keys) that apply_linear_transform will use.
 std::vector<int> rotation_steps(const LinearTransform& lt);
 
-/// M ct by BSGS: baby rotations hoisted (one decomposition of ct), one rotation per giant step.
+/// M ct by BSGS: baby rotations hoisted (one decomposition of ct), one key switch per giant step,
+/// all giant steps sharing one ModDown (Evaluator::add_rotated).
 /// No rescale: level unchanged, scale ct.scale * lt.scale (the caller rescales).
 /// @pre ct.slots == lt.slots, ct.level <= lt.level, Galois keys for rotation_steps(lt).
 /// @throws OperandError if ct.slots != lt.slots

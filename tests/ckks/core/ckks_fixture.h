@@ -46,6 +46,14 @@ inline std::vector<cd> random_values(std::size_t n, unsigned seed, double bound 
   return v;
 }
 
+/// v rotated left by k slots (k may be negative): result[j] = v[(j + k) mod n].
+inline std::vector<cd> rotated(const std::vector<cd>& v, int k) {
+  const auto n = static_cast<int>(v.size());
+  std::vector<cd> r(v.size());
+  for (int j = 0; j < n; ++j) r[static_cast<std::size_t>(j)] = v[static_cast<std::size_t>(((j + k) % n + n) % n)];
+  return r;
+}
+
 /// Keys and tools for test_literal_n13 (8 primes q, 2 special primes, dnum 4), built once.
 struct Ctx {
   Params params{test_literal_n13()};

@@ -8,6 +8,7 @@ using testing::cd;
 using testing::Ctx;
 using testing::precision_bits;
 using testing::random_values;
+using testing::rotated;
 
 constexpr std::size_t kSlots = 4096;  // N/2 at N = 2^13
 
@@ -178,13 +179,6 @@ TEST(Evaluator, DropToLevel) {
   EXPECT_EQ(ct.parts[0].limbs, 3u);
   EXPECT_GE(precision_bits(c.decrypt(ct), a), 25.0);
   EXPECT_THROW(c.eval->drop_to_level(ct, 3), OperandError);
-}
-
-std::vector<cd> rotated(const std::vector<cd>& v, int k) {
-  const auto n = static_cast<int>(v.size());
-  std::vector<cd> r(v.size());
-  for (int j = 0; j < n; ++j) r[static_cast<std::size_t>(j)] = v[static_cast<std::size_t>(((j + k) % n + n) % n)];
-  return r;
 }
 
 TEST(Evaluator, RotationsEveryPowerOfTwoRandomAndNegativeSteps) {

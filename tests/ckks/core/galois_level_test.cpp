@@ -9,6 +9,7 @@ using testing::cd;
 using testing::Ctx;
 using testing::precision_bits;
 using testing::random_values;
+using testing::rotated;
 
 std::size_t key_words(const GaloisKeys& gk) {
   std::size_t w = 0;
@@ -16,12 +17,6 @@ std::size_t key_words(const GaloisKeys& gk) {
     for (const auto& b : k.b) w += b.data.size();
   }
   return w;
-}
-
-std::vector<cd> rotated(const std::vector<cd>& v, int step) {
-  std::vector<cd> out(v.size());
-  for (std::size_t j = 0; j < v.size(); ++j) out[j] = v[(j + static_cast<std::size_t>(step)) % v.size()];
-  return out;
 }
 
 TEST(GaloisLevel, KeysAtALowLevelAreSmallerAndRotateCiphertextsUpToIt) {
