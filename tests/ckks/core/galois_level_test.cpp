@@ -5,7 +5,6 @@
 
 namespace ola::ckks {
 namespace {
-using testing::cd;
 using testing::Ctx;
 using testing::precision_bits;
 using testing::random_values;
