@@ -3,9 +3,9 @@
 #pragma once
 
 #include <algorithm>
-#include <utility>
 #include <span>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "he/backend.h"

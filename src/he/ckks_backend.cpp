@@ -169,9 +169,10 @@ std::vector<ckks::Ciphertext> CkksBackend::rotate_hoisted(const ckks::Ciphertext
 
 void CkksBackend::add_rotated(ckks::RotationSum& sum, const ckks::Ciphertext& ct, int step) {
   const int s = reduce(step, slots_);
-  if (s != 0) ++stats_.rotations;
-  if (!sum.partial.parts.empty()) ++stats_.additions;
+  const bool adds = !sum.partial.parts.empty();
   ev_.add_rotated(sum, ct, s);
+  if (s != 0) ++stats_.rotations;
+  if (adds) ++stats_.additions;
 }
 
 ckks::Ciphertext CkksBackend::finish_rotations(ckks::RotationSum sum) { return ev_.finish_rotations(std::move(sum)); }
