@@ -696,8 +696,7 @@ void Evaluator::add_rotated(RotationSum& sum, const Ciphertext& a, int step) con
     if (p.parts.empty()) {
       p = a;
     } else {
-      p.key_id = merged(p.key_id, a.key_id);
-      for (std::size_t k = 0; k < 2; ++k) poly_add(p.parts[k], a.parts[k], p.parts[k], mods, a.limbs());
+      add_inplace(p, a);
     }
     return;
   }
