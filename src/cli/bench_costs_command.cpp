@@ -47,11 +47,12 @@ struct CostsOptions {
 };
 
 /// The fields of one level, in the JSON order.
-constexpr std::array<const char*, 13> kFields = {
-    "mul_relin_ms", "rescale_ms",     "rotate_ms",      "hoisted_rotate_ms", "hoist_decompose_ms",
-    "mul_plain_ms", "mul_const_ms",   "add_ms",         "encode_ms",         "encode_rep2_ms",
-    "encode_rep4_ms", "encode_rep8_ms", "mul_sum_term_ms"};
+constexpr std::array<const char*, 15> kFields = {
+    "mul_relin_ms", "rescale_ms",     "rotate_ms",       "hoisted_rotate_ms", "hoist_decompose_ms",
+    "mul_plain_ms", "mul_const_ms",   "add_ms",          "encode_ms",         "encode_rep2_ms",
+    "encode_rep4_ms", "encode_rep8_ms", "mul_sum_term_ms", "lazy_rotate_ms",    "mod_down_ms"};
 constexpr int kMulSumTerms = 16;
+constexpr int kLazyTerms = 4;  ///< terms of the timed rotation sum (lazy_rotate_ms is per term)
 using LevelTimes = std::array<double, kFields.size()>;
 constexpr std::size_t kRescale = 1;
 
@@ -64,6 +65,11 @@ double now_seconds(bool thread_cpu) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
 }
 
+double median(std::vector<double> t) {
+  std::sort(t.begin(), t.end());
+  return t[t.size() / 2];
+}
+
 /// Median over `repeat` runs of f, in milliseconds.
 double median_ms(int repeat, bool thread_cpu, const std::function<void()>& f) {
   std::vector<double> t;
@@ -72,8 +78,20 @@ double median_ms(int repeat, bool thread_cpu, const std::function<void()>& f) {
     f();
     t.push_back(1e3 * (now_seconds(thread_cpu) - t0));
   }
-  std::sort(t.begin(), t.end());
-  return t[t.size() / 2];
+  return median(std::move(t));
+}
+
+/// Median over `repeat` runs of run(prepare()), only `run` timed, in milliseconds.
+template <class Prepare, class Run>
+double median_prepared_ms(int repeat, bool thread_cpu, const Prepare& prepare, const Run& run) {
+  std::vector<double> t;
+  for (int r = 0; r < repeat; ++r) {
+    auto input = prepare();
+    const double t0 = now_seconds(thread_cpu);
+    run(std::move(input));
+    t.push_back(1e3 * (now_seconds(thread_cpu) - t0));
+  }
+  return median(std::move(t));
 }
 
 /// Levels to measure: `samples` levels spread evenly over 0..max_level, both ends included.
@@ -190,6 +208,23 @@ nlohmann::json run(const CostsOptions& o) {
       }
       t[12] = median_ms(o.repeat, thread_cpu, [&] { (void)eval.mul_sum(cp, pp); }) / kMulSumTerms;
     }
+    {
+      // A rotation sum as a BSGS product's giant steps build it (Evaluator::add_rotated, distinct
+      // terms): the price of a term, and apart from it the ModDown that closes the sum.
+      const std::vector<ckks::Ciphertext> terms(kLazyTerms, a);
+      t[13] = median_ms(o.repeat, thread_cpu, [&] {
+                ckks::RotationSum sum;
+                for (const ckks::Ciphertext& c : terms) eval.add_rotated(sum, c, 1);
+              }) / kLazyTerms;
+      t[14] = median_prepared_ms(
+          o.repeat, thread_cpu,
+          [&] {
+            ckks::RotationSum sum;
+            eval.add_rotated(sum, a, 1);
+            return sum;
+          },
+          [&](ckks::RotationSum sum) { (void)eval.finish_rotations(std::move(sum)); });
+    }
     measured.push_back(t);
     std::fprintf(stderr, "ola bench costs: level %d (%d limbs) measured in %.1f s\n", l, l + 1,
                  std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
@@ -241,11 +276,12 @@ nlohmann::json run(const CostsOptions& o) {
 }
 
 void print_table(const nlohmann::json& t) {
-  std::printf("level limbs  mul_relin  rescale   rotate  hoisted  decomp  mul_pt  mul_const   add  encode  enc/8  (ms)\n");
+  std::printf("level limbs  mul_relin  rescale   rotate     lazy  moddown  hoisted  decomp  mul_pt  mul_const   add  encode  enc/8  (ms)\n");
   for (const auto& e : t["levels"]) {
-    std::printf("%5d %5d %10.2f %8.2f %8.2f %8.2f %7.2f %7.2f %9.3f %7.3f %7.2f %6.2f%s\n", e["level"].get<int>(),
+    std::printf("%5d %5d %10.2f %8.2f %8.2f %8.2f %8.2f %8.2f %7.2f %7.2f %9.3f %7.3f %7.2f %6.2f%s\n", e["level"].get<int>(),
                 e["limbs"].get<int>(), e["mul_relin_ms"].get<double>(), e["rescale_ms"].get<double>(),
-                e["rotate_ms"].get<double>(), e["hoisted_rotate_ms"].get<double>(),
+                e["rotate_ms"].get<double>(), e["lazy_rotate_ms"].get<double>(), e["mod_down_ms"].get<double>(),
+                e["hoisted_rotate_ms"].get<double>(),
                 e["hoist_decompose_ms"].get<double>(), e["mul_plain_ms"].get<double>(),
                 e["mul_const_ms"].get<double>(), e["add_ms"].get<double>(), e["encode_ms"].get<double>(),
                 e["encode_rep8_ms"].get<double>(), e["interpolated"].get<bool>() ? "  (interpolated)" : "");

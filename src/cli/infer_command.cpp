@@ -169,7 +169,8 @@ void run(const InferOptions& o) {
   print_breakdown(p, b, total);
   if (o.json) {
     print_json({{"seconds", total}, {"bootstraps", be.stats().bootstraps}, {"rotations", be.stats().rotations},
-                {"hoisted_rotations", be.stats().hoisted_rotations}, {"out", o.out}});
+                {"lazy_rotations", be.stats().lazy_rotations}, {"hoisted_rotations", be.stats().hoisted_rotations},
+                {"out", o.out}});
   }
 }
 

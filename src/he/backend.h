@@ -39,6 +39,8 @@ struct OpStats {
   long rotations = 0;          ///< single (non-hoisted) key-switching rotations
   long hoisted_rotations = 0;  ///< rotations done inside rotate_hoisted (non-zero steps)
   long hoist_batches = 0;      ///< rotate_hoisted calls (one shared decomposition each)
+  long lazy_rotations = 0;     ///< add_rotated terms with a non-zero step (their ModDown shared)
+  long rotation_sums = 0;      ///< finish_rotations of sums with such a term (one ModDown each)
   long plain_mults = 0;        ///< mul_plain
   long mul_sum_terms = 0;      ///< terms of mul_plain_sum (a product and an addition each, fused)
   long ct_mults = 0;           ///< mul (ciphertext x ciphertext, with relinearisation)

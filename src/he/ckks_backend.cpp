@@ -171,11 +171,16 @@ void CkksBackend::add_rotated(ckks::RotationSum& sum, const ckks::Ciphertext& ct
   const int s = reduce(step, slots_);
   const bool adds = !sum.partial.parts.empty();
   ev_.add_rotated(sum, ct, s);
-  if (s != 0) ++stats_.rotations;
+  if (s != 0) ++stats_.lazy_rotations;
   if (adds) ++stats_.additions;
 }
 
-ckks::Ciphertext CkksBackend::finish_rotations(ckks::RotationSum sum) { return ev_.finish_rotations(std::move(sum)); }
+ckks::Ciphertext CkksBackend::finish_rotations(ckks::RotationSum sum) {
+  const bool mod_down = sum.ks0.limbs > 0;  // a key-switched term: the sum's one ModDown
+  ckks::Ciphertext out = ev_.finish_rotations(std::move(sum));
+  if (mod_down) ++stats_.rotation_sums;
+  return out;
+}
 
 ckks::Ciphertext CkksBackend::bootstrap(const ckks::Ciphertext& ct, int n) {
   if (!boot_) throw Error(ola::mismatch("CkksBackend::bootstrap", "bootstrapper", "configured", "none"));

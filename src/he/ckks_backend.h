@@ -79,10 +79,12 @@ class CkksBackend {
   Ciphertext rotate(const Ciphertext& ct, int step);
   /// One shared decomposition. @throws ckks::OperandError if a Galois key is missing.
   std::vector<Ciphertext> rotate_hoisted(const Ciphertext& ct, const std::vector<int>& steps);
-  /// sum += rotate(ct, step) before ModDown (ckks::Evaluator::add_rotated; counted as a rotation
-  /// when step != 0 mod slots). @throws ckks::OperandError as Evaluator::add_rotated.
+  /// sum += rotate(ct, step) before ModDown (ckks::Evaluator::add_rotated; counted as a lazy
+  /// rotation when step != 0 mod slots, and as an addition after the first term).
+  /// @throws ckks::OperandError as Evaluator::add_rotated.
   void add_rotated(RotationSum& sum, const Ciphertext& ct, int step);
-  /// The sum, after its one ModDown. @throws ckks::OperandError if it has no term.
+  /// The sum, after its one ModDown (counted as a rotation sum if a term was rotated).
+  /// @throws ckks::OperandError if it has no term.
   Ciphertext finish_rotations(RotationSum sum);
   /// Bootstraps ct as the n-sparse encoding (he/backend.h): ct keeps slots() slots, n is the
   /// bootstrapper's slot count. @pre ct's slots repeat with period n (else they come back as the

@@ -29,8 +29,10 @@ LinearCost split_cost(const BsgsSplit& sp, long diagonals, long replicate, int r
   c.encode_repeats = repeats;
   c.hoisted_rotations = nonzero(sp.baby_steps);
   c.hoist_batches = c.hoisted_rotations > 0 ? 1 : 0;
-  c.rotations = nonzero(sp.giant_steps) + replicate;
-  c.mul_sum_terms = diagonals;  // one fused sum per giant step (apply_transform)
+  c.rotations = replicate;
+  c.lazy_rotations = nonzero(sp.giant_steps);  // one rotation sum over the giant steps (apply_transform)
+  c.rotation_sums = c.lazy_rotations > 0 ? 1 : 0;
+  c.mul_sum_terms = diagonals;  // one fused sum per giant step
   c.encodes = diagonals;
   const long giants = static_cast<long>(sp.giant_steps.size());
   c.additions = (giants - 1) + replicate;
@@ -57,7 +59,7 @@ LinearCost transform_cost(const SlotTransform& t) {
 
 LinearCost cost_from_stats(const OpStats& s, int depth) {
   return {s.rotations, s.hoisted_rotations, s.hoist_batches, s.plain_mults, s.mul_sum_terms, s.encodes, 1,
-          s.additions, s.rescales, depth};
+          s.additions, s.rescales, depth, s.lazy_rotations, s.rotation_sums};
 }
 
 LinearCost conv_cost(const ConvShape& s, double baby_cost) {

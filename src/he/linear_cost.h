@@ -25,8 +25,8 @@ using LinearCost = opt::LinearOps;
 LinearCost cost_from_stats(const OpStats& s, int depth);
 
 /// Counts of apply_transform(t) (he/apply_transform.h): one hoisted decomposition for the non-zero
-/// baby steps, one rotation per non-zero giant step and per replicate step, one product and one
-/// encode per diagonal, one rescale; depth 1.
+/// baby steps, one lazy rotation per non-zero giant step (closed by one ModDown), one rotation per
+/// replicate step, one product and one encode per diagonal, one rescale; depth 1.
 LinearCost transform_cost(const SlotTransform& t);
 
 /// Shape of a "same"-padded convolution on the multiplexed layout.

@@ -20,7 +20,8 @@ static_assert(SlotBackend<SlotSimBackend>);
 
 OpStats operator-(const OpStats& a, const OpStats& b) {
   return {a.rotations - b.rotations,   a.hoisted_rotations - b.hoisted_rotations,
-          a.hoist_batches - b.hoist_batches, a.plain_mults - b.plain_mults,
+          a.hoist_batches - b.hoist_batches, a.lazy_rotations - b.lazy_rotations,
+          a.rotation_sums - b.rotation_sums, a.plain_mults - b.plain_mults,
           a.mul_sum_terms - b.mul_sum_terms,
           a.ct_mults - b.ct_mults,
           a.encodes - b.encodes,
@@ -240,17 +241,24 @@ std::vector<SimCiphertext> SlotSimBackend::rotate_hoisted(const SimCiphertext& c
 }
 
 void SlotSimBackend::add_rotated(RotationSum& sum, const SimCiphertext& ct, int step) {
-  SimCiphertext r = rotate(ct, step);
-  if (sum) {
-    add_inplace(*sum, r);
+  check_key(step);
+  const bool rotates = normalize(step, config_.slots) != 0;
+  SimCiphertext r = rotates ? rotated(ct, step) : ct;
+  if (sum.sum) {
+    add_inplace(*sum.sum, r);
   } else {
-    sum = std::move(r);
+    sum.sum = std::move(r);
+  }
+  if (rotates) {
+    ++stats_.lazy_rotations;
+    sum.rotated = true;
   }
 }
 
 SimCiphertext SlotSimBackend::finish_rotations(RotationSum sum) {
-  if (!sum) throw Error(ola::mismatch("SlotSimBackend::finish_rotations", "terms", ">= 1", 0));
-  return std::move(*sum);
+  if (!sum.sum) throw Error(ola::mismatch("SlotSimBackend::finish_rotations", "terms", ">= 1", 0));
+  if (sum.rotated) ++stats_.rotation_sums;
+  return std::move(*sum.sum);
 }
 
 SimCiphertext SlotSimBackend::bootstrap(const SimCiphertext& ct, int n) {

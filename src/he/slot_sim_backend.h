@@ -45,7 +45,12 @@ struct SimPlaintext {
 class SlotSimBackend {
  public:
   using Ciphertext = SimCiphertext;
-  using RotationSum = std::optional<SimCiphertext>;
+  /// A running sum of rotations (value-initialised = empty): the sum so far and whether a term was
+  /// rotated (CKKS then closes the sum with one ModDown).
+  struct RotationSum {
+    std::optional<SimCiphertext> sum;
+    bool rotated = false;
+  };
   using Plaintext = SimPlaintext;
 
   /// @throws ola::Error if slots is not a power of two, a level is negative,
@@ -106,9 +111,10 @@ class SlotSimBackend {
   /// Several rotations of one ciphertext sharing one decomposition; result[i] = rotate(ct, steps[i]).
   /// @throws ola::Error if a non-zero step has no key.
   std::vector<Ciphertext> rotate_hoisted(const Ciphertext& ct, const std::vector<int>& steps);
-  /// sum += rotate(ct, step) (counted as rotate and add). @throws ola::Error as rotate and add.
+  /// sum += rotate(ct, step), counted as CkksBackend counts it: a lazy rotation when step != 0 mod
+  /// slots, an addition after the first term. @throws ola::Error as rotate and add.
   void add_rotated(RotationSum& sum, const Ciphertext& ct, int step);
-  /// The sum. @throws ola::Error if it has no term.
+  /// The sum (counted as a rotation sum if a term was rotated). @throws ola::Error if it has no term.
   Ciphertext finish_rotations(RotationSum sum);
   /// Refreshes to boot_level at scale 2^log_scale as an n-sparse bootstrap (he/backend.h): the
   /// values come back as CKKS returns them, slot i the mean of slots i + k n (k = 0 .. slots/n - 1),

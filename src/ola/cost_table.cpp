@@ -39,6 +39,8 @@ LevelCost level_from_json(const nlohmann::json& j, const std::string& where) {
   c.rotate_ms = nonneg(j, "rotate_ms", where);
   c.hoisted_rotate_ms = nonneg(j, "hoisted_rotate_ms", where);
   c.hoist_decompose_ms = nonneg(j, "hoist_decompose_ms", where);
+  c.lazy_rotate_ms = j.contains("lazy_rotate_ms") ? nonneg(j, "lazy_rotate_ms", where) : c.rotate_ms;
+  c.mod_down_ms = j.contains("mod_down_ms") ? nonneg(j, "mod_down_ms", where) : 0.0;
   c.mul_plain_ms = nonneg(j, "mul_plain_ms", where);
   c.mul_const_ms = nonneg(j, "mul_const_ms", where);
   c.add_ms = nonneg(j, "add_ms", where);
@@ -121,6 +123,8 @@ nlohmann::json cost_table_to_json(const CostTable& t) {
                       {"rotate_ms", c.rotate_ms},
                       {"hoisted_rotate_ms", c.hoisted_rotate_ms},
                       {"hoist_decompose_ms", c.hoist_decompose_ms},
+                      {"lazy_rotate_ms", c.lazy_rotate_ms},
+                      {"mod_down_ms", c.mod_down_ms},
                       {"mul_plain_ms", c.mul_plain_ms},
                       {"mul_sum_term_ms", c.mul_sum_term_ms},
                       {"mul_const_ms", c.mul_const_ms},

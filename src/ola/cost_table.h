@@ -19,6 +19,13 @@ struct LevelCost {
   double rotate_ms = 0.0;           ///< one rotation with key switching
   double hoisted_rotate_ms = 0.0;   ///< one more rotation sharing a hoisted decomposition
   double hoist_decompose_ms = 0.0;  ///< the shared decomposition of a hoisted group
+  /// One term of a rotation sum (ckks Evaluator::add_rotated: ModUp, key inner product and
+  /// automorphism, the ModDown left to the sum; a BSGS product's giant steps). JSON
+  /// "lazy_rotate_ms"; optional, default rotate_ms (the eager price, an upper bound).
+  double lazy_rotate_ms = 0.0;
+  /// The ModDown that closes a rotation sum (Evaluator::finish_rotations). JSON "mod_down_ms";
+  /// optional, default 0 (with the default lazy_rotate_ms: the eager price).
+  double mod_down_ms = 0.0;
   double mul_plain_ms = 0.0;        ///< product by an encoded plaintext
   /// One term of a fused sum of plaintext products (Evaluator::mul_sum over 16 terms, per term).
   /// JSON "mul_sum_term_ms"; optional, default mul_plain_ms + add_ms (the unfused price).

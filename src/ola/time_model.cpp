@@ -151,18 +151,21 @@ LinearOps operator+(const LinearOps& a, const LinearOps& b) {
                                        : std::min(a.encode_repeats, b.encode_repeats);
   return {a.rotations + b.rotations, a.hoisted_rotations + b.hoisted_rotations, a.hoist_batches + b.hoist_batches,
           a.plain_mults + b.plain_mults, a.mul_sum_terms + b.mul_sum_terms, a.encodes + b.encodes, repeats,
-          a.additions + b.additions, a.rescales + b.rescales, a.depth + b.depth};
+          a.additions + b.additions, a.rescales + b.rescales, a.depth + b.depth,
+          a.lazy_rotations + b.lazy_rotations, a.rotation_sums + b.rotation_sums};
 }
 
 bool operator==(const LinearOps& a, const LinearOps& b) {
   return a.rotations == b.rotations && a.hoisted_rotations == b.hoisted_rotations &&
          a.hoist_batches == b.hoist_batches && a.plain_mults == b.plain_mults &&
          a.mul_sum_terms == b.mul_sum_terms && a.encodes == b.encodes &&
-         a.additions == b.additions && a.rescales == b.rescales && a.depth == b.depth;
+         a.additions == b.additions && a.rescales == b.rescales && a.depth == b.depth &&
+         a.lazy_rotations == b.lazy_rotations && a.rotation_sums == b.rotation_sums;
 }
 
 double linear_ops_ms(const LinearOps& n, const LevelCost& c) {
-  return static_cast<double>(n.rotations) * c.rotate_ms + static_cast<double>(n.hoist_batches) * c.hoist_decompose_ms +
+  return static_cast<double>(n.rotations) * c.rotate_ms + static_cast<double>(n.lazy_rotations) * c.lazy_rotate_ms +
+         static_cast<double>(n.rotation_sums) * c.mod_down_ms + static_cast<double>(n.hoist_batches) * c.hoist_decompose_ms +
          static_cast<double>(n.hoisted_rotations) * c.hoisted_rotate_ms +
          static_cast<double>(n.plain_mults) * c.mul_plain_ms + static_cast<double>(n.mul_sum_terms) * c.mul_sum_term_ms +
          static_cast<double>(n.encodes) * c.encode_ms_for(n.encode_repeats) +

@@ -47,6 +47,10 @@ struct LinearOps {
   long additions = 0;          ///< ciphertext additions (incl. add_plain)
   long rescales = 0;
   int depth = 0;               ///< levels consumed
+  /// Rotations added to a rotation sum (a BSGS product's non-zero giant steps): key switches
+  /// whose ModDown the sum shares (LevelCost::lazy_rotate_ms each).
+  long lazy_rotations = 0;
+  long rotation_sums = 0;      ///< sums closed by one ModDown (LevelCost::mod_down_ms each)
 };
 /// Counts summed; encode_repeats the smaller of the two where both encode (an upper bound).
 LinearOps operator+(const LinearOps& a, const LinearOps& b);

@@ -34,7 +34,7 @@ nlohmann::json read_json(const std::filesystem::path& p) {
 constexpr const char* kFields[] = {"mul_relin_ms",   "rescale_ms",     "rotate_ms",     "hoisted_rotate_ms",
                                    "hoist_decompose_ms", "mul_plain_ms", "mul_const_ms", "add_ms",
                                    "encode_ms",      "encode_rep2_ms", "encode_rep4_ms", "encode_rep8_ms",
-                                   "mul_sum_term_ms"};
+                                   "mul_sum_term_ms", "lazy_rotate_ms", "mod_down_ms"};
 
 TEST(CliBenchCosts, Logn13TableHasSchemaAndSampledLevels) {
   const auto out = temp_path("n13.json");
@@ -81,6 +81,9 @@ TEST(CliBenchCosts, Logn13TableHasSchemaAndSampledLevels) {
   // Key switching grows with the limbs, and a hoisted rotation skips the decomposition.
   EXPECT_GT(levels[top]["mul_relin_ms"].get<double>(), levels[0]["mul_relin_ms"].get<double>());
   EXPECT_GT(levels[top]["rotate_ms"].get<double>(), levels[top]["hoisted_rotate_ms"].get<double>());
+  // A rotation sum's terms and its ModDown are measured (not the eager defaults: 0 for the ModDown).
+  EXPECT_GT(levels[top]["mod_down_ms"].get<double>(), 0.0);
+  EXPECT_GT(levels[top]["lazy_rotate_ms"].get<double>(), 0.0);
   // A vector repeating 8 times is encoded in a subring of 1/8 the size.
   EXPECT_LT(levels[top]["encode_rep8_ms"].get<double>(), levels[top]["encode_ms"].get<double>());
 }

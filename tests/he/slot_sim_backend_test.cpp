@@ -62,6 +62,30 @@ TEST(SlotSimBackend, RotateIsALeftRotationAndNeedsKeys) {
   EXPECT_EQ(be.stats().hoist_batches, 1);
 }
 
+// A rotation sum counts as CKKS runs it: a lazy rotation per rotated term, an addition per term
+// after the first, and one ModDown (rotation sum) when any term was rotated.
+TEST(SlotSimBackend, RotationSumsCountLazyRotationsAndOneModDown) {
+  auto be = small(std::set<int>{1, -2});
+  const auto ct = be.encrypt(std::vector<double>{0, 1, 2, 3, 4, 5, 6, 7});
+  SlotSimBackend::RotationSum sum;
+  be.add_rotated(sum, ct, 0);
+  be.add_rotated(sum, ct, 1);
+  be.add_rotated(sum, ct, -2);
+  EXPECT_THROW(be.add_rotated(sum, ct, 3), Error);  // no key: the sum is unchanged
+  const auto out = be.finish_rotations(std::move(sum));
+  EXPECT_DOUBLE_EQ(be.decrypt(out)[0], 0.0 + 1.0 + 6.0);
+  EXPECT_DOUBLE_EQ(be.decrypt(out)[7], 7.0 + 0.0 + 5.0);
+  EXPECT_EQ(be.stats().lazy_rotations, 2);
+  EXPECT_EQ(be.stats().rotations, 0);
+  EXPECT_EQ(be.stats().additions, 2);
+  EXPECT_EQ(be.stats().rotation_sums, 1);
+  SlotSimBackend::RotationSum unrotated;
+  be.add_rotated(unrotated, ct, 8);  // 8 = 0 mod 8 slots: no key switch, no ModDown
+  (void)be.finish_rotations(std::move(unrotated));
+  EXPECT_EQ(be.stats().rotation_sums, 1);
+  EXPECT_THROW(be.finish_rotations(SlotSimBackend::RotationSum{}), Error);
+}
+
 TEST(SlotSimBackend, CiphertextProductRescalesAndNeedsEqualLevels) {
   auto be = small();
   const auto a = be.encrypt(std::vector<double>{1, 2, 3, 4, 5, 6, 7, 8});

@@ -14,7 +14,7 @@ namespace {
 nlohmann::json level(int l) {
   return {{"level", l},          {"limbs", l + 1},          {"mul_relin_ms", 10.0 + l},
           {"rescale_ms", 1.0},   {"rotate_ms", 9.0 + l},    {"hoisted_rotate_ms", 5.0},
-          {"hoist_decompose_ms", 4.0}, {"mul_plain_ms", 0.5}, {"mul_sum_term_ms", 0.3}, {"mul_const_ms", 0.25},
+          {"hoist_decompose_ms", 4.0}, {"lazy_rotate_ms", 7.0 + l}, {"mod_down_ms", 1.75}, {"mul_plain_ms", 0.5}, {"mul_sum_term_ms", 0.3}, {"mul_const_ms", 0.25},
           {"add_ms", 0.125},     {"encode_ms", 1.5},     {"encode_rep2_ms", 0.8},
           {"encode_rep4_ms", 0.4}, {"encode_rep8_ms", 0.2}, {"interpolated", l == 2}};
 }
@@ -73,6 +73,28 @@ TEST(CostTable, PeriodicEncodePricesDefaultToTheFullEncode) {
   auto bad = good_table();
   bad["levels"][1]["encode_rep4_ms"] = -1.0;
   EXPECT_NE(error_of(bad).find("encode_rep4_ms"), std::string::npos) << error_of(bad);
+}
+
+// Tables written before lazy rotation sums price a giant step as a whole rotation and the sum's
+// ModDown as nothing (the eager price, an upper bound); given prices must be valid times.
+TEST(CostTable, LazyRotationPricesDefaultToTheEagerRotation) {
+  auto j = good_table();
+  for (auto& l : j["levels"]) {
+    l.erase("lazy_rotate_ms");
+    l.erase("mod_down_ms");
+  }
+  const CostTable old = cost_table_from_json(j, "x");
+  EXPECT_DOUBLE_EQ(old.at(2).lazy_rotate_ms, old.at(2).rotate_ms);
+  EXPECT_DOUBLE_EQ(old.at(2).mod_down_ms, 0.0);
+  const CostTable t = cost_table_from_json(good_table(), "x");
+  EXPECT_DOUBLE_EQ(t.at(2).lazy_rotate_ms, 9.0);
+  EXPECT_DOUBLE_EQ(t.at(2).mod_down_ms, 1.75);
+  auto bad = good_table();
+  bad["levels"][3]["mod_down_ms"] = -0.5;
+  EXPECT_NE(error_of(bad).find("mod_down_ms"), std::string::npos) << error_of(bad);
+  bad = good_table();
+  bad["levels"][0]["lazy_rotate_ms"] = "fast";
+  EXPECT_NE(error_of(bad).find("lazy_rotate_ms"), std::string::npos) << error_of(bad);
 }
 
 TEST(CostTable, ParameterSetNameIsOptionalAndRoundTrips) {

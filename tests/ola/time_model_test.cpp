@@ -26,6 +26,8 @@ CostTable table(int top, bool with_bootstrap) {
     c.encode_rep4_ms = 0.25 * (l + 1);
     c.encode_rep8_ms = 0.125 * (l + 1);
     c.mul_sum_term_ms = 0.375 * (l + 1);
+    c.lazy_rotate_ms = 7.0 * (l + 1);
+    c.mod_down_ms = 1.5 * (l + 1);
     t.levels.push_back(c);
   }
   if (with_bootstrap) t.bootstrap.push_back({32768, 20.0, 12, 1});
@@ -144,6 +146,27 @@ TEST(TimeModel, CountedLinearOpsArePricedPerOperation) {
   const LinearOps b{1, 0, 0, 2, 0, 2, 1, 3, 1, 1};
   EXPECT_EQ(a + b, (LinearOps{4, 7, 1, 22, 30, 23, 1, 28, 2, 2}));
   EXPECT_FALSE(a == b);
+}
+
+// Giant steps added to one rotation sum pay a lazy rotation each and one ModDown for the sum.
+TEST(TimeModel, RotationSumsArePricedPerTermPlusOneModDown) {
+  const CostTable t = table(20, true);
+  const LevelCost& l = t.at(5);
+  LinearOps giants;
+  giants.lazy_rotations = 6;
+  giants.rotation_sums = 1;
+  EXPECT_DOUBLE_EQ(linear_ops_ms(giants, l), 6 * l.lazy_rotate_ms + l.mod_down_ms);
+  LinearOps eager;
+  eager.rotations = 6;
+  EXPECT_LT(linear_ops_ms(giants, l), linear_ops_ms(eager, l));
+  LinearOps more;
+  more.lazy_rotations = 2;
+  more.rotation_sums = 1;
+  const LinearOps sum = giants + more;
+  EXPECT_EQ(sum.lazy_rotations, 8);
+  EXPECT_EQ(sum.rotation_sums, 2);
+  EXPECT_FALSE(giants == eager);
+  EXPECT_FALSE(sum == giants);
 }
 
 // Periodic plaintexts are priced at the encoder's subring cost; a sum keeps the dearer price.
