@@ -78,7 +78,8 @@ struct CostTable {
 
 /// Parses and validates a cost table; `where` names the source in error messages (a path).
 /// @throws ola::FormatError if "format" is not "ola-cost-table" or "version" is not 1.
-/// @throws ola::FormatError if a required field is missing or has the wrong JSON type.
+/// @throws ola::FormatError if a required field is missing or has the wrong JSON type, or a level
+///         has one of lazy_rotate_ms and mod_down_ms without the other.
 /// @throws ola::FormatError if a time is negative or not finite, limbs != level + 1, levels are
 ///         empty, unsorted or not contiguous, or a bootstrap entry has levels_after <= input_level
 ///         or slots not a power of two.

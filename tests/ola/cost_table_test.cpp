@@ -95,6 +95,9 @@ TEST(CostTable, LazyRotationPricesDefaultToTheEagerRotation) {
   bad = good_table();
   bad["levels"][0]["lazy_rotate_ms"] = "fast";
   EXPECT_NE(error_of(bad).find("lazy_rotate_ms"), std::string::npos) << error_of(bad);
+  bad = good_table();
+  bad["levels"][2].erase("mod_down_ms");  // a lazy term without its sum's ModDown: refused
+  EXPECT_NE(error_of(bad).find("levels[2]: mod_down_ms"), std::string::npos) << error_of(bad);
 }
 
 TEST(CostTable, ParameterSetNameIsOptionalAndRoundTrips) {
