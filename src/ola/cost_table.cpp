@@ -40,12 +40,13 @@ LevelCost level_from_json(const nlohmann::json& j, const std::string& where) {
   c.hoisted_rotate_ms = nonneg(j, "hoisted_rotate_ms", where);
   c.hoist_decompose_ms = nonneg(j, "hoist_decompose_ms", where);
   // A lazy term without the ModDown that closes its sum would be priced too cheap: both or neither.
-  if (j.contains("lazy_rotate_ms") != j.contains("mod_down_ms")) {
-    const char* missing = j.contains("lazy_rotate_ms") ? "mod_down_ms" : "lazy_rotate_ms";
-    throw FormatError(ola::mismatch(where, missing, "present (lazy_rotate_ms and mod_down_ms come together)", "missing"));
+  const bool lazy = j.contains("lazy_rotate_ms");
+  if (lazy != j.contains("mod_down_ms")) {
+    throw FormatError(ola::mismatch(where, lazy ? "mod_down_ms" : "lazy_rotate_ms",
+                                    "present (lazy_rotate_ms and mod_down_ms come together)", "missing"));
   }
-  c.lazy_rotate_ms = j.contains("lazy_rotate_ms") ? nonneg(j, "lazy_rotate_ms", where) : c.rotate_ms;
-  c.mod_down_ms = j.contains("mod_down_ms") ? nonneg(j, "mod_down_ms", where) : 0.0;
+  c.lazy_rotate_ms = lazy ? nonneg(j, "lazy_rotate_ms", where) : c.rotate_ms;
+  c.mod_down_ms = lazy ? nonneg(j, "mod_down_ms", where) : 0.0;
   c.mul_plain_ms = nonneg(j, "mul_plain_ms", where);
   c.mul_const_ms = nonneg(j, "mul_const_ms", where);
   c.add_ms = nonneg(j, "add_ms", where);

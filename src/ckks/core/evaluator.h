@@ -47,10 +47,11 @@ struct HoistedDecomposition {
 /// A sum of rotated ciphertexts whose key switches share one ModDown (lazy ModDown across the
 /// giant steps of a BSGS matrix product, part of the "double hoisting" of Bossuat, Mouchet,
 /// Troncoso-Pastoriza, Hubaux, Eurocrypt 2021, ePrint 2020/1203). Built by
-/// Evaluator::add_rotated, turned into a ciphertext by Evaluator::finish_rotations. Invariants: `partial` has no parts until the first term; then
-/// its parts[0] holds the sum of the terms' permuted c0 (and the unrotated terms' c1 in
-/// parts[1]) over Q_level; ks0 and ks1 hold the sum of the key-switching inner products over
-/// Q_level P_level (0 limbs until the first rotated term). Value type; never decrypt `partial`.
+/// Evaluator::add_rotated, turned into a ciphertext by Evaluator::finish_rotations. Invariants:
+/// `partial` has no parts until the first term; then its parts[0] holds the sum of the terms'
+/// permuted c0 (and the unrotated terms' c1 in parts[1]) over Q_level; ks0 and ks1 hold the sum
+/// of the key-switching inner products over Q_level P_level (0 limbs until the first rotated
+/// term). Value type; never decrypt `partial`.
 struct RotationSum {
   Ciphertext partial;
   RnsPoly ks0, ks1;
